@@ -1,0 +1,126 @@
+//! The browser's side of the JSON API: sign in and out, send operations. On the server these
+//! are never called (they run from event handlers), so there they only refuse.
+
+use super::error::{ApiError, ErrorCode};
+use super::operations::{
+    Operation, OperationRequest, Outcome, SignIn, OPERATIONS_PATH, SESSION_PATH,
+};
+use super::views::Me;
+use uuid::Uuid;
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::*;
+    use crate::api::error::ErrorBody;
+    use gloo_net::http::{Request, Response};
+    use serde::de::DeserializeOwned;
+
+    pub async fn read<T: DeserializeOwned>(
+        response: Result<Response, gloo_net::Error>,
+    ) -> Result<T, ApiError> {
+        let response = response.map_err(|_| ApiError::from(ErrorCode::Network))?;
+        if response.ok() {
+            return response
+                .json::<T>()
+                .await
+                .map_err(|_| ErrorCode::Internal.into());
+        }
+        match response.json::<ErrorBody>().await {
+            Ok(body) => Err(body.error),
+            Err(_) => Err(match response.status() {
+                401 => ErrorCode::Unauthorized,
+                403 => ErrorCode::Forbidden,
+                404 => ErrorCode::NotFound,
+                429 => ErrorCode::TooManyAttempts,
+                502..=504 => ErrorCode::Network,
+                _ => ErrorCode::Internal,
+            }
+            .into()),
+        }
+    }
+
+    pub async fn post<B: serde::Serialize, T: DeserializeOwned>(
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = Request::post(path)
+            .header("Accept", "application/json")
+            .json(body)
+            .map_err(|_| ApiError::from(ErrorCode::Internal))?;
+        read(request.send().await).await
+    }
+
+    pub fn random_bytes() -> [u8; 10] {
+        let mut bytes = [0u8; 10];
+        let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+        match crypto {
+            Some(c) if c.get_random_values_with_u8_array(&mut bytes).is_ok() => bytes,
+            _ => bytes.map(|_| (js_sys::Math::random() * 256.0) as u8),
+        }
+    }
+}
+
+/// A new id for something made on this device (UUID v7).
+pub fn new_id() -> Uuid {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::domain::ids::uuid_v7(js_sys::Date::now() as u64, browser::random_bytes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Uuid::nil()
+    }
+}
+
+pub async fn sign_in(username: String, password: String) -> Result<Me, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::post(SESSION_PATH, &SignIn { username, password }).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (SignIn { username, password }, SESSION_PATH);
+        Err(ErrorCode::Network.into())
+    }
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let response = gloo_net::http::Request::delete(SESSION_PATH).send().await;
+        match response {
+            Ok(r) if r.ok() => Ok(()),
+            Ok(_) => Err(ErrorCode::Internal.into()),
+            Err(_) => Err(ErrorCode::Network.into()),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Err(ErrorCode::Network.into())
+    }
+}
+
+/// Sends one operation. Sending it again with the same id is safe: the server answers with
+/// the first outcome.
+pub async fn send(id: Uuid, op: Operation) -> Result<Outcome, ApiError> {
+    let request = OperationRequest { id, op };
+    #[cfg(feature = "hydrate")]
+    {
+        browser::post(OPERATIONS_PATH, &request).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (request, OPERATIONS_PATH);
+        Err(ErrorCode::Network.into())
+    }
+}
+
+/// Loads a new page in full (after signing in or out, so every screen starts fresh).
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}

@@ -1,0 +1,159 @@
+//! The one error type that crosses the wire. A code says what went wrong; the HTTP status and
+//! the localized message both derive from it, here, once.
+
+use crate::i18n::{Lang, Msg};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    WrongCredentials,
+    TooManyAttempts,
+    Malformed,
+    NoteEmpty,
+    NoteTooLong,
+    UnknownCategory,
+    UnknownSection,
+    InvalidPosition,
+    OffRoadUnconfirmed,
+    ResultsIncomplete,
+    ProblemWithoutFinding,
+    WeekNotOpen,
+    ObservedInFuture,
+    IllegalTransition,
+    SameSection,
+    SectionRequired,
+    OperationConflict,
+    /// The browser could not reach the server.
+    Network,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::Unauthorized | ErrorCode::WrongCredentials => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::IllegalTransition | ErrorCode::OperationConflict => 409,
+            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::Internal => 500,
+            ErrorCode::Network => 503,
+            _ => 400,
+        }
+    }
+
+    pub fn msg(self) -> Msg {
+        match self {
+            ErrorCode::Unauthorized => Msg::error_unauthorized,
+            ErrorCode::Forbidden => Msg::error_forbidden,
+            ErrorCode::NotFound => Msg::error_not_found,
+            ErrorCode::WrongCredentials => Msg::error_wrong_credentials,
+            ErrorCode::TooManyAttempts => Msg::error_too_many_attempts,
+            ErrorCode::Malformed => Msg::error_malformed,
+            ErrorCode::NoteEmpty => Msg::error_note_empty,
+            ErrorCode::NoteTooLong => Msg::error_note_too_long,
+            ErrorCode::UnknownCategory => Msg::error_unknown_category,
+            ErrorCode::UnknownSection => Msg::error_unknown_section,
+            ErrorCode::InvalidPosition => Msg::error_invalid_position,
+            ErrorCode::OffRoadUnconfirmed => Msg::error_off_road_unconfirmed,
+            ErrorCode::ResultsIncomplete => Msg::error_results_incomplete,
+            ErrorCode::ProblemWithoutFinding => Msg::error_problem_without_finding,
+            ErrorCode::WeekNotOpen => Msg::error_week_not_open,
+            ErrorCode::ObservedInFuture => Msg::error_observed_in_future,
+            ErrorCode::IllegalTransition => Msg::error_illegal_transition,
+            ErrorCode::SameSection => Msg::error_same_section,
+            ErrorCode::SectionRequired => Msg::error_section_required,
+            ErrorCode::OperationConflict => Msg::error_operation_conflict,
+            ErrorCode::Network => Msg::error_network,
+            ErrorCode::Internal => Msg::error_internal,
+        }
+    }
+}
+
+/// What the server answers when it refuses: `{"error": {"code": ..., "message": ...}}`
+/// on the JSON API; the same fields from server functions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// Already localized for the person who made the request.
+    #[serde(default)]
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, lang: Lang) -> ApiError {
+        ApiError {
+            code,
+            message: lang.text(code.msg()).to_owned(),
+        }
+    }
+
+    /// The message in the language the page shows now (the server's may be another).
+    pub fn localized(&self, lang: Lang) -> String {
+        lang.text(self.code.msg()).to_owned()
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError {
+            code,
+            message: String::new(),
+        }
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let code = match value {
+            ServerFnErrorErr::Request(_) => ErrorCode::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => ErrorCode::Malformed,
+            _ => ErrorCode::Internal,
+        };
+        code.into()
+    }
+}
+
+/// The body of a refusal on the JSON API.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_message_in_both_languages() {
+        let codes = [
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::NotFound,
+            ErrorCode::NoteTooLong,
+            ErrorCode::OffRoadUnconfirmed,
+            ErrorCode::TooManyAttempts,
+        ];
+        for code in codes {
+            assert_ne!(Lang::ZhCn.text(code.msg()), Lang::En.text(code.msg()));
+        }
+        assert_eq!(ErrorCode::Forbidden.status(), 403);
+        assert_eq!(ErrorCode::NoteEmpty.status(), 400);
+        assert_eq!(ErrorCode::OperationConflict.status(), 409);
+    }
+
+    #[test]
+    fn codes_are_snake_case_on_the_wire() {
+        let body = serde_json::to_string(&ApiError::new(ErrorCode::NoteTooLong, Lang::En)).unwrap();
+        assert!(body.contains("\"note_too_long\""), "{body}");
+    }
+}

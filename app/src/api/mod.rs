@@ -1,0 +1,8 @@
+//! What crosses the wire: screen data read through server functions, writes as operations
+//! sent to the JSON API, and the one error type both use.
+
+pub mod client;
+pub mod error;
+pub mod operations;
+pub mod reads;
+pub mod views;

@@ -1,0 +1,91 @@
+//! The road chief's and the sections' writes, as operations with ids made on the device.
+//! The server applies each one once (`POST /api/v1/operations`); sending the same operation
+//! again returns the first result. Offline sync later queues these same operations.
+
+use crate::domain::deadline::Urgency;
+use crate::domain::finding::{FindingStatus, Move};
+use crate::domain::inspection::CheckResult;
+use crate::domain::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub const OPERATIONS_PATH: &str = "/api/v1/operations";
+pub const SESSION_PATH: &str = "/api/v1/session";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationRequest {
+    pub id: Uuid,
+    pub op: Operation,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Operation {
+    /// Opening a road starts this week's inspection, or continues the one already started.
+    StartInspection { road_id: String, week: String },
+    /// Results for every category and the new findings, all in one transaction.
+    SubmitInspection {
+        road_id: String,
+        week: String,
+        results: BTreeMap<String, CheckResult>,
+        findings: Vec<NewFinding>,
+    },
+    /// A section, coordinator or chief moves a finding along (see `domain::finding`).
+    MoveFinding {
+        finding_id: Uuid,
+        #[serde(rename = "move")]
+        action: Move,
+        #[serde(default)]
+        note: Option<String>,
+        #[serde(default)]
+        section_id: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewFinding {
+    pub id: Uuid,
+    pub category: String,
+    pub note: String,
+    pub lon: f64,
+    pub lat: f64,
+    #[serde(default)]
+    pub off_road_confirmed: bool,
+    pub observed_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    InspectionStarted {
+        inspection_id: Uuid,
+        started_at: Timestamp,
+    },
+    InspectionSubmitted {
+        inspection_id: Uuid,
+        submitted_at: Timestamp,
+        findings: Vec<RoutedFinding>,
+    },
+    FindingMoved {
+        finding_id: Uuid,
+        status: FindingStatus,
+        section_id: String,
+        deadline: Timestamp,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoutedFinding {
+    pub id: Uuid,
+    pub section_id: String,
+    pub deadline: Timestamp,
+    pub urgency: Urgency,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SignIn {
+    pub username: String,
+    pub password: String,
+}

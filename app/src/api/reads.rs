@@ -1,0 +1,77 @@
+//! Server functions that read what a screen shows. Each one finds the signed-in user,
+//! checks what they may see, and answers refusals with the right status (401/403/404).
+
+use super::error::ApiError;
+use super::views::{ChiefHome, FindingDetail, FindingSummary, Inbox, InspectionPage, Me, Overview};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::error::ErrorCode,
+    super::views::InboxFilter,
+    crate::backend::{self, request::signed_in},
+    crate::domain::Role,
+};
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "me")]
+pub async fn load_current_user() -> Result<Option<Me>, ApiError> {
+    let (_, user, _, _) = backend::request::current().await?;
+    Ok(user.map(|u| u.me()))
+}
+
+#[server(endpoint = "chief_home")]
+pub async fn load_chief_home() -> Result<ChiefHome, ApiError> {
+    let ctx = signed_in().await?;
+    if ctx.user.role != Role::RoadChief {
+        return Err(ctx.fail(ErrorCode::Forbidden));
+    }
+    backend::inspections::chief_home(ctx.pool(), &ctx.user, ctx.now)
+        .await
+        .map_err(|e| ctx.fail(e))
+}
+
+#[server(endpoint = "inspection")]
+pub async fn load_inspection(road_id: String) -> Result<InspectionPage, ApiError> {
+    let ctx = signed_in().await?;
+    backend::inspections::page(ctx.pool(), &ctx.user, &road_id, ctx.now)
+        .await
+        .map_err(|e| ctx.fail(e))
+}
+
+#[server(endpoint = "my_findings")]
+pub async fn load_my_findings() -> Result<Vec<FindingSummary>, ApiError> {
+    let ctx = signed_in().await?;
+    if ctx.user.role != Role::RoadChief {
+        return Err(ctx.fail(ErrorCode::Forbidden));
+    }
+    backend::findings::on_roads_of(ctx.pool(), &ctx.user, ctx.now)
+        .await
+        .map_err(|e| ctx.fail(e))
+}
+
+#[server(endpoint = "finding")]
+pub async fn load_finding(id: String) -> Result<FindingDetail, ApiError> {
+    let ctx = signed_in().await?;
+    let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| ctx.fail(ErrorCode::NotFound))?;
+    backend::findings::detail(ctx.pool(), &ctx.user, &id, ctx.now)
+        .await
+        .map_err(|e| ctx.fail(e))
+}
+
+#[server(endpoint = "inbox")]
+pub async fn load_inbox(filter: String) -> Result<Inbox, ApiError> {
+    let ctx = signed_in().await?;
+    let filter = InboxFilter::parse(&filter).unwrap_or_default();
+    backend::overview::inbox(ctx.pool(), &ctx.user, filter, ctx.now)
+        .await
+        .map_err(|e| ctx.fail(e))
+}
+
+#[server(endpoint = "overview")]
+pub async fn load_overview() -> Result<Overview, ApiError> {
+    let ctx = signed_in().await?;
+    backend::overview::week(ctx.pool(), &ctx.user, ctx.now)
+        .await
+        .map_err(|e| ctx.fail(e))
+}

@@ -1,0 +1,225 @@
+//! What the screens read: plain data shaped for each screen, sent by the server functions.
+
+use crate::domain::deadline::Urgency;
+use crate::domain::finding::{FindingStatus, Move};
+use crate::domain::geometry::GeoPoint;
+use crate::domain::inspection::{CheckResult, InspectionStatus};
+use crate::domain::time::{IsoWeek, Timestamp};
+use crate::domain::Role;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// Anything with a Chinese and an English name: a section, community, category or road.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub section: Named,
+    pub deadline_days: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoadView {
+    pub road: Named,
+    pub community: Named,
+    pub chief_name: String,
+    /// `[lon, lat]` pairs of the centre line.
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+/// A road on the chief's home screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoadCard {
+    pub road: Named,
+    pub community: Named,
+    pub status: InspectionStatus,
+    /// Findings the sections call resolved, waiting for this chief's check.
+    pub awaiting_check: u32,
+    /// Findings still with a section or the coordinator.
+    pub open: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChiefHome {
+    pub week: IsoWeek,
+    pub roads: Vec<RoadCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingSummary {
+    pub id: Uuid,
+    pub road: Named,
+    pub category: Named,
+    pub note: String,
+    pub status: FindingStatus,
+    pub section: Named,
+    pub deadline: Timestamp,
+    /// Only while the deadline runs (routed or accepted).
+    pub urgency: Option<Urgency>,
+    pub observed_at: Timestamp,
+    pub received_at: Timestamp,
+    pub along_m: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InspectionPage {
+    pub road: RoadView,
+    pub week: IsoWeek,
+    pub status: InspectionStatus,
+    pub submitted_at: Option<Timestamp>,
+    /// `(category code, result)` as submitted so far.
+    pub results: Vec<(String, CheckResult)>,
+    pub findings: Vec<FindingSummary>,
+    pub categories: Vec<CategoryView>,
+    pub now: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: Timestamp,
+    pub actor: String,
+    pub from: Option<FindingStatus>,
+    pub to: FindingStatus,
+    pub section: Named,
+    pub deadline: Option<Timestamp>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingDetail {
+    pub summary: FindingSummary,
+    pub road: RoadView,
+    pub point: GeoPoint,
+    pub off_road_m: f64,
+    pub off_road_confirmed: bool,
+    pub reported_by: String,
+    pub history: Vec<HistoryEntry>,
+    /// What the signed-in user may do now.
+    pub moves: Vec<Move>,
+    /// Where the coordinator may re-route it (empty unless re-routing is offered).
+    pub reroute_targets: Vec<Named>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxCounts {
+    pub open: u32,
+    pub due_today: u32,
+    pub due_this_week: u32,
+    pub overdue: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub section: Named,
+    pub items: Vec<FindingSummary>,
+    pub counts: InboxCounts,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxFilter {
+    /// Everything the section still has to handle (routed and accepted).
+    #[default]
+    Open,
+    DueToday,
+    DueThisWeek,
+    Overdue,
+    /// Resolved, waiting for the road chief.
+    Resolved,
+}
+
+impl InboxFilter {
+    pub const ALL: [InboxFilter; 5] = [
+        InboxFilter::Open,
+        InboxFilter::DueToday,
+        InboxFilter::DueThisWeek,
+        InboxFilter::Overdue,
+        InboxFilter::Resolved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxFilter::Open => "open",
+            InboxFilter::DueToday => "due_today",
+            InboxFilter::DueThisWeek => "due_this_week",
+            InboxFilter::Overdue => "overdue",
+            InboxFilter::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<InboxFilter> {
+        Self::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    pub fn admits(self, status: FindingStatus, urgency: Option<Urgency>) -> bool {
+        match self {
+            InboxFilter::Open => status.deadline_runs(),
+            InboxFilter::DueToday => urgency == Some(Urgency::DueToday),
+            InboxFilter::DueThisWeek => {
+                matches!(urgency, Some(Urgency::DueToday | Urgency::DueThisWeek))
+            }
+            InboxFilter::Overdue => urgency == Some(Urgency::Overdue),
+            InboxFilter::Resolved => status == FindingStatus::Resolved,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverviewRoad {
+    pub road: Named,
+    pub community: Named,
+    pub chief_name: String,
+    pub status: InspectionStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectionLoad {
+    pub section: Named,
+    pub head_name: Option<String>,
+    pub open: u32,
+    pub overdue: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub week: IsoWeek,
+    pub roads: Vec<OverviewRoad>,
+    pub sections: Vec<SectionLoad>,
+    /// Findings a section sent back, waiting for re-routing.
+    pub returned: Vec<FindingSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inbox_filters() {
+        use FindingStatus::*;
+        assert!(InboxFilter::Open.admits(Routed, Some(Urgency::Later)));
+        assert!(!InboxFilter::Open.admits(Resolved, None));
+        assert!(InboxFilter::DueThisWeek.admits(Accepted, Some(Urgency::DueToday)));
+        assert!(!InboxFilter::DueThisWeek.admits(Accepted, Some(Urgency::Overdue)));
+        assert!(InboxFilter::Overdue.admits(Routed, Some(Urgency::Overdue)));
+        assert!(InboxFilter::Resolved.admits(Resolved, None));
+        for f in InboxFilter::ALL {
+            assert_eq!(InboxFilter::parse(f.as_str()), Some(f));
+        }
+    }
+}

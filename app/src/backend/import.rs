@@ -1,0 +1,375 @@
+//! Importing a subdistrict from a JSON file: communities, users, sections, categories and
+//! roads with their geometry. Everything is checked before anything is written, and the
+//! whole file goes in one transaction; importing the same file again changes nothing.
+//! Users are created without a password (set one with `server set-password`).
+
+use super::auth::new_id;
+use super::db::{begin_write, Pool};
+use crate::domain::deadline::WorkingDays;
+use crate::domain::geometry::RoadGeometry;
+use crate::domain::text::{Code, Username};
+use crate::domain::time::Timestamp;
+use crate::domain::Role;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubdistrictFile {
+    pub subdistrict: NamedEntry,
+    pub communities: Vec<NamedEntry>,
+    pub users: Vec<UserEntry>,
+    pub sections: Vec<SectionEntry>,
+    pub categories: Vec<CategoryEntry>,
+    pub roads: Vec<RoadEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedEntry {
+    pub id: Code,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserEntry {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionEntry {
+    pub id: Code,
+    pub name_zh: String,
+    pub name_en: String,
+    pub head: Option<Username>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryEntry {
+    pub code: Code,
+    pub name_zh: String,
+    pub name_en: String,
+    pub section: Code,
+    pub deadline_days: WorkingDays,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadEntry {
+    pub id: Code,
+    pub name_zh: String,
+    pub name_en: String,
+    pub community: Code,
+    pub chief: Username,
+    pub geometry: LineStringEntry,
+}
+
+/// A GeoJSON LineString geometry object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineStringEntry {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is not a valid subdistrict file: {0}")]
+    Format(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub communities: usize,
+    pub users_created: usize,
+    pub sections: usize,
+    pub categories: usize,
+    pub roads: usize,
+}
+
+pub fn parse(text: &str) -> Result<SubdistrictFile, ImportError> {
+    let file: SubdistrictFile =
+        serde_json::from_str(text).map_err(|e| ImportError::Format(e.to_string()))?;
+    check(&file)?;
+    Ok(file)
+}
+
+fn nonempty(what: &str, text: &str) -> Result<(), ImportError> {
+    if text.trim().is_empty() {
+        Err(ImportError::Invalid(format!("{what}: the name is empty")))
+    } else {
+        Ok(())
+    }
+}
+
+fn unique<'a>(
+    what: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<BTreeSet<&'a str>, ImportError> {
+    let mut seen = BTreeSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(ImportError::Invalid(format!("{what} {id} appears twice")));
+        }
+    }
+    Ok(seen)
+}
+
+/// Every reference resolves, every name is there, every road's geometry is a line.
+fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
+    nonempty("subdistrict", &file.subdistrict.name_zh)?;
+    let communities = unique("community", file.communities.iter().map(|c| c.id.as_str()))?;
+    let users = unique("user", file.users.iter().map(|u| u.username.as_str()))?;
+    let sections = unique("section", file.sections.iter().map(|s| s.id.as_str()))?;
+    unique("category", file.categories.iter().map(|c| c.code.as_str()))?;
+    unique("road", file.roads.iter().map(|r| r.id.as_str()))?;
+    for c in &file.communities {
+        nonempty(&format!("community {}", c.id), &c.name_zh)?;
+    }
+    for u in &file.users {
+        nonempty(&format!("user {}", u.username.as_str()), &u.display_name)?;
+    }
+    let role_of = |name: &Username| {
+        file.users
+            .iter()
+            .find(|u| u.username == *name)
+            .map(|u| u.role)
+    };
+    for s in &file.sections {
+        nonempty(&format!("section {}", s.id), &s.name_zh)?;
+        if let Some(head) = &s.head {
+            if !users.contains(head.as_str()) {
+                return Err(ImportError::Invalid(format!(
+                    "section {}: head {} is not among the users",
+                    s.id,
+                    head.as_str()
+                )));
+            }
+            if role_of(head) != Some(Role::SectionHead) {
+                return Err(ImportError::Invalid(format!(
+                    "section {}: head {} is not a section head",
+                    s.id,
+                    head.as_str()
+                )));
+            }
+        }
+    }
+    for c in &file.categories {
+        nonempty(&format!("category {}", c.code), &c.name_zh)?;
+        if !sections.contains(c.section.as_str()) {
+            return Err(ImportError::Invalid(format!(
+                "category {}: section {} does not exist",
+                c.code, c.section
+            )));
+        }
+    }
+    for r in &file.roads {
+        nonempty(&format!("road {}", r.id), &r.name_zh)?;
+        if !communities.contains(r.community.as_str()) {
+            return Err(ImportError::Invalid(format!(
+                "road {}: community {} does not exist",
+                r.id, r.community
+            )));
+        }
+        if role_of(&r.chief) != Some(Role::RoadChief) {
+            return Err(ImportError::Invalid(format!(
+                "road {}: chief {} is not a road chief among the users",
+                r.id,
+                r.chief.as_str()
+            )));
+        }
+        if r.geometry.kind != "LineString" {
+            return Err(ImportError::Invalid(format!(
+                "road {}: geometry must be a LineString",
+                r.id
+            )));
+        }
+        RoadGeometry::parse(&r.geometry.coordinates)
+            .map_err(|e| ImportError::Invalid(format!("road {}: {e}", r.id)))?;
+    }
+    Ok(())
+}
+
+pub async fn import(
+    pool: &Pool,
+    file: &SubdistrictFile,
+    now: Timestamp,
+) -> Result<ImportSummary, ImportError> {
+    check(file)?;
+    let mut tx = begin_write(pool).await?;
+    let s = &file.subdistrict;
+    sqlx::query(
+        "INSERT INTO subdistricts (id, name_zh, name_en) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en",
+    )
+    .bind(s.id.as_str())
+    .bind(&s.name_zh)
+    .bind(&s.name_en)
+    .execute(&mut *tx)
+    .await?;
+    for c in &file.communities {
+        sqlx::query(
+            "INSERT INTO communities (id, subdistrict_id, name_zh, name_en) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET subdistrict_id = excluded.subdistrict_id, name_zh = excluded.name_zh, name_en = excluded.name_en",
+        )
+        .bind(c.id.as_str())
+        .bind(s.id.as_str())
+        .bind(&c.name_zh)
+        .bind(&c.name_en)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let mut summary = ImportSummary {
+        communities: file.communities.len(),
+        ..Default::default()
+    };
+    for u in &file.users {
+        let created = sqlx::query(
+            "INSERT INTO users (id, username, display_name, role, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(new_id(now))
+        .bind(u.username.as_str())
+        .bind(&u.display_name)
+        .bind(u.role.as_str())
+        .bind(&u.phone)
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
+        if created.rows_affected() == 0 {
+            sqlx::query(
+                "UPDATE users SET display_name = $1, role = $2, phone = $3 WHERE username = $4",
+            )
+            .bind(&u.display_name)
+            .bind(u.role.as_str())
+            .bind(&u.phone)
+            .bind(u.username.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        summary.users_created += created.rows_affected() as usize;
+    }
+    for sec in &file.sections {
+        sqlx::query(
+            "INSERT INTO sections (id, name_zh, name_en, head_user_id) \
+             VALUES ($1, $2, $3, (SELECT id FROM users WHERE username = $4)) \
+             ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, head_user_id = excluded.head_user_id",
+        )
+        .bind(sec.id.as_str())
+        .bind(&sec.name_zh)
+        .bind(&sec.name_en)
+        .bind(sec.head.as_ref().map(Username::as_str))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (position, c) in file.categories.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO categories (code, name_zh, name_en, section_id, deadline_days, position) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
+             section_id = excluded.section_id, deadline_days = excluded.deadline_days, position = excluded.position",
+        )
+        .bind(c.code.as_str())
+        .bind(&c.name_zh)
+        .bind(&c.name_en)
+        .bind(c.section.as_str())
+        .bind(i64::from(c.deadline_days.get()))
+        .bind(position as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for r in &file.roads {
+        let geometry =
+            serde_json::to_string(&r.geometry.coordinates).expect("coordinates serialize");
+        sqlx::query(
+            "INSERT INTO roads (id, name_zh, name_en, community_id, chief_user_id, geometry) \
+             VALUES ($1, $2, $3, $4, (SELECT id FROM users WHERE username = $5), $6) \
+             ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
+             community_id = excluded.community_id, chief_user_id = excluded.chief_user_id, geometry = excluded.geometry",
+        )
+        .bind(r.id.as_str())
+        .bind(&r.name_zh)
+        .bind(&r.name_en)
+        .bind(r.community.as_str())
+        .bind(r.chief.as_str())
+        .bind(geometry)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    summary.sections = file.sections.len();
+    summary.categories = file.categories.len();
+    summary.roads = file.roads.len();
+    Ok(summary)
+}
+
+/// The demo subdistrict: Jimo Road subdistrict, Dabaodao area, Qingdao.
+pub const DEMO_FILE: &str = include_str!("../../demo/jimo-road.json");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_file_is_valid_and_complete() {
+        let file = parse(DEMO_FILE).unwrap();
+        assert!(file.roads.len() >= 12);
+        assert_eq!(file.sections.len(), 8);
+        assert_eq!(file.categories.len(), 10);
+        assert_eq!(
+            file.users
+                .iter()
+                .filter(|u| u.role == Role::Coordinator)
+                .count(),
+            1
+        );
+        for name in ["市场一路", "市场二路", "即墨路", "胶州路"] {
+            assert!(file.roads.iter().any(|r| r.name_zh == name), "{name}");
+        }
+        for r in &file.roads {
+            for [lon, lat] in &r.geometry.coordinates {
+                assert!(
+                    (lat - 36.07).abs() < 0.02 && (lon - 120.32).abs() < 0.02,
+                    "{}",
+                    r.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn broken_files_are_refused_with_the_reason() {
+        let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
+        file["roads"][0]["chief"] = "nobody".into();
+        let err = parse(&file.to_string()).unwrap_err().to_string();
+        assert!(err.contains("nobody"), "{err}");
+
+        let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
+        file["roads"][1]["geometry"]["coordinates"] = serde_json::json!([[120.3, 36.07]]);
+        assert!(parse(&file.to_string())
+            .unwrap_err()
+            .to_string()
+            .contains("two distinct points"));
+
+        let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
+        file["categories"][0]["deadline_days"] = 0.into();
+        assert!(matches!(
+            parse(&file.to_string()),
+            Err(ImportError::Format(_))
+        ));
+
+        assert!(matches!(parse("{}"), Err(ImportError::Format(_))));
+    }
+}

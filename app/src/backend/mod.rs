@@ -1,0 +1,126 @@
+//! Server-side work behind the pages and the JSON API: database access (one module per
+//! aggregate), sessions and passwords. Compiled only with the `ssr` feature.
+
+pub mod auth;
+pub mod db;
+pub mod directory;
+pub mod findings;
+pub mod import;
+pub mod inspections;
+pub mod operations;
+pub mod overview;
+pub mod request;
+
+use crate::api::error::ErrorCode;
+use crate::domain::time::Timestamp;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+pub use db::Pool;
+
+/// Everything a request handler needs, shared by the axum router and the Leptos context.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub clock: Clock,
+    pub leptos_options: LeptosOptions,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Mark the session cookie `Secure` (the site is served over https).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// The server's "now". Tests move it forward to make deadlines pass without waiting.
+#[derive(Clone, Default)]
+pub struct Clock {
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        let system = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        Timestamp(system + self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn advance(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+}
+
+/// Why the backend did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// The request is wrong or not allowed; nothing was changed.
+    #[error("refused: {0:?}")]
+    Refused(ErrorCode),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Stored data that should not exist (a bug or a hand-edited database).
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+impl BackendError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            BackendError::Refused(code) => *code,
+            _ => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<ErrorCode> for BackendError {
+    fn from(code: ErrorCode) -> Self {
+        BackendError::Refused(code)
+    }
+}
+
+impl From<crate::domain::text::NoteError> for BackendError {
+    fn from(e: crate::domain::text::NoteError) -> Self {
+        use crate::domain::text::NoteError;
+        BackendError::Refused(match e {
+            NoteError::Empty => ErrorCode::NoteEmpty,
+            NoteError::TooLong => ErrorCode::NoteTooLong,
+        })
+    }
+}
+
+impl From<crate::domain::finding::TransitionError> for BackendError {
+    fn from(e: crate::domain::finding::TransitionError) -> Self {
+        use crate::domain::finding::TransitionError;
+        BackendError::Refused(match e {
+            TransitionError::NotYourMove => ErrorCode::Forbidden,
+            TransitionError::Illegal { .. } => ErrorCode::IllegalTransition,
+            TransitionError::SameSection => ErrorCode::SameSection,
+        })
+    }
+}
+
+impl From<crate::domain::inspection::SubmissionError> for BackendError {
+    fn from(e: crate::domain::inspection::SubmissionError) -> Self {
+        use crate::domain::inspection::SubmissionError;
+        BackendError::Refused(match e {
+            SubmissionError::Incomplete(_) => ErrorCode::ResultsIncomplete,
+            SubmissionError::ProblemWithoutFinding(_) => ErrorCode::ProblemWithoutFinding,
+            SubmissionError::UnknownCategory(_) => ErrorCode::UnknownCategory,
+        })
+    }
+}
+
+pub type Result<T, E = BackendError> = std::result::Result<T, E>;

@@ -1,0 +1,108 @@
+//! The section head's inbox and the coordinator's weekly overview.
+
+use super::auth::User;
+use super::db::Pool;
+use super::{directory, findings, Result};
+use crate::api::error::ErrorCode;
+use crate::api::views::{Inbox, InboxCounts, InboxFilter, Overview, OverviewRoad, SectionLoad};
+use crate::domain::deadline::Urgency;
+use crate::domain::inspection::InspectionStatus;
+use crate::domain::time::{IsoWeek, Timestamp};
+use crate::domain::Role;
+use std::collections::HashMap;
+
+pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, now: Timestamp) -> Result<Inbox> {
+    if head.role != Role::SectionHead {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let section = directory::sections_headed_by(pool, &head.id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ErrorCode::Forbidden)?;
+    let all = findings::of_section(pool, &section.id, now).await?;
+    let mut counts = InboxCounts::default();
+    for f in &all {
+        if f.status.deadline_runs() {
+            counts.open += 1;
+        }
+        match f.urgency {
+            Some(Urgency::Overdue) => counts.overdue += 1,
+            Some(Urgency::DueToday) => {
+                counts.due_today += 1;
+                counts.due_this_week += 1;
+            }
+            Some(Urgency::DueThisWeek) => counts.due_this_week += 1,
+            _ => {}
+        }
+    }
+    let items = all
+        .into_iter()
+        .filter(|f| filter.admits(f.status, f.urgency))
+        .collect();
+    Ok(Inbox {
+        section,
+        items,
+        counts,
+    })
+}
+
+pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Overview> {
+    if coordinator.role != Role::Coordinator {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let week = IsoWeek::containing(now);
+    let rows: Vec<(String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT road_id, started_at, submitted_at FROM inspections WHERE iso_year = $1 AND iso_week = $2")
+            .bind(week.year())
+            .bind(i32::from(week.week()))
+            .fetch_all(pool)
+            .await?;
+    let by_road: HashMap<String, InspectionStatus> = rows
+        .into_iter()
+        .map(|(road, started, submitted)| {
+            (
+                road,
+                InspectionStatus::from_times(Some(Timestamp(started)), submitted.map(Timestamp)),
+            )
+        })
+        .collect();
+    let roads = directory::all_roads(pool)
+        .await?
+        .into_iter()
+        .map(|r| OverviewRoad {
+            status: by_road
+                .get(&r.named.id)
+                .copied()
+                .unwrap_or(InspectionStatus::NotStarted),
+            road: r.named,
+            community: r.community,
+            chief_name: r.chief_name,
+        })
+        .collect();
+
+    let open: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT section_id, deadline_at FROM findings WHERE status IN ('routed', 'accepted')",
+    )
+    .fetch_all(pool)
+    .await?;
+    let sections = directory::sections(pool)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let mine = open.iter().filter(|(sid, _)| *sid == s.named.id);
+            SectionLoad {
+                open: mine.clone().count() as u32,
+                overdue: mine.filter(|(_, d)| now > Timestamp(*d)).count() as u32,
+                section: s.named,
+                head_name: s.head_name,
+            }
+        })
+        .collect();
+    Ok(Overview {
+        week,
+        roads,
+        sections,
+        returned: findings::returned(pool, now).await?,
+    })
+}

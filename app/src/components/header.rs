@@ -1,0 +1,87 @@
+//! The bar on top of every screen: the app's name, the user's places, language, sign-out.
+
+use crate::api::client;
+use crate::domain::Role;
+use crate::i18n::{use_i18n, Lang, Msg};
+use crate::{t, use_current_user};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_current_user().0;
+    let signed_in = move || {
+        Suspend::new(async move {
+            me.await.ok().flatten().map(|me| {
+                let links: Vec<(&'static str, Msg)> = match me.role {
+                    Role::RoadChief => vec![
+                        ("/", Msg::nav_my_roads),
+                        ("/findings", Msg::nav_my_findings),
+                    ],
+                    Role::SectionHead => vec![("/inbox", Msg::nav_inbox)],
+                    Role::Coordinator => vec![("/overview", Msg::nav_overview)],
+                };
+                view! {
+                    <nav class="nav" aria-label=move || i18n.t(Msg::nav_label)>
+                        {links
+                            .into_iter()
+                            .map(|(href, msg)| view! { <a href=href>{move || i18n.t(msg)}</a> })
+                            .collect_view()}
+                    </nav>
+                    <span class="who">{me.display_name}</span>
+                    <SignOutButton/>
+                }
+            })
+        })
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <img src="/favicon.svg" alt="" width="28" height="28"/>
+                <span>{t!(i18n, app_name)}</span>
+            </a>
+            <Transition fallback=|| ()>{signed_in}</Transition>
+            <LanguageSwitch/>
+        </header>
+    }
+}
+
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let other = move || match i18n.lang() {
+        Lang::ZhCn => Lang::En,
+        Lang::En => Lang::ZhCn,
+    };
+    view! {
+        <button
+            type="button"
+            class="ghost lang"
+            lang=move || other().code()
+            aria-label=move || i18n.t(Msg::switch_language)
+            on:click=move |_| i18n.set(other())
+        >
+            {move || other().text(Msg::language_name)}
+        </button>
+    }
+}
+
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="button"
+            class="ghost"
+            on:click=move |_| {
+                spawn_local(async move {
+                    let _ = client::sign_out().await;
+                    client::go_to("/login");
+                })
+            }
+        >
+            {t!(i18n, sign_out)}
+        </button>
+    }
+}

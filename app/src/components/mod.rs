@@ -1,0 +1,7 @@
+//! Widgets shared by several screens.
+
+pub mod badges;
+pub mod finding_card;
+pub mod header;
+pub mod notice;
+pub mod road_map;

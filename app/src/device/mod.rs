@@ -1,0 +1,117 @@
+//! What the phone itself provides: its clock, its storage, its position. Every function here
+//! does its work only in the browser; rendered on the server they are inert.
+
+use crate::domain::geometry::GeoPoint;
+use crate::domain::time::Timestamp;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Now, by the device's clock.
+pub fn now() -> Timestamp {
+    #[cfg(feature = "hydrate")]
+    {
+        Timestamp(js_sys::Date::now() as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        Timestamp(ms)
+    }
+}
+
+/// Reads a record kept on the device (localStorage survives reloads and browser restarts).
+pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::get(key).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps a record on the device. Returns false if the browser refused (storage full or
+/// disabled), so the screen can say so instead of pretending it was saved.
+pub fn save<T: Serialize>(key: &str, value: &T) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::set(key, value).is_ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (key, value);
+        true
+    }
+}
+
+pub fn forget(key: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::delete(key);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PositionError {
+    /// The browser has no geolocation, or the user said no.
+    Unavailable,
+}
+
+/// Asks the browser once where the phone is; `done` gets the answer (also on refusal).
+pub fn locate(done: impl FnOnce(Result<GeoPoint, PositionError>) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        use wasm_bindgen::prelude::*;
+        use wasm_bindgen::JsCast;
+
+        let done: Rc<RefCell<Option<Box<dyn FnOnce(Result<GeoPoint, PositionError>)>>>> =
+            Rc::new(RefCell::new(Some(Box::new(done))));
+        let finish = move |result| {
+            if let Some(f) = done.borrow_mut().take() {
+                f(result)
+            }
+        };
+        let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok())
+        else {
+            finish(Err(PositionError::Unavailable));
+            return;
+        };
+        let on_error = finish.clone();
+        let success = Closure::once(move |position: JsValue| {
+            let coords = position.unchecked_into::<web_sys::Position>().coords();
+            finish(
+                GeoPoint::parse(coords.longitude(), coords.latitude())
+                    .map_err(|_| PositionError::Unavailable),
+            );
+        });
+        let failure = Closure::once(move |_: JsValue| on_error(Err(PositionError::Unavailable)));
+        let options = web_sys::PositionOptions::new();
+        options.set_enable_high_accuracy(true);
+        options.set_timeout(15_000);
+        options.set_maximum_age(60_000);
+        let asked = geolocation.get_current_position_with_error_callback_and_options(
+            success.as_ref().unchecked_ref(),
+            Some(failure.as_ref().unchecked_ref()),
+            &options,
+        );
+        // The browser calls back once, later; the closures must outlive this function.
+        success.forget();
+        failure.forget();
+        if asked.is_err() {
+            web_sys::console::warn_1(&"geolocation request failed".into());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    done(Err(PositionError::Unavailable))
+}

@@ -1,0 +1,381 @@
+//! The life of a finding: one state machine for every party's moves.
+//!
+//! routed → accepted | resolved | returned        (section head)
+//! accepted → resolved | returned                 (section head)
+//! returned → routed at another section           (coordinator; deadline restarts)
+//! resolved → closed (销号)                        (road chief)
+//! resolved → routed at the same section          (road chief reopens; deadline restarts)
+//!
+//! Overdue is not a state: it is derived from the deadline while routed or accepted.
+
+use super::deadline::{urgency, Urgency};
+use super::text::Note;
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// Waiting for the section.
+    Routed,
+    /// The section is working on it.
+    Accepted,
+    /// The section says it is done; waiting for the road chief's check.
+    Resolved,
+    /// Verified and closed by the road chief (销号).
+    Closed,
+    /// "Not our section": waiting for the coordinator to re-route it.
+    Returned,
+}
+
+impl FindingStatus {
+    pub const ALL: [FindingStatus; 5] = [
+        FindingStatus::Routed,
+        FindingStatus::Accepted,
+        FindingStatus::Resolved,
+        FindingStatus::Closed,
+        FindingStatus::Returned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::Routed => "routed",
+            FindingStatus::Accepted => "accepted",
+            FindingStatus::Resolved => "resolved",
+            FindingStatus::Closed => "closed",
+            FindingStatus::Returned => "returned",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FindingStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The section's clock runs only while the finding is with the section.
+    pub fn deadline_runs(self) -> bool {
+        matches!(self, FindingStatus::Routed | FindingStatus::Accepted)
+    }
+}
+
+/// Whether the finding is overdue now; `None` when its deadline does not run.
+pub fn overdue(status: FindingStatus, deadline: Timestamp, now: Timestamp) -> bool {
+    status.deadline_runs() && urgency(deadline, now) == Urgency::Overdue
+}
+
+/// Who stands in which relation to a finding. The server works this out from the signed-in
+/// user, the finding's section and the finding's road.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// Head of the section the finding is routed to.
+    Section,
+    /// The subdistrict's coordinator.
+    Coordinator,
+    /// Chief of the road the finding is on.
+    RoadChief,
+}
+
+/// A move, without its data: what a button offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Move {
+    Accept,
+    Resolve,
+    Return,
+    Reroute,
+    CloseOut,
+    Reopen,
+}
+
+impl Move {
+    pub const ALL: [Move; 6] = [
+        Move::Accept,
+        Move::Resolve,
+        Move::Return,
+        Move::Reroute,
+        Move::CloseOut,
+        Move::Reopen,
+    ];
+
+    pub fn party(self) -> Party {
+        match self {
+            Move::Accept | Move::Resolve | Move::Return => Party::Section,
+            Move::Reroute => Party::Coordinator,
+            Move::CloseOut | Move::Reopen => Party::RoadChief,
+        }
+    }
+
+    /// Where the move leads from `from`, if it is legal there.
+    pub fn target(self, from: FindingStatus) -> Option<FindingStatus> {
+        use FindingStatus::*;
+        match (self, from) {
+            (Move::Accept, Routed) => Some(Accepted),
+            (Move::Resolve, Routed | Accepted) => Some(Resolved),
+            (Move::Return, Routed | Accepted) => Some(Returned),
+            (Move::Reroute, Returned) => Some(Routed),
+            (Move::CloseOut, Resolved) => Some(Closed),
+            (Move::Reopen, Resolved) => Some(Routed),
+            _ => None,
+        }
+    }
+
+    /// Moves that send the finding (back) to a section start a new deadline.
+    pub fn restarts_deadline(self) -> bool {
+        matches!(self, Move::Reroute | Move::Reopen)
+    }
+}
+
+/// The moves a party may make on a finding in this state: what the screen offers.
+pub fn available_moves(status: FindingStatus, parties: &[Party]) -> Vec<Move> {
+    Move::ALL
+        .into_iter()
+        .filter(|m| parties.contains(&m.party()) && m.target(status).is_some())
+        .collect()
+}
+
+/// A move with what it needs: a resolution needs a note, a return or a reopening a reason.
+/// Parsing a request into this type is where "note required" is enforced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command<S> {
+    Accept,
+    Resolve { note: Note },
+    Return { reason: Note },
+    Reroute { to: S, note: Option<Note> },
+    CloseOut { note: Option<Note> },
+    Reopen { reason: Note },
+}
+
+impl<S> Command<S> {
+    pub fn kind(&self) -> Move {
+        match self {
+            Command::Accept => Move::Accept,
+            Command::Resolve { .. } => Move::Resolve,
+            Command::Return { .. } => Move::Return,
+            Command::Reroute { .. } => Move::Reroute,
+            Command::CloseOut { .. } => Move::CloseOut,
+            Command::Reopen { .. } => Move::Reopen,
+        }
+    }
+
+    pub fn note(&self) -> Option<&Note> {
+        match self {
+            Command::Accept => None,
+            Command::Resolve { note }
+            | Command::Return { reason: note }
+            | Command::Reopen { reason: note } => Some(note),
+            Command::Reroute { note, .. } | Command::CloseOut { note } => note.as_ref(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("this party may not make this move")]
+    NotYourMove,
+    #[error("the move is not possible in the finding's current state")]
+    Illegal {
+        from: FindingStatus,
+        attempted: Move,
+    },
+    #[error("a finding can only be re-routed to another section")]
+    SameSection,
+}
+
+/// What a legal move does to the finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition<S> {
+    pub from: FindingStatus,
+    pub to: FindingStatus,
+    /// The section the finding is with afterwards.
+    pub section: S,
+    pub restarts_deadline: bool,
+}
+
+/// Decides a move. `current_section` is where the finding is now; `parties` are the roles the
+/// acting user holds towards this finding.
+pub fn decide<S: Clone + PartialEq>(
+    from: FindingStatus,
+    current_section: &S,
+    parties: &[Party],
+    command: &Command<S>,
+) -> Result<Transition<S>, TransitionError> {
+    let kind = command.kind();
+    if !parties.contains(&kind.party()) {
+        return Err(TransitionError::NotYourMove);
+    }
+    let to = kind.target(from).ok_or(TransitionError::Illegal {
+        from,
+        attempted: kind,
+    })?;
+    let section = match command {
+        Command::Reroute { to: target, .. } if target == current_section => {
+            return Err(TransitionError::SameSection)
+        }
+        Command::Reroute { to: target, .. } => target.clone(),
+        _ => current_section.clone(),
+    };
+    Ok(Transition {
+        from,
+        to,
+        section,
+        restarts_deadline: kind.restarts_deadline(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FindingStatus::*;
+    use super::*;
+
+    fn note() -> Note {
+        Note::parse("fixed").unwrap()
+    }
+
+    fn command(m: Move) -> Command<&'static str> {
+        match m {
+            Move::Accept => Command::Accept,
+            Move::Resolve => Command::Resolve { note: note() },
+            Move::Return => Command::Return { reason: note() },
+            Move::Reroute => Command::Reroute {
+                to: "engineering",
+                note: None,
+            },
+            Move::CloseOut => Command::CloseOut { note: None },
+            Move::Reopen => Command::Reopen { reason: note() },
+        }
+    }
+
+    /// The whole table of legal moves, written out once by hand.
+    const LEGAL: [(FindingStatus, Move, FindingStatus); 8] = [
+        (Routed, Move::Accept, Accepted),
+        (Routed, Move::Resolve, Resolved),
+        (Routed, Move::Return, Returned),
+        (Accepted, Move::Resolve, Resolved),
+        (Accepted, Move::Return, Returned),
+        (Returned, Move::Reroute, Routed),
+        (Resolved, Move::CloseOut, Closed),
+        (Resolved, Move::Reopen, Routed),
+    ];
+
+    #[test]
+    fn every_legal_move_leads_where_the_table_says() {
+        for (from, m, to) in LEGAL {
+            let t = decide(from, &"urban", &[m.party()], &command(m)).unwrap();
+            assert_eq!((t.from, t.to), (from, to), "{m:?} from {from:?}");
+            assert_eq!(
+                t.restarts_deadline,
+                matches!(m, Move::Reroute | Move::Reopen)
+            );
+        }
+    }
+
+    #[test]
+    fn every_other_move_is_refused_as_illegal() {
+        for from in FindingStatus::ALL {
+            for m in Move::ALL {
+                if LEGAL.iter().any(|(f, lm, _)| *f == from && *lm == m) {
+                    continue;
+                }
+                assert_eq!(
+                    decide(from, &"urban", &[m.party()], &command(m)),
+                    Err(TransitionError::Illegal { from, attempted: m }),
+                    "{m:?} from {from:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn closed_is_final() {
+        assert!(available_moves(
+            Closed,
+            &[Party::Section, Party::Coordinator, Party::RoadChief]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn only_the_right_party_may_move() {
+        for (from, m, _) in LEGAL {
+            for party in [Party::Section, Party::Coordinator, Party::RoadChief] {
+                let result = decide(from, &"urban", &[party], &command(m));
+                if party == m.party() {
+                    assert!(result.is_ok());
+                } else {
+                    assert_eq!(result, Err(TransitionError::NotYourMove), "{party:?} {m:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reroute_changes_section_and_must_change_it() {
+        let t = decide(
+            Returned,
+            &"urban",
+            &[Party::Coordinator],
+            &command(Move::Reroute),
+        )
+        .unwrap();
+        assert_eq!(t.section, "engineering");
+        assert_eq!(
+            decide(
+                Returned,
+                &"engineering",
+                &[Party::Coordinator],
+                &command(Move::Reroute)
+            ),
+            Err(TransitionError::SameSection)
+        );
+        // A reopening goes back to the same section.
+        let t = decide(
+            Resolved,
+            &"urban",
+            &[Party::RoadChief],
+            &command(Move::Reopen),
+        )
+        .unwrap();
+        assert_eq!(t.section, "urban");
+    }
+
+    #[test]
+    fn moves_offered_per_party() {
+        assert_eq!(
+            available_moves(Routed, &[Party::Section]),
+            vec![Move::Accept, Move::Resolve, Move::Return]
+        );
+        assert_eq!(
+            available_moves(Accepted, &[Party::Section]),
+            vec![Move::Resolve, Move::Return]
+        );
+        assert_eq!(
+            available_moves(Returned, &[Party::Coordinator]),
+            vec![Move::Reroute]
+        );
+        assert_eq!(
+            available_moves(Resolved, &[Party::RoadChief]),
+            vec![Move::CloseOut, Move::Reopen]
+        );
+        assert!(available_moves(Routed, &[Party::RoadChief, Party::Coordinator]).is_empty());
+    }
+
+    #[test]
+    fn overdue_is_derived_and_only_while_with_the_section() {
+        let deadline = Timestamp(1_000_000);
+        let later = Timestamp(2_000_000);
+        assert!(overdue(Routed, deadline, later));
+        assert!(overdue(Accepted, deadline, later));
+        for s in [Resolved, Closed, Returned] {
+            assert!(!overdue(s, deadline, later));
+        }
+        assert!(!overdue(Routed, deadline, Timestamp(500_000)));
+    }
+
+    #[test]
+    fn status_names_round_trip() {
+        for s in FindingStatus::ALL {
+            assert_eq!(FindingStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(FindingStatus::parse("overdue"), None);
+    }
+}

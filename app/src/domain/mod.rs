@@ -1,0 +1,50 @@
+//! The rules of the road-chief system: pure functions and types, no I/O, compiled for both the
+//! browser and the server. Everything else calls into this.
+
+pub mod deadline;
+pub mod finding;
+pub mod geometry;
+pub mod ids;
+pub mod inspection;
+pub mod text;
+pub mod time;
+
+use serde::{Deserialize, Serialize};
+
+/// What a user is in the subdistrict office.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    RoadChief,
+    SectionHead,
+    Coordinator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::RoadChief => "road_chief",
+            Role::SectionHead => "section_head",
+            Role::Coordinator => "coordinator",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        [Role::RoadChief, Role::SectionHead, Role::Coordinator]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in [Role::RoadChief, Role::SectionHead, Role::Coordinator] {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}

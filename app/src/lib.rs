@@ -1,0 +1,104 @@
+//! Road Chief (路长巡查): the app shared by the server (SSR) and the browser (hydration).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod device;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+
+use api::error::ApiError;
+use api::views::Me;
+use i18n::{I18n, Lang};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app (rendered on the server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user, loaded once per page load and shared by every screen.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<Me>, ApiError>>);
+
+pub fn use_current_user() -> CurrentUser {
+    expect_context::<CurrentUser>()
+}
+
+/// The language the page starts in: on the server from the request, in the browser from
+/// what the server rendered.
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| backend::auth::request_lang(&p.headers))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n::provide(initial_lang());
+    let me = Resource::new(|| (), |_| api::reads::load_current_user());
+    provide_context(CurrentUser(me));
+
+    view! {
+        <Html {..} lang=move || i18n.lang().code()/>
+        <Title text=move || i18n.t(i18n::Msg::app_name)/>
+        <Meta name="theme-color" content="#0f5c4d"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Router>
+            <components::header::Header/>
+            <main id="main">
+                <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
+                    <Route path=path!("/login") view=pages::sign_in::SignInPage/>
+                    <Route path=path!("/") view=pages::home::HomePage/>
+                    <Route path=path!("/roads/:road_id") view=pages::inspection::InspectionScreen/>
+                    <Route path=path!("/findings") view=pages::my_findings::MyFindingsPage/>
+                    <Route path=path!("/findings/:id") view=pages::finding::FindingPage/>
+                    <Route path=path!("/inbox") view=pages::inbox::InboxPage/>
+                    <Route path=path!("/overview") view=pages::overview::OverviewPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

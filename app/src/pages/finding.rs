@@ -1,0 +1,152 @@
+//! One finding: what, where, who has it until when, everything that happened to it, and what
+//! the reader may do next.
+
+use super::moves::MoveForm;
+use crate::api::reads::load_finding;
+use crate::api::views::FindingDetail;
+use crate::components::badges::{
+    deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge,
+};
+use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::road_map::RoadMap;
+use crate::i18n::{use_i18n, Msg};
+use crate::t;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn FindingPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let detail = Resource::new(id, load_finding);
+    let flash = RwSignal::new(None::<Msg>);
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <Detail detail=d flash on_moved=move || detail.refetch()/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(
+    detail: FindingDetail,
+    flash: RwSignal<Option<Msg>>,
+    on_moved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = StoredValue::new(detail.summary.clone());
+    let road = StoredValue::new(detail.road.clone());
+    let point = detail.point;
+    let map_label = Signal::derive(move || {
+        i18n.f(
+            Msg::map_label,
+            &[(
+                "road",
+                &road.with_value(|r| i18n.pick(&r.road.name_zh, &r.road.name_en)),
+            )],
+        )
+    });
+    let summary = detail.summary.clone();
+    let off_road = (detail.off_road_m > crate::domain::geometry::OFF_ROAD_LIMIT_M)
+        .then_some(detail.off_road_m);
+    let targets = detail.reroute_targets.clone();
+
+    view! {
+        <header class="page-head">
+            <p class="muted">
+                <a href="/">{t!(i18n, back)}</a>
+            </p>
+            <h1>
+                {move || s.with_value(|s| i18n.pick(&s.category.name_zh, &s.category.name_en))} " · "
+                {move || s.with_value(|s| i18n.pick(&s.road.name_zh, &s.road.name_en))}
+            </h1>
+            <p class="card-line">
+                <StatusBadge status=summary.status/>
+                <UrgencyBadge urgency=summary.urgency/>
+            </p>
+        </header>
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{move || i18n.t(m)}</p> })}
+        <section class="card">
+            <p class="note">{summary.note.clone()}</p>
+            <dl class="facts">
+                <dt>{t!(i18n, section_label)}</dt>
+                <dd>{move || s.with_value(|s| i18n.pick(&s.section.name_zh, &s.section.name_en))}</dd>
+                <dt>{t!(i18n, deadline_label)}</dt>
+                <dd>{move || deadline_text(i18n, summary.deadline)}</dd>
+                <dt>{t!(i18n, observed_at)}</dt>
+                <dd>{summary.observed_at.format_local()}</dd>
+                <dt>{t!(i18n, received_at)}</dt>
+                <dd>{summary.received_at.format_local()}</dd>
+                <dt>{t!(i18n, reported_by)}</dt>
+                <dd>{detail.reported_by.clone()}</dd>
+                <dt>{t!(i18n, community_label)}</dt>
+                <dd>{move || road.with_value(|r| i18n.pick(&r.community.name_zh, &r.community.name_en))}</dd>
+            </dl>
+        </section>
+        <section class="card">
+            <h2>{t!(i18n, place_label)}</h2>
+            <RoadMap coordinates=detail.road.coordinates.clone() marker=Signal::derive(move || Some(point)) label=map_label/>
+            <p>{move || metres(i18n, summary.along_m)} " · " {format!("{:.5}, {:.5}", point.lat, point.lon)}</p>
+            {off_road
+                .map(|m| {
+                    view! {
+                        <p class="notice warning">
+                            {move || i18n.f(Msg::off_road_recorded, &[("m", &format!("{m:.0}"))])}
+                        </p>
+                    }
+                })}
+        </section>
+        {(!detail.moves.is_empty())
+            .then(|| {
+                view! {
+                    <section class="card actions-card">
+                        <h2>{t!(i18n, actions_title)}</h2>
+                        {detail
+                            .moves
+                            .iter()
+                            .map(|m| {
+                                view! {
+                                    <MoveForm
+                                        finding_id=summary.id
+                                        action=*m
+                                        targets=targets.clone()
+                                        on_done=move |msg| {
+                                            flash.set(Some(msg));
+                                            on_moved();
+                                        }
+                                    />
+                                }
+                            })
+                            .collect_view()}
+                    </section>
+                }
+            })}
+        <section class="card">
+            <h2>{t!(i18n, history_title)}</h2>
+            <ol class="timeline">
+                {detail
+                    .history
+                    .into_iter()
+                    .map(|h| {
+                        let (szh, sen) = (h.section.name_zh.clone(), h.section.name_en.clone());
+                        view! {
+                            <li>
+                                <span class="muted small">{h.at.format_local()} " · " {h.actor.clone()}</span>
+                                <span>
+                                    {move || i18n.t(finding_status_msg(h.to))} " · " {move || i18n.pick(&szh, &sen)}
+                                </span>
+                                {h.deadline.map(|d| view! { <span class="muted small">{move || deadline_text(i18n, d)}</span> })}
+                                {h.note.clone().map(|n| view! { <span class="history-note">{n}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+}

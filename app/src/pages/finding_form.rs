@@ -1,0 +1,257 @@
+//! Recording one problem: category, note, place on the road, time seen.
+
+use crate::api::views::{CategoryView, RoadView};
+use crate::components::badges::metres;
+use crate::components::road_map::RoadMap;
+use crate::device;
+use crate::domain::geometry::{check_placement, GeoPoint, RoadGeometry, OFF_ROAD_LIMIT_M};
+use crate::domain::text::{Note, NoteError};
+use crate::domain::time::Timestamp;
+use crate::i18n::{use_i18n, Msg};
+use crate::{api::client, t};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A finding recorded on the phone, not yet sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftFinding {
+    pub id: Uuid,
+    pub category: String,
+    pub note: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub along_m: f64,
+    pub off_road_confirmed: bool,
+    pub observed_at: Timestamp,
+}
+
+/// Where the place came from: the slider along the road, or the phone's position.
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    Along,
+    Gps(GeoPoint),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Locating {
+    Idle,
+    Busy,
+    Found,
+    Failed,
+}
+
+#[component]
+pub fn FindingForm(
+    road: RoadView,
+    categories: Vec<CategoryView>,
+    category: String,
+    on_save: impl Fn(DraftFinding) + Copy + Send + Sync + 'static,
+    on_cancel: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let geometry = StoredValue::new(RoadGeometry::parse(&road.coordinates).ok());
+    let length = geometry.with_value(|g| g.as_ref().map(RoadGeometry::length_m).unwrap_or(0.0));
+    let category = RwSignal::new(category);
+    let note = RwSignal::new(String::new());
+    let along = RwSignal::new((length / 2.0).round());
+    let place = RwSignal::new(Place::Along);
+    let locating = RwSignal::new(Locating::Idle);
+    let confirmed = RwSignal::new(false);
+    let observed = RwSignal::new(device::now().to_local_input());
+    let error = RwSignal::new(None::<Msg>);
+
+    let point = move || match place.get() {
+        Place::Gps(p) => Some(p),
+        Place::Along => geometry.with_value(|g| g.as_ref().map(|g| g.point_at(along.get()))),
+    };
+    let off_road_m = move || match place.get() {
+        Place::Gps(p) => geometry
+            .with_value(|g| g.as_ref().map(|g| g.place(p).off_road_m))
+            .unwrap_or(0.0),
+        Place::Along => 0.0,
+    };
+
+    let use_position = move || {
+        locating.set(Locating::Busy);
+        device::locate(move |found| match found {
+            Ok(p) => {
+                if let Some(placement) = geometry.with_value(|g| g.as_ref().map(|g| g.place(p))) {
+                    along.set(placement.along_m.round());
+                }
+                place.set(Place::Gps(p));
+                locating.set(Locating::Found);
+            }
+            Err(_) => locating.set(Locating::Failed),
+        });
+    };
+    // Prefill from the phone's position when the browser allows it.
+    Effect::new(move |first: Option<()>| {
+        if first.is_none() {
+            use_position();
+        }
+    });
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let note_text = match Note::parse(&note.get_untracked()) {
+            Ok(n) => n,
+            Err(NoteError::Empty) => return error.set(Some(Msg::error_note_empty)),
+            Err(NoteError::TooLong) => return error.set(Some(Msg::error_note_too_long)),
+        };
+        let Ok(observed_at) = Timestamp::parse_local(&observed.get_untracked()) else {
+            return error.set(Some(Msg::error_observed_time));
+        };
+        if observed_at > Timestamp(device::now().0 + 10 * 60_000) {
+            return error.set(Some(Msg::error_observed_in_future));
+        }
+        let Some(p) = point() else {
+            return error.set(Some(Msg::error_invalid_position));
+        };
+        let placement = geometry.with_value(|g| {
+            g.as_ref()
+                .map(|g| check_placement(g, p, confirmed.get_untracked()))
+        });
+        let placement = match placement {
+            Some(Ok(placement)) => placement,
+            Some(Err(_)) => return error.set(Some(Msg::error_off_road_unconfirmed)),
+            None => return error.set(Some(Msg::error_invalid_position)),
+        };
+        on_save(DraftFinding {
+            id: client::new_id(),
+            category: category.get_untracked(),
+            note: note_text.to_string(),
+            lon: p.lon,
+            lat: p.lat,
+            along_m: placement.along_m,
+            off_road_confirmed: placement.is_off_road(),
+            observed_at,
+        });
+    };
+
+    let road_name = (road.road.name_zh.clone(), road.road.name_en.clone());
+    let map_label = Signal::derive(move || {
+        i18n.f(
+            Msg::map_label,
+            &[("road", &i18n.pick(&road_name.0, &road_name.1))],
+        )
+    });
+    let category_name = {
+        let categories = categories.clone();
+        move || {
+            categories
+                .iter()
+                .find(|c| c.code == category.get())
+                .map(|c| i18n.pick(&c.name_zh, &c.name_en))
+                .unwrap_or_default()
+        }
+    };
+
+    view! {
+        <form class="card finding-form" on:submit=save novalidate>
+            <h2>{move || i18n.f(Msg::record_finding_title, &[("category", &category_name())])}</h2>
+
+            <label for="finding-category">{t!(i18n, category)}</label>
+            <select
+                id="finding-category"
+                prop:value=move || category.get()
+                on:change=move |ev| category.set(event_target_value(&ev))
+            >
+                {categories
+                    .into_iter()
+                    .map(|c| {
+                        let code = c.code.clone();
+                        view! {
+                            <option value=code.clone() selected=move || category.get() == code>
+                                {move || i18n.pick(&c.name_zh, &c.name_en)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+
+            <label for="finding-note">{t!(i18n, note_label)}</label>
+            <textarea
+                id="finding-note"
+                rows="4"
+                maxlength="2000"
+                aria-describedby="finding-note-count"
+                prop:value=move || note.get()
+                on:input=move |ev| {
+                    note.set(event_target_value(&ev));
+                    error.set(None);
+                }
+            ></textarea>
+            <p id="finding-note-count" class="muted small counter">
+                {move || format!("{} / {}", note.with(|n| n.chars().count()), Note::MAX_CHARS)}
+            </p>
+
+            <fieldset class="place">
+                <legend>{t!(i18n, place_label)}</legend>
+                <RoadMap coordinates=road.coordinates.clone() marker=Signal::derive(point) label=map_label/>
+                <label for="finding-along">{move || metres(i18n, along.get())}</label>
+                <input
+                    id="finding-along"
+                    type="range"
+                    min="0"
+                    max=format!("{:.0}", length.floor())
+                    step="5"
+                    prop:value=move || along.get().to_string()
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            along.set(v);
+                            place.set(Place::Along);
+                            confirmed.set(false);
+                        }
+                    }
+                />
+                <div class="row">
+                    <button type="button" class="secondary" on:click=move |_| use_position() disabled=move || locating.get() == Locating::Busy>
+                        {t!(i18n, use_my_position)}
+                    </button>
+                    <span class="muted small" aria-live="polite">
+                        {move || match locating.get() {
+                            Locating::Idle => "",
+                            Locating::Busy => i18n.t(Msg::locating),
+                            Locating::Found => i18n.t(Msg::position_found),
+                            Locating::Failed => i18n.t(Msg::position_unavailable),
+                        }}
+                    </span>
+                </div>
+                {move || {
+                    let off = off_road_m();
+                    (off > OFF_ROAD_LIMIT_M)
+                        .then(|| {
+                            view! {
+                                <div class="notice warning" role="alert">
+                                    <p>{move || i18n.f(Msg::off_road_warning, &[("m", &format!("{off:.0}"))])}</p>
+                                    <label class="check">
+                                        <input
+                                            type="checkbox"
+                                            prop:checked=move || confirmed.get()
+                                            on:change=move |ev| confirmed.set(event_target_checked(&ev))
+                                        />
+                                        {t!(i18n, off_road_confirm)}
+                                    </label>
+                                </div>
+                            }
+                        })
+                }}
+            </fieldset>
+
+            <label for="finding-observed">{t!(i18n, observed_at)}</label>
+            <input
+                id="finding-observed"
+                type="datetime-local"
+                prop:value=move || observed.get()
+                on:input=move |ev| observed.set(event_target_value(&ev))
+            />
+
+            {move || error.get().map(|msg| view! { <p class="field-error" role="alert">{move || i18n.t(msg)}</p> })}
+            <div class="row actions">
+                <button type="submit" class="primary">{t!(i18n, save_finding)}</button>
+                <button type="button" class="ghost" on:click=move |_| on_cancel()>{t!(i18n, cancel)}</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,97 @@
+//! The first screen after signing in: each role lands where its work is.
+
+use crate::api::reads::load_chief_home;
+use crate::components::badges::{week_label, InspectionBadge};
+use crate::components::notice::{ErrorNotice, Loading};
+use crate::domain::Role;
+use crate::i18n::{use_i18n, Msg};
+use crate::pages::{inbox::InboxView, overview::OverviewView};
+use crate::{t, use_current_user};
+use leptos::prelude::*;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = use_current_user().0;
+    view! {
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => match me.role {
+                        Role::RoadChief => view! { <ChiefHomeView/> }.into_any(),
+                        Role::SectionHead => view! { <InboxView/> }.into_any(),
+                        Role::Coordinator => view! { <OverviewView/> }.into_any(),
+                    },
+                    Ok(None) => view! { <ErrorNotice error=crate::api::error::ErrorCode::Unauthorized.into()/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChiefHomeView() -> impl IntoView {
+    let i18n = use_i18n();
+    let home = Resource::new(|| (), |_| load_chief_home());
+    view! {
+        <h1>{t!(i18n, my_roads_title)}</h1>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(home) => {
+                        let week = home.week;
+                        view! {
+                            <p class="muted">{move || week_label(i18n, week)}</p>
+                            <ul class="cards" aria-label=move || i18n.t(Msg::my_roads_title)>
+                                {home
+                                    .roads
+                                    .into_iter()
+                                    .map(|card| {
+                                        let href = format!("/roads/{}", card.road.id);
+                                        let road = card.road.clone();
+                                        let community = card.community.clone();
+                                        let awaiting = card.awaiting_check;
+                                        let open = card.open;
+                                        view! {
+                                            <li>
+                                                <a class="card road-card" href=href>
+                                                    <span class="card-title">
+                                                        {move || i18n.pick(&road.name_zh, &road.name_en)}
+                                                    </span>
+                                                    <span class="muted">
+                                                        {move || i18n.pick(&community.name_zh, &community.name_en)}
+                                                    </span>
+                                                    <span class="card-line">
+                                                        <InspectionBadge status=card.status/>
+                                                        {(awaiting > 0)
+                                                            .then(|| {
+                                                                view! {
+                                                                    <span class="badge status-resolved">
+                                                                        {move || i18n.f(Msg::awaiting_check_count, &[("n", &awaiting.to_string())])}
+                                                                    </span>
+                                                                }
+                                                            })}
+                                                        {(open > 0)
+                                                            .then(|| {
+                                                                view! {
+                                                                    <span class="badge">
+                                                                        {move || i18n.f(Msg::open_count, &[("n", &open.to_string())])}
+                                                                    </span>
+                                                                }
+                                                            })}
+                                                    </span>
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,12 @@
+//! One module per screen.
+
+pub mod finding;
+pub mod finding_form;
+pub mod home;
+pub mod inbox;
+pub mod inspection;
+pub mod moves;
+pub mod my_findings;
+pub mod not_found;
+pub mod overview;
+pub mod sign_in;

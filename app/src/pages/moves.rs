@@ -1,0 +1,161 @@
+//! One form per move a user may make on a finding. Each form sends its move as an operation
+//! with an id made when the form appears, so a double tap or a retry does the move once.
+
+use crate::api::client;
+use crate::api::error::ApiError;
+use crate::api::operations::Operation;
+use crate::api::views::Named;
+use crate::components::notice::ErrorNotice;
+use crate::domain::finding::Move;
+use crate::i18n::{use_i18n, Msg};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+#[derive(Clone, Copy)]
+struct Texts {
+    button: Msg,
+    done: Msg,
+    /// The text field's label, and whether it must be filled in.
+    field: Option<(Msg, bool)>,
+    primary: bool,
+}
+
+fn texts(action: Move) -> Texts {
+    match action {
+        Move::Accept => Texts {
+            button: Msg::move_accept,
+            done: Msg::moved_accept,
+            field: None,
+            primary: true,
+        },
+        Move::Resolve => Texts {
+            button: Msg::move_resolve,
+            done: Msg::moved_resolve,
+            field: Some((Msg::resolution_note, true)),
+            primary: true,
+        },
+        Move::Return => Texts {
+            button: Msg::move_return,
+            done: Msg::moved_return,
+            field: Some((Msg::return_reason, true)),
+            primary: false,
+        },
+        Move::Reroute => Texts {
+            button: Msg::move_reroute,
+            done: Msg::moved_reroute,
+            field: Some((Msg::reroute_note, false)),
+            primary: true,
+        },
+        Move::CloseOut => Texts {
+            button: Msg::move_close_out,
+            done: Msg::moved_close_out,
+            field: Some((Msg::close_out_note, false)),
+            primary: true,
+        },
+        Move::Reopen => Texts {
+            button: Msg::move_reopen,
+            done: Msg::moved_reopen,
+            field: Some((Msg::reopen_reason, true)),
+            primary: false,
+        },
+    }
+}
+
+fn action_name(action: Move) -> &'static str {
+    match action {
+        Move::Accept => "accept",
+        Move::Resolve => "resolve",
+        Move::Return => "return",
+        Move::Reroute => "reroute",
+        Move::CloseOut => "close-out",
+        Move::Reopen => "reopen",
+    }
+}
+
+#[component]
+pub fn MoveForm(
+    finding_id: Uuid,
+    action: Move,
+    targets: Vec<Named>,
+    on_done: impl Fn(Msg) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let texts = texts(action);
+    let op_id = RwSignal::new(client::new_id());
+    let note = RwSignal::new(String::new());
+    let section = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let name = action_name(action);
+    let field_id = format!("{name}-text");
+    let select_id = format!("{name}-section");
+    let done = texts.done;
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let op = Operation::MoveFinding {
+            finding_id,
+            action,
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+            section_id: Some(section.get_untracked()).filter(|s| !s.is_empty()),
+        };
+        spawn_local(async move {
+            match client::send(op_id.get_untracked(), op).await {
+                Ok(_) => {
+                    op_id.set(client::new_id());
+                    on_done(done);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <form class=format!("move move-{name}") on:submit=submit>
+            {(action == Move::Reroute)
+                .then(|| {
+                    let select_id = select_id.clone();
+                    view! {
+                        <label for=select_id.clone()>{move || i18n.t(Msg::reroute_to)}</label>
+                        <select id=select_id required on:change=move |ev| section.set(event_target_value(&ev))>
+                            <option value="">{move || i18n.t(Msg::choose_section)}</option>
+                            {targets
+                                .into_iter()
+                                .map(|t| view! { <option value=t.id.clone()>{move || i18n.pick(&t.name_zh, &t.name_en)}</option> })
+                                .collect_view()}
+                        </select>
+                    }
+                })}
+            {texts
+                .field
+                .map(|(label, required)| {
+                    let field_id = field_id.clone();
+                    view! {
+                        <label for=field_id.clone()>
+                            {move || i18n.t(label)}
+                            {(!required).then(|| view! { <span class="muted small">" " {move || i18n.t(Msg::optional)}</span> })}
+                        </label>
+                        <textarea
+                            id=field_id
+                            rows="3"
+                            maxlength="2000"
+                            required=required
+                            prop:value=move || note.get()
+                            on:input=move |ev| note.set(event_target_value(&ev))
+                        ></textarea>
+                    }
+                })}
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <button type="submit" class=if texts.primary { "primary" } else { "secondary" } disabled=move || busy.get()>
+                {move || i18n.t(texts.button)}
+            </button>
+        </form>
+    }
+}

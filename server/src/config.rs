@@ -1,0 +1,148 @@
+//! Configuration: safe defaults, then an optional TOML file, then environment variables.
+//!
+//! | setting | TOML key | environment | default |
+//! | --- | --- | --- | --- |
+//! | listen address | `address` | `ROADCHIEF_ADDRESS` | Leptos's site address (127.0.0.1:3000) |
+//! | data directory | `data_dir` | `ROADCHIEF_DATA_DIR` | `data` |
+//! | database URL | `database_url` | `ROADCHIEF_DATABASE_URL` | `sqlite://<data_dir>/road-chief.db` |
+//! | demo data | `demo` | `ROADCHIEF_DEMO` | `false` |
+//! | public URL (https → Secure cookies) | `public_url` | `ROADCHIEF_PUBLIC_URL` | none |
+//! | trust X-Forwarded-For | `trust_forwarded_for` | `ROADCHIEF_TRUST_FORWARDED_FOR` | `false` |
+//!
+//! The file is `ROADCHIEF_CONFIG` if set, else `road-chief.toml` in the working directory
+//! if it exists.
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    address: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    demo: Option<bool>,
+    public_url: Option<String>,
+    trust_forwarded_for: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub address: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub demo: bool,
+    pub public_url: Option<String>,
+    pub trust_forwarded_for: bool,
+}
+
+impl Config {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// Reads the configuration from the file and the environment.
+    pub fn load(default_address: SocketAddr) -> anyhow::Result<Config> {
+        let path = std::env::var_os("ROADCHIEF_CONFIG").map(PathBuf::from);
+        let file = match &path {
+            Some(p) => Some(
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+            ),
+            None => std::fs::read_to_string("road-chief.toml").ok(),
+        };
+        let file: FileConfig = match file {
+            Some(text) => toml::from_str(&text).context("the configuration file is not valid")?,
+            None => FileConfig::default(),
+        };
+        Self::resolve(file, |k| std::env::var(k).ok(), default_address)
+    }
+
+    fn resolve(
+        file: FileConfig,
+        env: impl Fn(&str) -> Option<String>,
+        default_address: SocketAddr,
+    ) -> anyhow::Result<Config> {
+        let flag = |key: &str, value: Option<bool>| -> anyhow::Result<bool> {
+            match env(key).as_deref().map(str::trim) {
+                None | Some("") => Ok(value.unwrap_or(false)),
+                Some("1" | "true" | "yes" | "on") => Ok(true),
+                Some("0" | "false" | "no" | "off") => Ok(false),
+                Some(other) => bail!("{key} must be true or false, not {other:?}"),
+            }
+        };
+        let address = match env("ROADCHIEF_ADDRESS") {
+            Some(a) => a.parse().with_context(|| {
+                format!("ROADCHIEF_ADDRESS {a:?} is not an address like 127.0.0.1:3000")
+            })?,
+            None => file.address.unwrap_or(default_address),
+        };
+        let data_dir = env("ROADCHIEF_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = env("ROADCHIEF_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("road-chief.db").display()));
+        if !database_url.starts_with("sqlite:") {
+            bail!("only sqlite: database URLs are supported by this build, not {database_url:?}");
+        }
+        Ok(Config {
+            address,
+            data_dir,
+            database_url,
+            demo: flag("ROADCHIEF_DEMO", file.demo)?,
+            public_url: env("ROADCHIEF_PUBLIC_URL").or(file.public_url),
+            trust_forwarded_for: flag("ROADCHIEF_TRUST_FORWARDED_FOR", file.trust_forwarded_for)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn resolve(file: &str, env: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::resolve(
+            toml::from_str(file)?,
+            |k| env.get(k).cloned(),
+            "127.0.0.1:3000".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn safe_defaults() {
+        let c = resolve("", &[]).unwrap();
+        assert_eq!(c.address.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/road-chief.db");
+        assert!(!c.demo && !c.trust_forwarded_for && !c.secure_cookies());
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let c = resolve(
+            "demo = false\ndata_dir = \"/var/lib/rc\"\npublic_url = \"https://rc.example\"",
+            &[("ROADCHIEF_DEMO", "true")],
+        )
+        .unwrap();
+        assert!(c.demo);
+        assert_eq!(c.database_url, "sqlite:///var/lib/rc/road-chief.db");
+        assert!(c.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        assert!(resolve("", &[("ROADCHIEF_DEMO", "maybe")]).is_err());
+        assert!(resolve("", &[("ROADCHIEF_ADDRESS", "nowhere")]).is_err());
+        assert!(resolve("", &[("ROADCHIEF_DATABASE_URL", "mysql://x")]).is_err());
+        assert!(resolve("colour = 1", &[]).is_err());
+    }
+}

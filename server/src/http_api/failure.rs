@@ -1,0 +1,50 @@
+//! How a refusal leaves the JSON API: the status its code calls for, the localized message,
+//! and `Retry-After` when the caller must wait.
+
+use app::api::error::{ApiError, ErrorBody, ErrorCode};
+use app::backend::BackendError;
+use app::i18n::Lang;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+#[derive(Debug)]
+pub struct ApiFailure {
+    pub code: ErrorCode,
+    pub lang: Lang,
+    pub retry_after_s: Option<i64>,
+}
+
+impl ApiFailure {
+    pub fn new(code: ErrorCode, lang: Lang) -> ApiFailure {
+        ApiFailure {
+            code,
+            lang,
+            retry_after_s: None,
+        }
+    }
+
+    pub fn from_backend(error: BackendError, lang: Lang) -> ApiFailure {
+        if error.code() == ErrorCode::Internal {
+            tracing::error!(%error, "request failed");
+        }
+        ApiFailure::new(error.code(), lang)
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: ApiError::new(self.code, self.lang),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_s {
+            if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,30 @@
+//! `POST /api/v1/operations`: the one door for writes. See `app::backend::operations`.
+
+use super::extract::JsonBody;
+use super::{ApiFailure, SignedIn};
+use app::api::operations::OperationRequest;
+use app::backend::{operations, AppState};
+use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// Marks a response that repeats the stored outcome of an operation applied earlier.
+pub const REPLAY_HEADER: &str = "idempotent-replayed";
+
+pub async fn apply(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    JsonBody(request): JsonBody<OperationRequest>,
+) -> Result<Response, ApiFailure> {
+    let now = state.clock.now();
+    let (outcome, replayed) = operations::apply(&state.pool, &signed_in.user, &request, now)
+        .await
+        .map_err(|e| ApiFailure::from_backend(e, signed_in.lang))?;
+    let mut response = Json(outcome).into_response();
+    response.headers_mut().insert(
+        REPLAY_HEADER,
+        HeaderValue::from_static(if replayed { "true" } else { "false" }),
+    );
+    Ok(response)
+}

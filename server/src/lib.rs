@@ -1,0 +1,8 @@
+//! The Road Chief server: configuration, start-up, the versioned JSON API, and the
+//! administrative commands. Pages and domain rules live in the `app` crate.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod http_api;
+pub mod startup;

@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a random port with a fresh SQLite file per test.
+
+mod helpers;
+
+mod admin;
+mod auth;
+mod bad_input;
+mod idempotency;
+mod inspection_loop;
+mod permissions;
