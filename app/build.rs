@@ -11,22 +11,16 @@ const LOCALES: [(&str, &str); 2] = [("ZH_CN", "locales/zh-CN.json"), ("EN", "loc
 fn read(path: &str) -> BTreeMap<String, String> {
     println!("cargo:rerun-if-changed={path}");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
 }
 
 fn main() {
-    let tables: Vec<(&str, BTreeMap<String, String>)> = LOCALES
-        .iter()
-        .map(|(name, path)| (*name, read(path)))
-        .collect();
+    let tables: Vec<(&str, BTreeMap<String, String>)> =
+        LOCALES.iter().map(|(name, path)| (*name, read(path))).collect();
     let keys: Vec<&String> = tables[0].1.keys().collect();
     for (name, table) in &tables[1..] {
         let missing: Vec<_> = keys.iter().filter(|k| !table.contains_key(**k)).collect();
-        let extra: Vec<_> = table
-            .keys()
-            .filter(|k| !tables[0].1.contains_key(*k))
-            .collect();
+        let extra: Vec<_> = table.keys().filter(|k| !tables[0].1.contains_key(*k)).collect();
         assert!(
             missing.is_empty() && extra.is_empty(),
             "locale {name}: missing keys {missing:?}, extra keys {extra:?}"
@@ -34,17 +28,16 @@ fn main() {
     }
     for key in &keys {
         assert!(
-            !key.is_empty()
-                && key
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
             "locale key {key:?} must be snake_case"
         );
     }
 
     let mut out = String::new();
     out.push_str("/// One message of the interface; its text comes from the locale files.\n");
-    out.push_str("#[allow(non_camel_case_types)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Msg {\n");
+    out.push_str(
+        "#[allow(non_camel_case_types)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Msg {\n",
+    );
     for key in &keys {
         writeln!(out, "    {key},").unwrap();
     }

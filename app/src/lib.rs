@@ -52,9 +52,7 @@ pub fn use_current_user() -> CurrentUser {
 fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .map(|p| backend::auth::request_lang(&p.headers))
-            .unwrap_or_default()
+        use_context::<http::request::Parts>().map(|p| backend::auth::request_lang(&p.headers)).unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -101,4 +99,8 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // Lets tests (and curious people) see that the page is interactive now.
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("data-hydrated", "true");
+    }
 }

@@ -70,11 +70,7 @@ pub async fn create_coordinator(
     Ok(())
 }
 
-pub async fn set_user_password(
-    config: &Config,
-    username: &str,
-    password: &NewPassword,
-) -> anyhow::Result<()> {
+pub async fn set_user_password(config: &Config, username: &str, password: &NewPassword) -> anyhow::Result<()> {
     let username = Username::parse(username)?;
     let pool = open_database(config).await?;
     if !set_password(&pool, username.as_str(), password).await? {

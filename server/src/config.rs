@@ -40,18 +40,14 @@ pub struct Config {
 
 impl Config {
     pub fn secure_cookies(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"))
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
     /// Reads the configuration from the file and the environment.
     pub fn load(default_address: SocketAddr) -> anyhow::Result<Config> {
         let path = std::env::var_os("ROADCHIEF_CONFIG").map(PathBuf::from);
         let file = match &path {
-            Some(p) => Some(
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-            ),
+            Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?),
             None => std::fs::read_to_string("road-chief.toml").ok(),
         };
         let file: FileConfig = match file {
@@ -75,15 +71,13 @@ impl Config {
             }
         };
         let address = match env("ROADCHIEF_ADDRESS") {
-            Some(a) => a.parse().with_context(|| {
-                format!("ROADCHIEF_ADDRESS {a:?} is not an address like 127.0.0.1:3000")
-            })?,
+            Some(a) => {
+                a.parse().with_context(|| format!("ROADCHIEF_ADDRESS {a:?} is not an address like 127.0.0.1:3000"))?
+            }
             None => file.address.unwrap_or(default_address),
         };
-        let data_dir = env("ROADCHIEF_DATA_DIR")
-            .map(PathBuf::from)
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir =
+            env("ROADCHIEF_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let database_url = env("ROADCHIEF_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("road-chief.db").display()));
@@ -107,15 +101,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn resolve(file: &str, env: &[(&str, &str)]) -> anyhow::Result<Config> {
-        let env: HashMap<String, String> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::resolve(
-            toml::from_str(file)?,
-            |k| env.get(k).cloned(),
-            "127.0.0.1:3000".parse().unwrap(),
-        )
+        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::resolve(toml::from_str(file)?, |k| env.get(k).cloned(), "127.0.0.1:3000".parse().unwrap())
     }
 
     #[test]

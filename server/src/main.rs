@@ -10,19 +10,13 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
         )
         .init();
     let leptos = get_configuration(None).context("reading the Leptos configuration")?;
     let config = Config::load(leptos.leptos_options.site_addr)?;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => {
             let app = Application::build(&config, leptos.leptos_options, Clock::default()).await?;
             tracing::info!(demo = config.demo, database = %config.database_url, "listening on http://{}", app.address());
@@ -30,12 +24,9 @@ async fn main() -> anyhow::Result<()> {
         }
         ["import", file] => cli::import_file(&config, file).await?,
         ["create-coordinator", username, name @ ..] if !name.is_empty() => {
-            cli::create_coordinator(&config, username, &name.join(" "), &cli::read_password()?)
-                .await?
+            cli::create_coordinator(&config, username, &name.join(" "), &cli::read_password()?).await?
         }
-        ["set-password", username] => {
-            cli::set_user_password(&config, username, &cli::read_password()?).await?
-        }
+        ["set-password", username] => cli::set_user_password(&config, username, &cli::read_password()?).await?,
         ["help" | "--help" | "-h"] => println!("{}", cli::USAGE),
         _ => {
             eprintln!("{}", cli::USAGE);

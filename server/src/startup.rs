@@ -31,27 +31,16 @@ pub struct Application {
 pub async fn open_database(config: &Config) -> anyhow::Result<db::Pool> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
-    let pool = db::connect(&config.database_url)
-        .await
-        .with_context(|| format!("opening {}", config.database_url))?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .context("applying database migrations")?;
+    let pool = db::connect(&config.database_url).await.with_context(|| format!("opening {}", config.database_url))?;
+    sqlx::migrate!("./migrations").run(&pool).await.context("applying database migrations")?;
     Ok(pool)
 }
 
 impl Application {
-    pub async fn build(
-        config: &Config,
-        leptos_options: LeptosOptions,
-        clock: Clock,
-    ) -> anyhow::Result<Application> {
+    pub async fn build(config: &Config, leptos_options: LeptosOptions, clock: Clock) -> anyhow::Result<Application> {
         let pool = open_database(config).await?;
         if config.demo {
-            demo::ensure(&pool, clock.now())
-                .await
-                .context("loading the demo data")?;
+            demo::ensure(&pool, clock.now()).await.context("loading the demo data")?;
         }
         let state = AppState {
             pool,
@@ -62,33 +51,22 @@ impl Application {
                 trust_forwarded_for: config.trust_forwarded_for,
             }),
         };
-        let listener = TcpListener::bind(config.address)
-            .await
-            .with_context(|| format!("listening on {}", config.address))?;
-        Ok(Application {
-            listener,
-            router: router(state.clone()),
-            state,
-        })
+        let listener =
+            TcpListener::bind(config.address).await.with_context(|| format!("listening on {}", config.address))?;
+        Ok(Application { listener, router: router(state.clone()), state })
     }
 
     pub fn address(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub async fn run(self) -> std::io::Result<()> {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 
@@ -97,24 +75,16 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let pages = Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            require_session,
-        ));
+        .layer(middleware::from_fn_with_state(state.clone(), require_session));
 
     // Built assets carry a hash in their names: they never change, so browsers keep them.
-    let pkg_dir = std::path::Path::new(&*state.leptos_options.site_root)
-        .join(&*state.leptos_options.site_pkg_dir);
-    let pkg = Router::new()
-        .fallback_service(
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .layer(SetResponseHeaderLayer::overriding(
+    let pkg_dir = std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
+    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()).layer(
+        SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
+        ),
+    );
 
     Router::new()
         .nest("/api/v1", http_api::router())
@@ -135,10 +105,7 @@ async fn require_session(State(state): State<AppState>, request: Request, next: 
         return next.run(request).await;
     }
     let signed_in = match auth::cookie(request.headers(), SESSION_COOKIE) {
-        Some(token) => matches!(
-            auth::user_for_session(&state.pool, token, state.clock.now()).await,
-            Ok(Some(_))
-        ),
+        Some(token) => matches!(auth::user_for_session(&state.pool, token, state.clock.now()).await, Ok(Some(_))),
         None => false,
     };
     if signed_in {

@@ -2,9 +2,7 @@
 //! are never called (they run from event handlers), so there they only refuse.
 
 use super::error::{ApiError, ErrorCode};
-use super::operations::{
-    Operation, OperationRequest, Outcome, SignIn, OPERATIONS_PATH, SESSION_PATH,
-};
+use super::operations::{Operation, OperationRequest, Outcome, SignIn, OPERATIONS_PATH, SESSION_PATH};
 use super::views::Me;
 use uuid::Uuid;
 
@@ -15,15 +13,10 @@ mod browser {
     use gloo_net::http::{Request, Response};
     use serde::de::DeserializeOwned;
 
-    pub async fn read<T: DeserializeOwned>(
-        response: Result<Response, gloo_net::Error>,
-    ) -> Result<T, ApiError> {
+    pub async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
         let response = response.map_err(|_| ApiError::from(ErrorCode::Network))?;
         if response.ok() {
-            return response
-                .json::<T>()
-                .await
-                .map_err(|_| ErrorCode::Internal.into());
+            return response.json::<T>().await.map_err(|_| ErrorCode::Internal.into());
         }
         match response.json::<ErrorBody>().await {
             Ok(body) => Err(body.error),
@@ -39,10 +32,7 @@ mod browser {
         }
     }
 
-    pub async fn post<B: serde::Serialize, T: DeserializeOwned>(
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
+    pub async fn post<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
         let request = Request::post(path)
             .header("Accept", "application/json")
             .json(body)

@@ -89,10 +89,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, lang: Lang) -> ApiError {
-        ApiError {
-            code,
-            message: lang.text(code.msg()).to_owned(),
-        }
+        ApiError { code, message: lang.text(code.msg()).to_owned() }
     }
 
     /// The message in the language the page shows now (the server's may be another).
@@ -103,10 +100,7 @@ impl ApiError {
 
 impl From<ErrorCode> for ApiError {
     fn from(code: ErrorCode) -> Self {
-        ApiError {
-            code,
-            message: String::new(),
-        }
+        ApiError { code, message: String::new() }
     }
 }
 

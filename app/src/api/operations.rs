@@ -59,21 +59,9 @@ pub struct NewFinding {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
-    InspectionStarted {
-        inspection_id: Uuid,
-        started_at: Timestamp,
-    },
-    InspectionSubmitted {
-        inspection_id: Uuid,
-        submitted_at: Timestamp,
-        findings: Vec<RoutedFinding>,
-    },
-    FindingMoved {
-        finding_id: Uuid,
-        status: FindingStatus,
-        section_id: String,
-        deadline: Timestamp,
-    },
+    InspectionStarted { inspection_id: Uuid, started_at: Timestamp },
+    InspectionSubmitted { inspection_id: Uuid, submitted_at: Timestamp, findings: Vec<RoutedFinding> },
+    FindingMoved { finding_id: Uuid, status: FindingStatus, section_id: String, deadline: Timestamp },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -26,17 +26,13 @@ pub async fn load_chief_home() -> Result<ChiefHome, ApiError> {
     if ctx.user.role != Role::RoadChief {
         return Err(ctx.fail(ErrorCode::Forbidden));
     }
-    backend::inspections::chief_home(ctx.pool(), &ctx.user, ctx.now)
-        .await
-        .map_err(|e| ctx.fail(e))
+    backend::inspections::chief_home(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "inspection")]
 pub async fn load_inspection(road_id: String) -> Result<InspectionPage, ApiError> {
     let ctx = signed_in().await?;
-    backend::inspections::page(ctx.pool(), &ctx.user, &road_id, ctx.now)
-        .await
-        .map_err(|e| ctx.fail(e))
+    backend::inspections::page(ctx.pool(), &ctx.user, &road_id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "my_findings")]
@@ -45,33 +41,25 @@ pub async fn load_my_findings() -> Result<Vec<FindingSummary>, ApiError> {
     if ctx.user.role != Role::RoadChief {
         return Err(ctx.fail(ErrorCode::Forbidden));
     }
-    backend::findings::on_roads_of(ctx.pool(), &ctx.user, ctx.now)
-        .await
-        .map_err(|e| ctx.fail(e))
+    backend::findings::on_roads_of(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "finding")]
 pub async fn load_finding(id: String) -> Result<FindingDetail, ApiError> {
     let ctx = signed_in().await?;
     let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| ctx.fail(ErrorCode::NotFound))?;
-    backend::findings::detail(ctx.pool(), &ctx.user, &id, ctx.now)
-        .await
-        .map_err(|e| ctx.fail(e))
+    backend::findings::detail(ctx.pool(), &ctx.user, &id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "inbox")]
 pub async fn load_inbox(filter: String) -> Result<Inbox, ApiError> {
     let ctx = signed_in().await?;
     let filter = InboxFilter::parse(&filter).unwrap_or_default();
-    backend::overview::inbox(ctx.pool(), &ctx.user, filter, ctx.now)
-        .await
-        .map_err(|e| ctx.fail(e))
+    backend::overview::inbox(ctx.pool(), &ctx.user, filter, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "overview")]
 pub async fn load_overview() -> Result<Overview, ApiError> {
     let ctx = signed_in().await?;
-    backend::overview::week(ctx.pool(), &ctx.user, ctx.now)
-        .await
-        .map_err(|e| ctx.fail(e))
+    backend::overview::week(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }

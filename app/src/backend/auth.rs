@@ -58,11 +58,7 @@ pub fn hash_password(password: &NewPassword) -> String {
 }
 
 fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// Unknown users are checked against this so that a wrong username costs as long as a wrong
@@ -73,20 +69,12 @@ fn dummy_hash() -> &'static str {
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn user_from_row(id: String, username: String, display_name: String, role: String) -> Result<User> {
     let role = Role::parse(&role).ok_or_else(|| BackendError::Corrupt(format!("role {role}")))?;
-    Ok(User {
-        id,
-        username,
-        display_name,
-        role,
-    })
+    Ok(User { id, username, display_name, role })
 }
 
 pub async fn user_by_id(pool: &Pool, id: &str) -> Result<Option<User>> {
@@ -95,8 +83,7 @@ pub async fn user_by_id(pool: &Pool, id: &str) -> Result<Option<User>> {
             .bind(id)
             .fetch_optional(pool)
             .await?;
-    row.map(|(id, u, d, r)| user_from_row(id, u, d, r))
-        .transpose()
+    row.map(|(id, u, d, r)| user_from_row(id, u, d, r)).transpose()
 }
 
 #[derive(Debug, PartialEq)]
@@ -116,8 +103,12 @@ enum FailureKey {
 /// How long until fewer than `MAX_FAILURES` of the key's failures lie in the window.
 async fn lockout(pool: &Pool, key: FailureKey, value: &str, now: Timestamp) -> Result<Option<i64>> {
     let sql = match key {
-        FailureKey::Username => "SELECT at FROM sign_in_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
-        FailureKey::Address => "SELECT at FROM sign_in_failures WHERE address = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
+        FailureKey::Username => {
+            "SELECT at FROM sign_in_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3"
+        }
+        FailureKey::Address => {
+            "SELECT at FROM sign_in_failures WHERE address = $1 AND at > $2 ORDER BY at DESC LIMIT $3"
+        }
     };
     let times: Vec<(i64,)> = sqlx::query_as(sql)
         .bind(value)
@@ -127,9 +118,7 @@ async fn lockout(pool: &Pool, key: FailureKey, value: &str, now: Timestamp) -> R
         .await?;
     Ok((times.len() >= MAX_FAILURES).then(|| {
         let oldest_counted = times[MAX_FAILURES - 1].0;
-        ((oldest_counted + FAILURE_WINDOW_MS - now.millis()) as f64 / 1000.0)
-            .ceil()
-            .max(1.0) as i64
+        ((oldest_counted + FAILURE_WINDOW_MS - now.millis()) as f64 / 1000.0).ceil().max(1.0) as i64
     }))
 }
 
@@ -153,16 +142,12 @@ pub async fn sign_in(
         return Ok(Err(SignInRefusal::Locked { retry_after_s }));
     }
 
-    let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1",
-    )
-    .bind(&username)
-    .fetch_optional(pool)
-    .await?;
-    let hash = row
-        .as_ref()
-        .and_then(|r| r.4.clone())
-        .unwrap_or_else(|| dummy_hash().to_owned());
+    let row: Option<(String, String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1")
+            .bind(&username)
+            .fetch_optional(pool)
+            .await?;
+    let hash = row.as_ref().and_then(|r| r.4.clone()).unwrap_or_else(|| dummy_hash().to_owned());
     let typed = password.to_owned();
     let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &typed))
         .await
@@ -170,34 +155,26 @@ pub async fn sign_in(
 
     match row {
         Some((id, username, display_name, role, Some(_))) if matches => {
-            sqlx::query("DELETE FROM sign_in_failures WHERE username = $1")
-                .bind(&username)
-                .execute(pool)
-                .await?;
+            sqlx::query("DELETE FROM sign_in_failures WHERE username = $1").bind(&username).execute(pool).await?;
             let user = user_from_row(id, username, display_name, role)?;
             let token = create_session(pool, &user.id, now).await?;
             Ok(Ok((user, token)))
         }
         _ => {
-            sqlx::query(
-                "INSERT INTO sign_in_failures (id, username, address, at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(new_id(now))
-            .bind(&username)
-            .bind(address)
-            .bind(now.millis())
-            .execute(pool)
-            .await?;
+            sqlx::query("INSERT INTO sign_in_failures (id, username, address, at) VALUES ($1, $2, $3, $4)")
+                .bind(new_id(now))
+                .bind(&username)
+                .bind(address)
+                .bind(now.millis())
+                .execute(pool)
+                .await?;
             Ok(Err(SignInRefusal::WrongCredentials))
         }
     }
 }
 
 pub async fn create_session(pool: &Pool, user_id: &str, now: Timestamp) -> Result<String> {
-    let token: String = random_bytes::<32>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let token: String = random_bytes::<32>().iter().map(|b| format!("{b:02x}")).collect();
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash(&token))
         .bind(user_id)
@@ -217,15 +194,11 @@ pub async fn user_for_session(pool: &Pool, token: &str, now: Timestamp) -> Resul
     .bind(now.millis())
     .fetch_optional(pool)
     .await?;
-    row.map(|(id, u, d, r)| user_from_row(id, u, d, r))
-        .transpose()
+    row.map(|(id, u, d, r)| user_from_row(id, u, d, r)).transpose()
 }
 
 pub async fn end_session(pool: &Pool, token: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(pool)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await?;
     Ok(())
 }
 
@@ -245,19 +218,16 @@ pub fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
 pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     match token {
-        Some(t) => format!(
-            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            SESSION_DAYS * 86_400
-        ),
+        Some(t) => {
+            format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", SESSION_DAYS * 86_400)
+        }
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
 }
 
 /// The language a request asks for (cookie, then Accept-Language).
 pub fn request_lang(headers: &http::HeaderMap) -> crate::i18n::Lang {
-    let accept = headers
-        .get(http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
+    let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     crate::i18n::Lang::negotiate(cookie(headers, crate::i18n::LANG_COOKIE), accept)
 }
 

@@ -16,10 +16,7 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
+    SqlitePoolOptions::new().max_connections(8).connect_with(options).await
 }
 
 /// A transaction that writes. SQLite takes the write lock up front, so two writers queue

@@ -49,19 +49,10 @@ pub fn parse_geometry(text: &str) -> std::result::Result<RoadGeometry, String> {
 }
 
 fn road_from_row(row: RoadRow) -> Result<Road> {
-    let geometry = parse_geometry(&row.geometry)
-        .map_err(|e| BackendError::Corrupt(format!("road {}: {e}", row.id)))?;
+    let geometry = parse_geometry(&row.geometry).map_err(|e| BackendError::Corrupt(format!("road {}: {e}", row.id)))?;
     Ok(Road {
-        named: Named {
-            id: row.id,
-            name_zh: row.name_zh,
-            name_en: row.name_en,
-        },
-        community: Named {
-            id: row.community_id,
-            name_zh: row.community_zh,
-            name_en: row.community_en,
-        },
+        named: Named { id: row.id, name_zh: row.name_zh, name_en: row.name_en },
+        community: Named { id: row.community_id, name_zh: row.community_zh, name_en: row.community_en },
         chief_user_id: row.chief_user_id,
         chief_name: row.chief_name,
         geometry,
@@ -97,11 +88,7 @@ pub struct Category {
 
 impl Category {
     pub fn named(&self) -> Named {
-        Named {
-            id: self.code.clone(),
-            name_zh: self.name_zh.clone(),
-            name_en: self.name_en.clone(),
-        }
+        Named { id: self.code.clone(), name_zh: self.name_zh.clone(), name_en: self.name_en.clone() }
     }
 
     pub fn view(&self) -> CategoryView {
@@ -133,11 +120,7 @@ pub async fn categories(pool: &Pool) -> Result<Vec<Category>> {
                 code,
                 name_zh,
                 name_en,
-                section: Named {
-                    id: sid,
-                    name_zh: szh,
-                    name_en: sen,
-                },
+                section: Named { id: sid, name_zh: szh, name_en: sen },
                 deadline_days,
             })
         })
@@ -161,11 +144,7 @@ pub async fn sections(pool: &Pool) -> Result<Vec<Section>> {
     Ok(rows
         .into_iter()
         .map(|(id, name_zh, name_en, head_user_id, head_name)| Section {
-            named: Named {
-                id,
-                name_zh,
-                name_en,
-            },
+            named: Named { id, name_zh, name_en },
             head_user_id,
             head_name,
         })

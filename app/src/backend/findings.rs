@@ -53,33 +53,19 @@ const SELECT: &str = "SELECT f.id, f.road_id, r.name_zh AS road_zh, r.name_en AS
      JOIN sections s ON s.id = f.section_id";
 
 fn status(text: &str) -> Result<FindingStatus> {
-    FindingStatus::parse(text)
-        .ok_or_else(|| BackendError::Corrupt(format!("finding status {text}")))
+    FindingStatus::parse(text).ok_or_else(|| BackendError::Corrupt(format!("finding status {text}")))
 }
 
 fn summary(row: Row, now: Timestamp) -> Result<FindingSummary> {
     let status = status(&row.status)?;
     let deadline = Timestamp(row.deadline_at);
     Ok(FindingSummary {
-        id: Uuid::parse_str(&row.id)
-            .map_err(|e| BackendError::Corrupt(format!("finding id {}: {e}", row.id)))?,
-        road: Named {
-            id: row.road_id,
-            name_zh: row.road_zh,
-            name_en: row.road_en,
-        },
-        category: Named {
-            id: row.category_code,
-            name_zh: row.category_zh,
-            name_en: row.category_en,
-        },
+        id: Uuid::parse_str(&row.id).map_err(|e| BackendError::Corrupt(format!("finding id {}: {e}", row.id)))?,
+        road: Named { id: row.road_id, name_zh: row.road_zh, name_en: row.road_en },
+        category: Named { id: row.category_code, name_zh: row.category_zh, name_en: row.category_en },
         note: row.note,
         status,
-        section: Named {
-            id: row.section_id,
-            name_zh: row.section_zh,
-            name_en: row.section_en,
-        },
+        section: Named { id: row.section_id, name_zh: row.section_zh, name_en: row.section_en },
         deadline,
         urgency: status.deadline_runs().then(|| urgency(deadline, now)),
         observed_at: Timestamp(row.observed_at),
@@ -88,23 +74,13 @@ fn summary(row: Row, now: Timestamp) -> Result<FindingSummary> {
     })
 }
 
-async fn select(
-    pool: &Pool,
-    filter: &str,
-    binds: &[&str],
-    now: Timestamp,
-) -> Result<Vec<FindingSummary>> {
+async fn select(pool: &Pool, filter: &str, binds: &[&str], now: Timestamp) -> Result<Vec<FindingSummary>> {
     let sql = format!("{SELECT} WHERE {filter}");
     let mut query = sqlx::query_as::<_, Row>(&sql);
     for b in binds {
         query = query.bind(*b);
     }
-    query
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|r| summary(r, now))
-        .collect()
+    query.fetch_all(pool).await?.into_iter().map(|r| summary(r, now)).collect()
 }
 
 /// The findings on a chief's roads, the ones waiting for their check first.
@@ -118,26 +94,12 @@ pub async fn on_roads_of(pool: &Pool, chief: &User, now: Timestamp) -> Result<Ve
     .await
 }
 
-pub async fn of_inspection(
-    pool: &Pool,
-    inspection_id: &str,
-    now: Timestamp,
-) -> Result<Vec<FindingSummary>> {
-    select(
-        pool,
-        "f.inspection_id = $1 ORDER BY f.observed_at",
-        &[inspection_id],
-        now,
-    )
-    .await
+pub async fn of_inspection(pool: &Pool, inspection_id: &str, now: Timestamp) -> Result<Vec<FindingSummary>> {
+    select(pool, "f.inspection_id = $1 ORDER BY f.observed_at", &[inspection_id], now).await
 }
 
 /// A section's findings that are with it or waiting for the chief, by deadline.
-pub async fn of_section(
-    pool: &Pool,
-    section_id: &str,
-    now: Timestamp,
-) -> Result<Vec<FindingSummary>> {
+pub async fn of_section(pool: &Pool, section_id: &str, now: Timestamp) -> Result<Vec<FindingSummary>> {
     select(
         pool,
         "f.section_id = $1 AND f.status IN ('routed', 'accepted', 'resolved') ORDER BY f.deadline_at, f.received_at",
@@ -148,13 +110,7 @@ pub async fn of_section(
 }
 
 pub async fn returned(pool: &Pool, now: Timestamp) -> Result<Vec<FindingSummary>> {
-    select(
-        pool,
-        "f.status = 'returned' ORDER BY f.updated_at",
-        &[],
-        now,
-    )
-    .await
+    select(pool, "f.status = 'returned' ORDER BY f.updated_at", &[], now).await
 }
 
 /// The roles `user` holds towards a finding on `road_chief` routed to `section_head`.
@@ -197,13 +153,8 @@ pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Resu
         return Err(ErrorCode::Forbidden.into());
     }
     drop(conn);
-    let summary = select(pool, "f.id = $1", &[&id.to_string()], now)
-        .await?
-        .pop()
-        .ok_or(ErrorCode::NotFound)?;
-    let road = directory::road(pool, &access.road_id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+    let summary = select(pool, "f.id = $1", &[&id.to_string()], now).await?.pop().ok_or(ErrorCode::NotFound)?;
+    let road = directory::road(pool, &access.road_id).await?.ok_or(ErrorCode::NotFound)?;
     let (lon, lat, off_road_m, confirmed, reporter): (f64, f64, f64, i64, String) = sqlx::query_as(
         "SELECT f.lon, f.lat, f.off_road_m, f.off_road_confirmed, u.display_name \
          FROM findings f JOIN users u ON u.id = f.reported_by_user_id WHERE f.id = $1",
@@ -213,12 +164,7 @@ pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Resu
     .await?;
     let moves = available_moves(summary.status, &parties);
     let reroute_targets = if moves.contains(&Move::Reroute) {
-        directory::sections(pool)
-            .await?
-            .into_iter()
-            .map(|s| s.named)
-            .filter(|s| s.id != summary.section.id)
-            .collect()
+        directory::sections(pool).await?.into_iter().map(|s| s.named).filter(|s| s.id != summary.section.id).collect()
     } else {
         Vec::new()
     };
@@ -252,11 +198,7 @@ async fn history(pool: &Pool, id: &Uuid) -> Result<Vec<HistoryEntry>> {
                 actor,
                 from: from.as_deref().map(status).transpose()?,
                 to: status(&to)?,
-                section: Named {
-                    id: sid,
-                    name_zh: szh,
-                    name_en: sen,
-                },
+                section: Named { id: sid, name_zh: szh, name_en: sen },
                 deadline: deadline.map(Timestamp),
                 note,
             })
@@ -341,52 +283,20 @@ pub async fn insert_routed(
     .bind(now.millis())
     .execute(&mut **tx)
     .await?;
-    record(
-        tx,
-        &id,
-        now,
-        chief,
-        None,
-        FindingStatus::Routed,
-        section_id,
-        Some(deadline),
-        Some(&finding.note),
-    )
-    .await?;
-    Ok(RoutedFinding {
-        id: finding.id,
-        section_id: section_id.clone(),
-        deadline,
-        urgency: urgency(deadline, now),
-    })
+    record(tx, &id, now, chief, None, FindingStatus::Routed, section_id, Some(deadline), Some(&finding.note)).await?;
+    Ok(RoutedFinding { id: finding.id, section_id: section_id.clone(), deadline, urgency: urgency(deadline, now) })
 }
 
 /// Parses a move's free-form fields into the command the state machine decides on.
-pub fn command(
-    action: Move,
-    note: Option<&str>,
-    section_id: Option<&str>,
-) -> Result<Command<String>> {
+pub fn command(action: Move, note: Option<&str>, section_id: Option<&str>) -> Result<Command<String>> {
     Ok(match action {
         Move::Accept => Command::Accept,
-        Move::Resolve => Command::Resolve {
-            note: Note::parse(note.unwrap_or(""))?,
-        },
-        Move::Return => Command::Return {
-            reason: Note::parse(note.unwrap_or(""))?,
-        },
-        Move::Reopen => Command::Reopen {
-            reason: Note::parse(note.unwrap_or(""))?,
-        },
-        Move::CloseOut => Command::CloseOut {
-            note: Note::parse_optional(note)?,
-        },
+        Move::Resolve => Command::Resolve { note: Note::parse(note.unwrap_or(""))? },
+        Move::Return => Command::Return { reason: Note::parse(note.unwrap_or(""))? },
+        Move::Reopen => Command::Reopen { reason: Note::parse(note.unwrap_or(""))? },
+        Move::CloseOut => Command::CloseOut { note: Note::parse_optional(note)? },
         Move::Reroute => Command::Reroute {
-            to: section_id
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .ok_or(ErrorCode::SectionRequired)?
-                .to_owned(),
+            to: section_id.map(str::trim).filter(|s| !s.is_empty()).ok_or(ErrorCode::SectionRequired)?.to_owned(),
             note: Note::parse_optional(note)?,
         },
     })
@@ -414,11 +324,10 @@ pub async fn apply_move(
         .await?;
     let mut deadline = Timestamp(deadline);
     if transition.restarts_deadline {
-        let (days,): (i64,) =
-            sqlx::query_as("SELECT deadline_days FROM categories WHERE code = $1")
-                .bind(&access.category_code)
-                .fetch_one(&mut **tx)
-                .await?;
+        let (days,): (i64,) = sqlx::query_as("SELECT deadline_days FROM categories WHERE code = $1")
+            .bind(&access.category_code)
+            .fetch_one(&mut **tx)
+            .await?;
         let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM sections WHERE id = $1")
             .bind(&transition.section)
             .fetch_optional(&mut **tx)
@@ -454,10 +363,5 @@ pub async fn apply_move(
         command.note(),
     )
     .await?;
-    Ok(Outcome::FindingMoved {
-        finding_id: *id,
-        status: transition.to,
-        section_id: transition.section,
-        deadline,
-    })
+    Ok(Outcome::FindingMoved { finding_id: *id, status: transition.to, section_id: transition.section, deadline })
 }

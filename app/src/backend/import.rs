@@ -101,8 +101,7 @@ pub struct ImportSummary {
 }
 
 pub fn parse(text: &str) -> Result<SubdistrictFile, ImportError> {
-    let file: SubdistrictFile =
-        serde_json::from_str(text).map_err(|e| ImportError::Format(e.to_string()))?;
+    let file: SubdistrictFile = serde_json::from_str(text).map_err(|e| ImportError::Format(e.to_string()))?;
     check(&file)?;
     Ok(file)
 }
@@ -115,10 +114,7 @@ fn nonempty(what: &str, text: &str) -> Result<(), ImportError> {
     }
 }
 
-fn unique<'a>(
-    what: &str,
-    ids: impl Iterator<Item = &'a str>,
-) -> Result<BTreeSet<&'a str>, ImportError> {
+fn unique<'a>(what: &str, ids: impl Iterator<Item = &'a str>) -> Result<BTreeSet<&'a str>, ImportError> {
     let mut seen = BTreeSet::new();
     for id in ids {
         if !seen.insert(id) {
@@ -142,12 +138,7 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
     for u in &file.users {
         nonempty(&format!("user {}", u.username.as_str()), &u.display_name)?;
     }
-    let role_of = |name: &Username| {
-        file.users
-            .iter()
-            .find(|u| u.username == *name)
-            .map(|u| u.role)
-    };
+    let role_of = |name: &Username| file.users.iter().find(|u| u.username == *name).map(|u| u.role);
     for s in &file.sections {
         nonempty(&format!("section {}", s.id), &s.name_zh)?;
         if let Some(head) = &s.head {
@@ -170,19 +161,13 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
     for c in &file.categories {
         nonempty(&format!("category {}", c.code), &c.name_zh)?;
         if !sections.contains(c.section.as_str()) {
-            return Err(ImportError::Invalid(format!(
-                "category {}: section {} does not exist",
-                c.code, c.section
-            )));
+            return Err(ImportError::Invalid(format!("category {}: section {} does not exist", c.code, c.section)));
         }
     }
     for r in &file.roads {
         nonempty(&format!("road {}", r.id), &r.name_zh)?;
         if !communities.contains(r.community.as_str()) {
-            return Err(ImportError::Invalid(format!(
-                "road {}: community {} does not exist",
-                r.id, r.community
-            )));
+            return Err(ImportError::Invalid(format!("road {}: community {} does not exist", r.id, r.community)));
         }
         if role_of(&r.chief) != Some(Role::RoadChief) {
             return Err(ImportError::Invalid(format!(
@@ -192,10 +177,7 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
             )));
         }
         if r.geometry.kind != "LineString" {
-            return Err(ImportError::Invalid(format!(
-                "road {}: geometry must be a LineString",
-                r.id
-            )));
+            return Err(ImportError::Invalid(format!("road {}: geometry must be a LineString", r.id)));
         }
         RoadGeometry::parse(&r.geometry.coordinates)
             .map_err(|e| ImportError::Invalid(format!("road {}: {e}", r.id)))?;
@@ -203,11 +185,7 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
     Ok(())
 }
 
-pub async fn import(
-    pool: &Pool,
-    file: &SubdistrictFile,
-    now: Timestamp,
-) -> Result<ImportSummary, ImportError> {
+pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Result<ImportSummary, ImportError> {
     check(file)?;
     let mut tx = begin_write(pool).await?;
     let s = &file.subdistrict;
@@ -232,10 +210,7 @@ pub async fn import(
         .execute(&mut *tx)
         .await?;
     }
-    let mut summary = ImportSummary {
-        communities: file.communities.len(),
-        ..Default::default()
-    };
+    let mut summary = ImportSummary { communities: file.communities.len(), ..Default::default() };
     for u in &file.users {
         let created = sqlx::query(
             "INSERT INTO users (id, username, display_name, role, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -250,15 +225,13 @@ pub async fn import(
         .execute(&mut *tx)
         .await?;
         if created.rows_affected() == 0 {
-            sqlx::query(
-                "UPDATE users SET display_name = $1, role = $2, phone = $3 WHERE username = $4",
-            )
-            .bind(&u.display_name)
-            .bind(u.role.as_str())
-            .bind(&u.phone)
-            .bind(u.username.as_str())
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("UPDATE users SET display_name = $1, role = $2, phone = $3 WHERE username = $4")
+                .bind(&u.display_name)
+                .bind(u.role.as_str())
+                .bind(&u.phone)
+                .bind(u.username.as_str())
+                .execute(&mut *tx)
+                .await?;
         }
         summary.users_created += created.rows_affected() as usize;
     }
@@ -291,8 +264,7 @@ pub async fn import(
         .await?;
     }
     for r in &file.roads {
-        let geometry =
-            serde_json::to_string(&r.geometry.coordinates).expect("coordinates serialize");
+        let geometry = serde_json::to_string(&r.geometry.coordinates).expect("coordinates serialize");
         sqlx::query(
             "INSERT INTO roads (id, name_zh, name_en, community_id, chief_user_id, geometry) \
              VALUES ($1, $2, $3, $4, (SELECT id FROM users WHERE username = $5), $6) \
@@ -328,23 +300,13 @@ mod tests {
         assert!(file.roads.len() >= 12);
         assert_eq!(file.sections.len(), 8);
         assert_eq!(file.categories.len(), 10);
-        assert_eq!(
-            file.users
-                .iter()
-                .filter(|u| u.role == Role::Coordinator)
-                .count(),
-            1
-        );
+        assert_eq!(file.users.iter().filter(|u| u.role == Role::Coordinator).count(), 1);
         for name in ["市场一路", "市场二路", "即墨路", "胶州路"] {
             assert!(file.roads.iter().any(|r| r.name_zh == name), "{name}");
         }
         for r in &file.roads {
             for [lon, lat] in &r.geometry.coordinates {
-                assert!(
-                    (lat - 36.07).abs() < 0.02 && (lon - 120.32).abs() < 0.02,
-                    "{}",
-                    r.id
-                );
+                assert!((lat - 36.07).abs() < 0.02 && (lon - 120.32).abs() < 0.02, "{}", r.id);
             }
         }
     }
@@ -358,17 +320,11 @@ mod tests {
 
         let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
         file["roads"][1]["geometry"]["coordinates"] = serde_json::json!([[120.3, 36.07]]);
-        assert!(parse(&file.to_string())
-            .unwrap_err()
-            .to_string()
-            .contains("two distinct points"));
+        assert!(parse(&file.to_string()).unwrap_err().to_string().contains("two distinct points"));
 
         let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
         file["categories"][0]["deadline_days"] = 0.into();
-        assert!(matches!(
-            parse(&file.to_string()),
-            Err(ImportError::Format(_))
-        ));
+        assert!(matches!(parse(&file.to_string()), Err(ImportError::Format(_))));
 
         assert!(matches!(parse("{}"), Err(ImportError::Format(_))));
     }

@@ -26,24 +26,19 @@ struct InspectionRow {
     submitted_at: Option<i64>,
 }
 
-async fn find(
-    conn: &mut sqlx::SqliteConnection,
-    road_id: &str,
-    week: IsoWeek,
-) -> Result<Option<InspectionRow>> {
-    Ok(sqlx::query_as("SELECT id, started_at, submitted_at FROM inspections WHERE road_id = $1 AND iso_year = $2 AND iso_week = $3")
-        .bind(road_id)
-        .bind(week.year())
-        .bind(i32::from(week.week()))
-        .fetch_optional(conn)
-        .await?)
+async fn find(conn: &mut sqlx::SqliteConnection, road_id: &str, week: IsoWeek) -> Result<Option<InspectionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, started_at, submitted_at FROM inspections WHERE road_id = $1 AND iso_year = $2 AND iso_week = $3",
+    )
+    .bind(road_id)
+    .bind(week.year())
+    .bind(i32::from(week.week()))
+    .fetch_optional(conn)
+    .await?)
 }
 
 fn status_of(row: Option<&InspectionRow>) -> InspectionStatus {
-    InspectionStatus::from_times(
-        row.map(|r| Timestamp(r.started_at)),
-        row.and_then(|r| r.submitted_at.map(Timestamp)),
-    )
+    InspectionStatus::from_times(row.map(|r| Timestamp(r.started_at)), row.and_then(|r| r.submitted_at.map(Timestamp)))
 }
 
 pub async fn chief_home(pool: &Pool, chief: &User, now: Timestamp) -> Result<ChiefHome> {
@@ -73,24 +68,15 @@ pub async fn chief_home(pool: &Pool, chief: &User, now: Timestamp) -> Result<Chi
 
 /// The road, if `user` may record on it: only its own chief.
 async fn own_road(pool: &Pool, user: &User, road_id: &str) -> Result<Road> {
-    let road = directory::road(pool, road_id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+    let road = directory::road(pool, road_id).await?.ok_or(ErrorCode::NotFound)?;
     if user.role != Role::RoadChief || road.chief_user_id != user.id {
         return Err(ErrorCode::Forbidden.into());
     }
     Ok(road)
 }
 
-pub async fn page(
-    pool: &Pool,
-    user: &User,
-    road_id: &str,
-    now: Timestamp,
-) -> Result<InspectionPage> {
-    let road = directory::road(pool, road_id)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+pub async fn page(pool: &Pool, user: &User, road_id: &str, now: Timestamp) -> Result<InspectionPage> {
+    let road = directory::road(pool, road_id).await?.ok_or(ErrorCode::NotFound)?;
     let allowed = match user.role {
         Role::RoadChief => road.chief_user_id == user.id,
         Role::Coordinator => true,
@@ -104,18 +90,15 @@ pub async fn page(
     let inspection = find(&mut conn, road_id, week).await?;
     let (results, findings) = match &inspection {
         Some(row) => {
-            let results: Vec<(String, String)> = sqlx::query_as(
-                "SELECT category_code, result FROM inspection_results WHERE inspection_id = $1",
-            )
-            .bind(&row.id)
-            .fetch_all(&mut *conn)
-            .await?;
+            let results: Vec<(String, String)> =
+                sqlx::query_as("SELECT category_code, result FROM inspection_results WHERE inspection_id = $1")
+                    .bind(&row.id)
+                    .fetch_all(&mut *conn)
+                    .await?;
             let results = results
                 .into_iter()
                 .map(|(c, r)| {
-                    CheckResult::parse(&r)
-                        .map(|r| (c, r))
-                        .ok_or_else(|| BackendError::Corrupt(format!("result {r}")))
+                    CheckResult::parse(&r).map(|r| (c, r)).ok_or_else(|| BackendError::Corrupt(format!("result {r}")))
                 })
                 .collect::<Result<Vec<_>>>()?;
             (results, findings::of_inspection(pool, &row.id, now).await?)
@@ -126,16 +109,10 @@ pub async fn page(
         road: road.view(),
         week,
         status: status_of(inspection.as_ref()),
-        submitted_at: inspection
-            .as_ref()
-            .and_then(|r| r.submitted_at.map(Timestamp)),
+        submitted_at: inspection.as_ref().and_then(|r| r.submitted_at.map(Timestamp)),
         results,
         findings,
-        categories: directory::categories(pool)
-            .await?
-            .iter()
-            .map(|c| c.view())
-            .collect(),
+        categories: directory::categories(pool).await?.iter().map(|c| c.view()).collect(),
         now,
     })
 }
@@ -187,10 +164,7 @@ pub async fn start(
     own_road(pool, chief, road_id).await?;
     let week = open_week(week, now)?;
     let (id, started_at) = start_or_continue(tx, chief, road_id, week, now).await?;
-    Ok(Outcome::InspectionStarted {
-        inspection_id: inspection_uuid(&id)?,
-        started_at,
-    })
+    Ok(Outcome::InspectionStarted { inspection_id: inspection_uuid(&id)?, started_at })
 }
 
 /// Checks one new finding against its road and the categories.
@@ -200,14 +174,11 @@ fn parse_finding(
     input: &NewFinding,
     now: Timestamp,
 ) -> Result<Recorded> {
-    let category = categories
-        .iter()
-        .find(|c| c.code == input.category)
-        .ok_or(ErrorCode::UnknownCategory)?;
+    let category = categories.iter().find(|c| c.code == input.category).ok_or(ErrorCode::UnknownCategory)?;
     let note = Note::parse(&input.note)?;
     let point = GeoPoint::parse(input.lon, input.lat).map_err(|_| ErrorCode::InvalidPosition)?;
-    let placement = check_placement(&road.geometry, point, input.off_road_confirmed)
-        .map_err(|_| ErrorCode::OffRoadUnconfirmed)?;
+    let placement =
+        check_placement(&road.geometry, point, input.off_road_confirmed).map_err(|_| ErrorCode::OffRoadUnconfirmed)?;
     if input.observed_at.millis() > now.millis() + CLOCK_SKEW_MS {
         return Err(ErrorCode::ObservedInFuture.into());
     }
@@ -236,10 +207,8 @@ pub async fn submit(
     let road = own_road(pool, chief, road_id).await?;
     let week = open_week(week, now)?;
     let categories = directory::categories(pool).await?;
-    let recorded = new_findings
-        .iter()
-        .map(|f| parse_finding(&road, &categories, f, now))
-        .collect::<Result<Vec<_>>>()?;
+    let recorded =
+        new_findings.iter().map(|f| parse_finding(&road, &categories, f, now)).collect::<Result<Vec<_>>>()?;
     let mut ids = BTreeSet::new();
     if !recorded.iter().all(|f| ids.insert(f.id)) {
         return Err(ErrorCode::Malformed.into());
@@ -251,22 +220,15 @@ pub async fn submit(
             .bind(&inspection_id)
             .fetch_all(&mut **tx)
             .await?;
-    let codes =
-        |c: &str| Code::parse(c).map_err(|_| BackendError::Refused(ErrorCode::UnknownCategory));
+    let codes = |c: &str| Code::parse(c).map_err(|_| BackendError::Refused(ErrorCode::UnknownCategory));
     let with_findings = earlier
         .iter()
         .map(|(c,)| c.as_str())
         .chain(recorded.iter().map(|f| f.category.code.as_str()))
         .map(codes)
         .collect::<Result<BTreeSet<_>>>()?;
-    let ticked = ticked
-        .iter()
-        .map(|(c, r)| Ok((codes(c)?, *r)))
-        .collect::<Result<BTreeMap<_, _>>>()?;
-    let all = categories
-        .iter()
-        .map(|c| codes(&c.code))
-        .collect::<Result<Vec<_>>>()?;
+    let ticked = ticked.iter().map(|(c, r)| Ok((codes(c)?, *r))).collect::<Result<BTreeMap<_, _>>>()?;
+    let all = categories.iter().map(|c| codes(&c.code)).collect::<Result<Vec<_>>>()?;
     let settled = settle_results(&all, &ticked, &with_findings)?;
 
     for (code, result) in &settled {
@@ -290,8 +252,7 @@ pub async fn submit(
             // The same finding id under another operation: the device is confused, not us.
             return Err(ErrorCode::OperationConflict.into());
         }
-        routed
-            .push(findings::insert_routed(tx, chief, road_id, &inspection_id, finding, now).await?);
+        routed.push(findings::insert_routed(tx, chief, road_id, &inspection_id, finding, now).await?);
     }
     sqlx::query("UPDATE inspections SET submitted_at = $1 WHERE id = $2")
         .bind(now.millis())

@@ -22,20 +22,12 @@ fn kind(op: &Operation) -> &'static str {
 fn content_hash(op: &Operation) -> String {
     // Re-serialized from the parsed value: key order and whitespace do not matter.
     let bytes = serde_json::to_vec(op).expect("operations serialize");
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Applies the operation, or returns the stored outcome of its first application.
 /// The flag says whether this was a replay.
-pub async fn apply(
-    pool: &Pool,
-    user: &User,
-    request: &OperationRequest,
-    now: Timestamp,
-) -> Result<(Outcome, bool)> {
+pub async fn apply(pool: &Pool, user: &User, request: &OperationRequest, now: Timestamp) -> Result<(Outcome, bool)> {
     let hash = content_hash(&request.op);
     let id = request.id.to_string();
     let mut tx = begin_write(pool).await?;
@@ -49,8 +41,8 @@ pub async fn apply(
         if by != user.id || earlier_hash != hash {
             return Err(ErrorCode::OperationConflict.into());
         }
-        let outcome = serde_json::from_str(&outcome)
-            .map_err(|e| BackendError::Corrupt(format!("stored outcome {id}: {e}")))?;
+        let outcome =
+            serde_json::from_str(&outcome).map_err(|e| BackendError::Corrupt(format!("stored outcome {id}: {e}")))?;
         return Ok((outcome, true));
     }
 
@@ -58,34 +50,26 @@ pub async fn apply(
         Operation::StartInspection { road_id, week } => {
             inspections::start(pool, &mut tx, user, road_id, week, now).await?
         }
-        Operation::SubmitInspection {
-            road_id,
-            week,
-            results,
-            findings,
-        } => {
+        Operation::SubmitInspection { road_id, week, results, findings } => {
             inspections::submit(pool, &mut tx, user, road_id, week, results, findings, now).await?
         }
-        Operation::MoveFinding {
-            finding_id,
-            action,
-            note,
-            section_id,
-        } => {
+        Operation::MoveFinding { finding_id, action, note, section_id } => {
             let command = findings::command(*action, note.as_deref(), section_id.as_deref())?;
             findings::apply_move(&mut tx, user, finding_id, &command, now).await?
         }
     };
 
-    sqlx::query("INSERT INTO operations (id, user_id, kind, content_hash, outcome, applied_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&id)
-        .bind(&user.id)
-        .bind(kind(&request.op))
-        .bind(&hash)
-        .bind(serde_json::to_string(&outcome).expect("outcomes serialize"))
-        .bind(now.millis())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO operations (id, user_id, kind, content_hash, outcome, applied_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(&user.id)
+    .bind(kind(&request.op))
+    .bind(&hash)
+    .bind(serde_json::to_string(&outcome).expect("outcomes serialize"))
+    .bind(now.millis())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok((outcome, false))
 }

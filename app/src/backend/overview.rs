@@ -15,11 +15,8 @@ pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, now: Timestamp
     if head.role != Role::SectionHead {
         return Err(ErrorCode::Forbidden.into());
     }
-    let section = directory::sections_headed_by(pool, &head.id)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(ErrorCode::Forbidden)?;
+    let section =
+        directory::sections_headed_by(pool, &head.id).await?.into_iter().next().ok_or(ErrorCode::Forbidden)?;
     let all = findings::of_section(pool, &section.id, now).await?;
     let mut counts = InboxCounts::default();
     for f in &all {
@@ -36,15 +33,8 @@ pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, now: Timestamp
             _ => {}
         }
     }
-    let items = all
-        .into_iter()
-        .filter(|f| filter.admits(f.status, f.urgency))
-        .collect();
-    Ok(Inbox {
-        section,
-        items,
-        counts,
-    })
+    let items = all.into_iter().filter(|f| filter.admits(f.status, f.urgency)).collect();
+    Ok(Inbox { section, items, counts })
 }
 
 pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Overview> {
@@ -52,40 +42,34 @@ pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Ove
         return Err(ErrorCode::Forbidden.into());
     }
     let week = IsoWeek::containing(now);
-    let rows: Vec<(String, i64, Option<i64>)> =
-        sqlx::query_as("SELECT road_id, started_at, submitted_at FROM inspections WHERE iso_year = $1 AND iso_week = $2")
-            .bind(week.year())
-            .bind(i32::from(week.week()))
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT road_id, started_at, submitted_at FROM inspections WHERE iso_year = $1 AND iso_week = $2",
+    )
+    .bind(week.year())
+    .bind(i32::from(week.week()))
+    .fetch_all(pool)
+    .await?;
     let by_road: HashMap<String, InspectionStatus> = rows
         .into_iter()
         .map(|(road, started, submitted)| {
-            (
-                road,
-                InspectionStatus::from_times(Some(Timestamp(started)), submitted.map(Timestamp)),
-            )
+            (road, InspectionStatus::from_times(Some(Timestamp(started)), submitted.map(Timestamp)))
         })
         .collect();
     let roads = directory::all_roads(pool)
         .await?
         .into_iter()
         .map(|r| OverviewRoad {
-            status: by_road
-                .get(&r.named.id)
-                .copied()
-                .unwrap_or(InspectionStatus::NotStarted),
+            status: by_road.get(&r.named.id).copied().unwrap_or(InspectionStatus::NotStarted),
             road: r.named,
             community: r.community,
             chief_name: r.chief_name,
         })
         .collect();
 
-    let open: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT section_id, deadline_at FROM findings WHERE status IN ('routed', 'accepted')",
-    )
-    .fetch_all(pool)
-    .await?;
+    let open: Vec<(String, i64)> =
+        sqlx::query_as("SELECT section_id, deadline_at FROM findings WHERE status IN ('routed', 'accepted')")
+            .fetch_all(pool)
+            .await?;
     let sections = directory::sections(pool)
         .await?
         .into_iter()
@@ -99,10 +83,5 @@ pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Ove
             }
         })
         .collect();
-    Ok(Overview {
-        week,
-        roads,
-        sections,
-        returned: findings::returned(pool, now).await?,
-    })
+    Ok(Overview { week, roads, sections, returned: findings::returned(pool, now).await? })
 }

@@ -31,33 +31,22 @@ pub fn fail(e: BackendError, lang: Lang) -> ApiError {
         tracing::error!(error = %e, "server function failed");
     }
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(code.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
+        response
+            .set_status(http::StatusCode::from_u16(code.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
     ApiError::new(code, lang)
 }
 
 /// The user of the request's session, if any.
 pub async fn current() -> Result<(AppState, Option<User>, Timestamp, Lang), ApiError> {
-    let state = use_context::<AppState>().ok_or_else(|| {
-        fail(
-            BackendError::Corrupt("no AppState in context".into()),
-            Lang::default(),
-        )
-    })?;
+    let state = use_context::<AppState>()
+        .ok_or_else(|| fail(BackendError::Corrupt("no AppState in context".into()), Lang::default()))?;
     let parts = use_context::<http::request::Parts>();
-    let headers = parts
-        .as_ref()
-        .map(|p| p.headers.clone())
-        .unwrap_or_default();
+    let headers = parts.as_ref().map(|p| p.headers.clone()).unwrap_or_default();
     let lang = auth::request_lang(&headers);
     let now = state.clock.now();
     let user = match auth::cookie(&headers, SESSION_COOKIE) {
-        Some(token) => auth::user_for_session(&state.pool, token, now)
-            .await
-            .map_err(|e| fail(e, lang))?,
+        Some(token) => auth::user_for_session(&state.pool, token, now).await.map_err(|e| fail(e, lang))?,
         None => None,
     };
     Ok((state, user, now, lang))
@@ -67,10 +56,5 @@ pub async fn current() -> Result<(AppState, Option<User>, Timestamp, Lang), ApiE
 pub async fn signed_in() -> Result<Ctx, ApiError> {
     let (state, user, now, lang) = current().await?;
     let user = user.ok_or_else(|| fail(ErrorCode::Unauthorized.into(), lang))?;
-    Ok(Ctx {
-        state,
-        user,
-        now,
-        lang,
-    })
+    Ok(Ctx { state, user, now, lang })
 }

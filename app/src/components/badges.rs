@@ -40,12 +40,8 @@ pub fn UrgencyBadge(urgency: Option<Urgency>) -> impl IntoView {
 pub fn InspectionBadge(status: InspectionStatus) -> impl IntoView {
     let i18n = use_i18n();
     let (class, msg) = match status {
-        InspectionStatus::NotStarted => {
-            ("badge inspection-not-started", Msg::inspection_not_started)
-        }
-        InspectionStatus::InProgress => {
-            ("badge inspection-in-progress", Msg::inspection_in_progress)
-        }
+        InspectionStatus::NotStarted => ("badge inspection-not-started", Msg::inspection_not_started),
+        InspectionStatus::InProgress => ("badge inspection-in-progress", Msg::inspection_in_progress),
         InspectionStatus::Submitted => ("badge inspection-submitted", Msg::inspection_submitted),
     };
     view! { <span class=class>{move || i18n.t(msg)}</span> }

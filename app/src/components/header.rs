@@ -15,10 +15,7 @@ pub fn Header() -> impl IntoView {
         Suspend::new(async move {
             me.await.ok().flatten().map(|me| {
                 let links: Vec<(&'static str, Msg)> = match me.role {
-                    Role::RoadChief => vec![
-                        ("/", Msg::nav_my_roads),
-                        ("/findings", Msg::nav_my_findings),
-                    ],
+                    Role::RoadChief => vec![("/", Msg::nav_my_roads), ("/findings", Msg::nav_my_findings)],
                     Role::SectionHead => vec![("/inbox", Msg::nav_inbox)],
                     Role::Coordinator => vec![("/overview", Msg::nav_overview)],
                 };

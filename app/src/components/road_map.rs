@@ -26,25 +26,14 @@ impl Projection {
         let cos_lat = lat0.to_radians().cos();
         let xs = coordinates.iter().map(|c| c[0] * cos_lat);
         let ys = coordinates.iter().map(|c| c[1]);
-        let (min_x, max_x) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-            (a.min(x), b.max(x))
-        });
-        let (min_y, max_y) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
-            (a.min(y), b.max(y))
-        });
+        let (min_x, max_x) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        let (min_y, max_y) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
         let span_x = (max_x - min_x).max(1e-9);
         let span_y = (max_y - min_y).max(1e-9);
         let scale = ((WIDTH - 2.0 * PAD) / span_x).min((HEIGHT - 2.0 * PAD) / span_y);
         let dx = (WIDTH - span_x * scale) / 2.0;
         let dy = (HEIGHT - span_y * scale) / 2.0;
-        Projection {
-            lon0: min_x / cos_lat,
-            lat0: max_y,
-            cos_lat,
-            scale,
-            dx,
-            dy,
-        }
+        Projection { lon0: min_x / cos_lat, lat0: max_y, cos_lat, scale, dx, dy }
     }
 
     fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
@@ -70,10 +59,7 @@ pub fn RoadMap(
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let (sx, sy) = coordinates
-        .first()
-        .map(|c| projection.xy(c[0], c[1]))
-        .unwrap_or((0.0, 0.0));
+    let (sx, sy) = coordinates.first().map(|c| projection.xy(c[0], c[1])).unwrap_or((0.0, 0.0));
     let label_x = if sx > WIDTH / 2.0 { sx - 8.0 } else { sx + 8.0 };
     let anchor = if sx > WIDTH / 2.0 { "end" } else { "start" };
     view! {

@@ -82,18 +82,14 @@ pub fn locate(done: impl FnOnce(Result<GeoPoint, PositionError>) + 'static) {
                 f(result)
             }
         };
-        let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok())
-        else {
+        let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
             finish(Err(PositionError::Unavailable));
             return;
         };
         let on_error = finish.clone();
         let success = Closure::once(move |position: JsValue| {
             let coords = position.unchecked_into::<web_sys::Position>().coords();
-            finish(
-                GeoPoint::parse(coords.longitude(), coords.latitude())
-                    .map_err(|_| PositionError::Unavailable),
-            );
+            finish(GeoPoint::parse(coords.longitude(), coords.latitude()).map_err(|_| PositionError::Unavailable));
         });
         let failure = Closure::once(move |_: JsValue| on_error(Err(PositionError::Unavailable)));
         let options = web_sys::PositionOptions::new();

@@ -55,11 +55,7 @@ const MAX_SEARCH_DAYS: i64 = 3 * 366;
 
 /// The deadline of a finding received at `received`: the end (23:59:59 Asia/Shanghai) of the
 /// `days`-th working day after the day of receipt. The day of receipt itself never counts.
-pub fn deadline_after(
-    received: Timestamp,
-    days: WorkingDays,
-    calendar: &impl WorkingCalendar,
-) -> Timestamp {
+pub fn deadline_after(received: Timestamp, days: WorkingDays, calendar: &impl WorkingCalendar) -> Timestamp {
     let mut day = received.local_date();
     let mut left = days.get();
     let mut searched = 0;
@@ -122,61 +118,31 @@ mod tests {
     #[test]
     fn counts_from_the_day_after_receipt() {
         // Thursday 2026-11-26 16:00, 1 working day → Friday 27th at 23:59:59.
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 26, 16), days(1), &WeekdaysOnly)),
-            "2026-11-27 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2026, 11, 26, 16), days(1), &WeekdaysOnly)), "2026-11-27 23:59:59");
         // Even a minute after midnight the day of receipt does not count.
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 26, 0), days(1), &WeekdaysOnly)),
-            "2026-11-27 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2026, 11, 26, 0), days(1), &WeekdaysOnly)), "2026-11-27 23:59:59");
     }
 
     #[test]
     fn skips_weekends() {
         // Friday + 1 → Monday; Friday + 3 → Wednesday.
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 27, 10), days(1), &WeekdaysOnly)),
-            "2026-11-30 23:59:59"
-        );
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 27, 10), days(3), &WeekdaysOnly)),
-            "2026-12-02 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2026, 11, 27, 10), days(1), &WeekdaysOnly)), "2026-11-30 23:59:59");
+        assert_eq!(due(deadline_after(at(2026, 11, 27, 10), days(3), &WeekdaysOnly)), "2026-12-02 23:59:59");
         // Received on a Saturday or Sunday: the first working day is Monday.
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 28, 10), days(1), &WeekdaysOnly)),
-            "2026-11-30 23:59:59"
-        );
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 29, 23), days(1), &WeekdaysOnly)),
-            "2026-11-30 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2026, 11, 28, 10), days(1), &WeekdaysOnly)), "2026-11-30 23:59:59");
+        assert_eq!(due(deadline_after(at(2026, 11, 29, 23), days(1), &WeekdaysOnly)), "2026-11-30 23:59:59");
         // Ten working days span two weekends.
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 23, 9), days(10), &WeekdaysOnly)),
-            "2026-12-07 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2026, 11, 23, 9), days(10), &WeekdaysOnly)), "2026-12-07 23:59:59");
     }
 
     #[test]
     fn crosses_month_and_year_ends() {
         // Monday 2026-11-30 + 2 → Wednesday 2 December.
-        assert_eq!(
-            due(deadline_after(at(2026, 11, 30, 9), days(2), &WeekdaysOnly)),
-            "2026-12-02 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2026, 11, 30, 9), days(2), &WeekdaysOnly)), "2026-12-02 23:59:59");
         // Wednesday 2026-12-30 + 3 → Thu 31, Fri 1 Jan, Mon 4 Jan 2027.
-        assert_eq!(
-            due(deadline_after(at(2026, 12, 30, 9), days(3), &WeekdaysOnly)),
-            "2027-01-04 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2026, 12, 30, 9), days(3), &WeekdaysOnly)), "2027-01-04 23:59:59");
         // February of a leap year.
-        assert_eq!(
-            due(deadline_after(at(2028, 2, 28, 9), days(1), &WeekdaysOnly)),
-            "2028-02-29 23:59:59"
-        );
+        assert_eq!(due(deadline_after(at(2028, 2, 28, 9), days(1), &WeekdaysOnly)), "2028-02-29 23:59:59");
     }
 
     #[test]
@@ -184,10 +150,7 @@ mod tests {
         // 2026-11-26 17:00 UTC is Friday 27th 01:00 in Shanghai: +1 → Monday 30th.
         let received = Timestamp(at(2026, 11, 26, 0).0 + 25 * 3_600_000);
         assert_eq!(received.local_date().to_string(), "2026-11-27");
-        assert_eq!(
-            due(deadline_after(received, days(1), &WeekdaysOnly)),
-            "2026-11-30 23:59:59"
-        );
+        assert_eq!(due(deadline_after(received, days(1), &WeekdaysOnly)), "2026-11-30 23:59:59");
     }
 
     #[test]
@@ -197,9 +160,8 @@ mod tests {
             for n in [1u16, 2, 3, 5, 7, 15] {
                 let due = deadline_after(received, days(n), &WeekdaysOnly).local_date();
                 assert!(WeekdaysOnly.is_working_day(due));
-                let counted = (start + 1..=due.days())
-                    .filter(|d| WeekdaysOnly.is_working_day(LocalDate::from_days(*d)))
-                    .count();
+                let counted =
+                    (start + 1..=due.days()).filter(|d| WeekdaysOnly.is_working_day(LocalDate::from_days(*d))).count();
                 assert_eq!(counted, usize::from(n));
             }
         }
@@ -226,9 +188,6 @@ mod tests {
         assert_eq!(urgency(deadline, at(2026, 11, 20, 9)), Urgency::Later);
         assert_eq!(urgency(deadline, at(2026, 11, 28, 0)), Urgency::Overdue);
         assert_eq!(urgency(deadline, deadline), Urgency::DueToday);
-        assert_eq!(
-            urgency(deadline, Timestamp(deadline.0 + 1)),
-            Urgency::Overdue
-        );
+        assert_eq!(urgency(deadline, Timestamp(deadline.0 + 1)), Urgency::Overdue);
     }
 }

@@ -88,14 +88,7 @@ pub enum Move {
 }
 
 impl Move {
-    pub const ALL: [Move; 6] = [
-        Move::Accept,
-        Move::Resolve,
-        Move::Return,
-        Move::Reroute,
-        Move::CloseOut,
-        Move::Reopen,
-    ];
+    pub const ALL: [Move; 6] = [Move::Accept, Move::Resolve, Move::Return, Move::Reroute, Move::CloseOut, Move::Reopen];
 
     pub fn party(self) -> Party {
         match self {
@@ -127,10 +120,7 @@ impl Move {
 
 /// The moves a party may make on a finding in this state: what the screen offers.
 pub fn available_moves(status: FindingStatus, parties: &[Party]) -> Vec<Move> {
-    Move::ALL
-        .into_iter()
-        .filter(|m| parties.contains(&m.party()) && m.target(status).is_some())
-        .collect()
+    Move::ALL.into_iter().filter(|m| parties.contains(&m.party()) && m.target(status).is_some()).collect()
 }
 
 /// A move with what it needs: a resolution needs a note, a return or a reopening a reason.
@@ -160,9 +150,9 @@ impl<S> Command<S> {
     pub fn note(&self) -> Option<&Note> {
         match self {
             Command::Accept => None,
-            Command::Resolve { note }
-            | Command::Return { reason: note }
-            | Command::Reopen { reason: note } => Some(note),
+            Command::Resolve { note } | Command::Return { reason: note } | Command::Reopen { reason: note } => {
+                Some(note)
+            }
             Command::Reroute { note, .. } | Command::CloseOut { note } => note.as_ref(),
         }
     }
@@ -173,10 +163,7 @@ pub enum TransitionError {
     #[error("this party may not make this move")]
     NotYourMove,
     #[error("the move is not possible in the finding's current state")]
-    Illegal {
-        from: FindingStatus,
-        attempted: Move,
-    },
+    Illegal { from: FindingStatus, attempted: Move },
     #[error("a finding can only be re-routed to another section")]
     SameSection,
 }
@@ -203,23 +190,13 @@ pub fn decide<S: Clone + PartialEq>(
     if !parties.contains(&kind.party()) {
         return Err(TransitionError::NotYourMove);
     }
-    let to = kind.target(from).ok_or(TransitionError::Illegal {
-        from,
-        attempted: kind,
-    })?;
+    let to = kind.target(from).ok_or(TransitionError::Illegal { from, attempted: kind })?;
     let section = match command {
-        Command::Reroute { to: target, .. } if target == current_section => {
-            return Err(TransitionError::SameSection)
-        }
+        Command::Reroute { to: target, .. } if target == current_section => return Err(TransitionError::SameSection),
         Command::Reroute { to: target, .. } => target.clone(),
         _ => current_section.clone(),
     };
-    Ok(Transition {
-        from,
-        to,
-        section,
-        restarts_deadline: kind.restarts_deadline(),
-    })
+    Ok(Transition { from, to, section, restarts_deadline: kind.restarts_deadline() })
 }
 
 #[cfg(test)]
@@ -236,10 +213,7 @@ mod tests {
             Move::Accept => Command::Accept,
             Move::Resolve => Command::Resolve { note: note() },
             Move::Return => Command::Return { reason: note() },
-            Move::Reroute => Command::Reroute {
-                to: "engineering",
-                note: None,
-            },
+            Move::Reroute => Command::Reroute { to: "engineering", note: None },
             Move::CloseOut => Command::CloseOut { note: None },
             Move::Reopen => Command::Reopen { reason: note() },
         }
@@ -262,10 +236,7 @@ mod tests {
         for (from, m, to) in LEGAL {
             let t = decide(from, &"urban", &[m.party()], &command(m)).unwrap();
             assert_eq!((t.from, t.to), (from, to), "{m:?} from {from:?}");
-            assert_eq!(
-                t.restarts_deadline,
-                matches!(m, Move::Reroute | Move::Reopen)
-            );
+            assert_eq!(t.restarts_deadline, matches!(m, Move::Reroute | Move::Reopen));
         }
     }
 
@@ -287,11 +258,7 @@ mod tests {
 
     #[test]
     fn closed_is_final() {
-        assert!(available_moves(
-            Closed,
-            &[Party::Section, Party::Coordinator, Party::RoadChief]
-        )
-        .is_empty());
+        assert!(available_moves(Closed, &[Party::Section, Party::Coordinator, Party::RoadChief]).is_empty());
     }
 
     #[test]
@@ -310,52 +277,23 @@ mod tests {
 
     #[test]
     fn reroute_changes_section_and_must_change_it() {
-        let t = decide(
-            Returned,
-            &"urban",
-            &[Party::Coordinator],
-            &command(Move::Reroute),
-        )
-        .unwrap();
+        let t = decide(Returned, &"urban", &[Party::Coordinator], &command(Move::Reroute)).unwrap();
         assert_eq!(t.section, "engineering");
         assert_eq!(
-            decide(
-                Returned,
-                &"engineering",
-                &[Party::Coordinator],
-                &command(Move::Reroute)
-            ),
+            decide(Returned, &"engineering", &[Party::Coordinator], &command(Move::Reroute)),
             Err(TransitionError::SameSection)
         );
         // A reopening goes back to the same section.
-        let t = decide(
-            Resolved,
-            &"urban",
-            &[Party::RoadChief],
-            &command(Move::Reopen),
-        )
-        .unwrap();
+        let t = decide(Resolved, &"urban", &[Party::RoadChief], &command(Move::Reopen)).unwrap();
         assert_eq!(t.section, "urban");
     }
 
     #[test]
     fn moves_offered_per_party() {
-        assert_eq!(
-            available_moves(Routed, &[Party::Section]),
-            vec![Move::Accept, Move::Resolve, Move::Return]
-        );
-        assert_eq!(
-            available_moves(Accepted, &[Party::Section]),
-            vec![Move::Resolve, Move::Return]
-        );
-        assert_eq!(
-            available_moves(Returned, &[Party::Coordinator]),
-            vec![Move::Reroute]
-        );
-        assert_eq!(
-            available_moves(Resolved, &[Party::RoadChief]),
-            vec![Move::CloseOut, Move::Reopen]
-        );
+        assert_eq!(available_moves(Routed, &[Party::Section]), vec![Move::Accept, Move::Resolve, Move::Return]);
+        assert_eq!(available_moves(Accepted, &[Party::Section]), vec![Move::Resolve, Move::Return]);
+        assert_eq!(available_moves(Returned, &[Party::Coordinator]), vec![Move::Reroute]);
+        assert_eq!(available_moves(Resolved, &[Party::RoadChief]), vec![Move::CloseOut, Move::Reopen]);
         assert!(available_moves(Routed, &[Party::RoadChief, Party::Coordinator]).is_empty());
     }
 

@@ -1,10 +1,7 @@
 //! Where things are on a road. Roads are WGS84 line strings (longitude, latitude); distances
 //! are metres on a sphere (haversine), plenty for streets a few hundred metres long.
 
-use geo::{
-    Closest, Distance, Haversine, HaversineClosestPoint, InterpolatePoint, Length, Line,
-    LineString, Point,
-};
+use geo::{Closest, Distance, Haversine, HaversineClosestPoint, InterpolatePoint, Length, Line, LineString, Point};
 use serde::{Deserialize, Serialize};
 
 /// A place farther than this from its road needs the chief's explicit confirmation.
@@ -27,11 +24,7 @@ pub enum GeometryError {
 
 impl GeoPoint {
     pub fn parse(lon: f64, lat: f64) -> Result<GeoPoint, GeometryError> {
-        if lon.is_finite()
-            && lat.is_finite()
-            && (-180.0..=180.0).contains(&lon)
-            && (-90.0..=90.0).contains(&lat)
-        {
+        if lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
             Ok(GeoPoint { lon, lat })
         } else {
             Err(GeometryError::OutOfRange)
@@ -49,10 +42,7 @@ impl GeoPoint {
 
 impl From<Point<f64>> for GeoPoint {
     fn from(p: Point<f64>) -> Self {
-        GeoPoint {
-            lon: p.x(),
-            lat: p.y(),
-        }
+        GeoPoint { lon: p.x(), lat: p.y() }
     }
 }
 
@@ -82,10 +72,7 @@ impl Placement {
 impl RoadGeometry {
     /// `[lon, lat]` pairs, as GeoJSON writes a LineString's coordinates.
     pub fn parse(coordinates: &[[f64; 2]]) -> Result<RoadGeometry, GeometryError> {
-        let points = coordinates
-            .iter()
-            .map(|[lon, lat]| GeoPoint::parse(*lon, *lat))
-            .collect::<Result<Vec<_>, _>>()?;
+        let points = coordinates.iter().map(|[lon, lat]| GeoPoint::parse(*lon, *lat)).collect::<Result<Vec<_>, _>>()?;
         let line: LineString<f64> = points.iter().map(|p| (p.lon, p.lat)).collect();
         let length_m = Haversine.length(&line);
         if points.len() < 2 || length_m < 1.0 {
@@ -125,18 +112,11 @@ impl RoadGeometry {
             let nearest = nearest_on_segment(&segment, p);
             let off = Haversine.distance(p, nearest);
             if off < best.0 {
-                best = (
-                    off,
-                    walked + Haversine.distance(segment.start_point(), nearest),
-                );
+                best = (off, walked + Haversine.distance(segment.start_point(), nearest));
             }
             walked += Haversine.distance(segment.start_point(), segment.end_point());
         }
-        Placement {
-            point,
-            along_m: best.1.min(self.length_m),
-            off_road_m: best.0,
-        }
+        Placement { point, along_m: best.1.min(self.length_m), off_road_m: best.0 }
     }
 }
 
@@ -154,16 +134,10 @@ pub struct OffRoadUnconfirmed {
 }
 
 /// A finding's place: on or near its road, or farther with the chief's confirmation.
-pub fn check_placement(
-    road: &RoadGeometry,
-    point: GeoPoint,
-    confirmed: bool,
-) -> Result<Placement, OffRoadUnconfirmed> {
+pub fn check_placement(road: &RoadGeometry, point: GeoPoint, confirmed: bool) -> Result<Placement, OffRoadUnconfirmed> {
     let placement = road.place(point);
     if placement.is_off_road() && !confirmed {
-        Err(OffRoadUnconfirmed {
-            distance_m: placement.off_road_m,
-        })
+        Err(OffRoadUnconfirmed { distance_m: placement.off_road_m })
     } else {
         Ok(placement)
     }
@@ -175,32 +149,15 @@ mod tests {
 
     /// About 400 m running east along 36.07 N, then 300 m north.
     fn road() -> RoadGeometry {
-        RoadGeometry::parse(&[
-            [120.3200, 36.0700],
-            [120.3244, 36.0700],
-            [120.3244, 36.0727],
-        ])
-        .unwrap()
+        RoadGeometry::parse(&[[120.3200, 36.0700], [120.3244, 36.0700], [120.3244, 36.0727]]).unwrap()
     }
 
     #[test]
     fn refuses_bad_geometry() {
-        assert_eq!(
-            RoadGeometry::parse(&[[120.32, 36.07]]),
-            Err(GeometryError::TooFewPoints)
-        );
-        assert_eq!(
-            RoadGeometry::parse(&[[120.32, 36.07], [120.32, 36.07]]),
-            Err(GeometryError::TooFewPoints)
-        );
-        assert_eq!(
-            RoadGeometry::parse(&[[200.0, 36.07], [120.32, 36.07]]),
-            Err(GeometryError::OutOfRange)
-        );
-        assert_eq!(
-            GeoPoint::parse(f64::NAN, 1.0),
-            Err(GeometryError::OutOfRange)
-        );
+        assert_eq!(RoadGeometry::parse(&[[120.32, 36.07]]), Err(GeometryError::TooFewPoints));
+        assert_eq!(RoadGeometry::parse(&[[120.32, 36.07], [120.32, 36.07]]), Err(GeometryError::TooFewPoints));
+        assert_eq!(RoadGeometry::parse(&[[200.0, 36.07], [120.32, 36.07]]), Err(GeometryError::OutOfRange));
+        assert_eq!(GeoPoint::parse(f64::NAN, 1.0), Err(GeometryError::OutOfRange));
         assert_eq!(GeoPoint::parse(1.0, 91.0), Err(GeometryError::OutOfRange));
     }
 

@@ -37,10 +37,7 @@ pub enum InspectionStatus {
 }
 
 impl InspectionStatus {
-    pub fn from_times(
-        started: Option<Timestamp>,
-        submitted: Option<Timestamp>,
-    ) -> InspectionStatus {
+    pub fn from_times(started: Option<Timestamp>, submitted: Option<Timestamp>) -> InspectionStatus {
         match (started, submitted) {
             (_, Some(_)) => InspectionStatus::Submitted,
             (Some(_), None) => InspectionStatus::InProgress,
@@ -75,11 +72,7 @@ pub fn settle_results(
     categories_with_findings: &BTreeSet<Code>,
 ) -> Result<BTreeMap<Code, CheckResult>, SubmissionError> {
     let known: BTreeSet<&Code> = categories.iter().collect();
-    if let Some(unknown) = ticked
-        .keys()
-        .chain(categories_with_findings)
-        .find(|c| !known.contains(c))
-    {
+    if let Some(unknown) = ticked.keys().chain(categories_with_findings).find(|c| !known.contains(c)) {
         return Err(SubmissionError::UnknownCategory(unknown.clone()));
     }
     let mut settled = BTreeMap::new();
@@ -123,17 +116,13 @@ mod tests {
         let ticked = BTreeMap::from([(code("sanitation"), CheckResult::Ok)]);
         assert_eq!(
             settle_results(&cats(), &ticked, &BTreeSet::new()),
-            Err(SubmissionError::Incomplete(vec![
-                code("shop_sign"),
-                code("road_damage")
-            ]))
+            Err(SubmissionError::Incomplete(vec![code("shop_sign"), code("road_damage")]))
         );
     }
 
     #[test]
     fn a_problem_needs_a_finding_and_a_finding_makes_a_problem() {
-        let mut ticked: BTreeMap<Code, CheckResult> =
-            cats().into_iter().map(|c| (c, CheckResult::Ok)).collect();
+        let mut ticked: BTreeMap<Code, CheckResult> = cats().into_iter().map(|c| (c, CheckResult::Ok)).collect();
         ticked.insert(code("road_damage"), CheckResult::Problem);
         assert_eq!(
             settle_results(&cats(), &ticked, &BTreeSet::new()),
@@ -159,18 +148,9 @@ mod tests {
 
     #[test]
     fn status_from_times() {
-        assert_eq!(
-            InspectionStatus::from_times(None, None),
-            InspectionStatus::NotStarted
-        );
-        assert_eq!(
-            InspectionStatus::from_times(Some(Timestamp(1)), None),
-            InspectionStatus::InProgress
-        );
-        assert_eq!(
-            InspectionStatus::from_times(Some(Timestamp(1)), Some(Timestamp(2))),
-            InspectionStatus::Submitted
-        );
+        assert_eq!(InspectionStatus::from_times(None, None), InspectionStatus::NotStarted);
+        assert_eq!(InspectionStatus::from_times(Some(Timestamp(1)), None), InspectionStatus::InProgress);
+        assert_eq!(InspectionStatus::from_times(Some(Timestamp(1)), Some(Timestamp(2))), InspectionStatus::Submitted);
     }
 
     #[test]

@@ -30,9 +30,7 @@ impl Role {
     }
 
     pub fn parse(text: &str) -> Option<Role> {
-        [Role::RoadChief, Role::SectionHead, Role::Coordinator]
-            .into_iter()
-            .find(|r| r.as_str() == text)
+        [Role::RoadChief, Role::SectionHead, Role::Coordinator].into_iter().find(|r| r.as_str() == text)
     }
 }
 

@@ -75,9 +75,7 @@ pub struct CodeError;
 impl Code {
     pub fn parse(text: &str) -> Result<Code, CodeError> {
         let ok = (1..=64).contains(&text.len())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if ok {
             Ok(Code(text.to_owned()))
         } else {
@@ -122,9 +120,7 @@ impl Username {
     pub fn parse(text: &str) -> Result<Username, UsernameError> {
         let lower = text.trim().to_ascii_lowercase();
         let ok = (3..=32).contains(&lower.len())
-            && lower
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+            && lower.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
         if ok {
             Ok(Username(lower))
         } else {
@@ -197,26 +193,14 @@ mod tests {
     fn optional_note() {
         assert_eq!(Note::parse_optional(None), Ok(None));
         assert_eq!(Note::parse_optional(Some("   ")), Ok(None));
-        assert_eq!(
-            Note::parse_optional(Some(" ok "))
-                .unwrap()
-                .unwrap()
-                .as_str(),
-            "ok"
-        );
-        assert_eq!(
-            Note::parse_optional(Some(&"x".repeat(2001))),
-            Err(NoteError::TooLong)
-        );
+        assert_eq!(Note::parse_optional(Some(" ok ")).unwrap().unwrap().as_str(), "ok");
+        assert_eq!(Note::parse_optional(Some(&"x".repeat(2001))), Err(NoteError::TooLong));
     }
 
     #[test]
     fn note_deserialization_enforces_the_rules() {
         assert!(serde_json::from_str::<Note>("\"\"").is_err());
-        assert_eq!(
-            serde_json::from_str::<Note>("\" a \"").unwrap().as_str(),
-            "a"
-        );
+        assert_eq!(serde_json::from_str::<Note>("\" a \"").unwrap().as_str(), "a");
     }
 
     #[test]
@@ -240,9 +224,6 @@ mod tests {
     fn passwords() {
         assert!(NewPassword::parse("short").is_err());
         assert!(NewPassword::parse("longenough").is_ok());
-        assert_eq!(
-            format!("{:?}", NewPassword::parse("secret-secret").unwrap()),
-            "NewPassword(..)"
-        );
+        assert_eq!(format!("{:?}", NewPassword::parse("secret-secret").unwrap()), "NewPassword(..)");
     }
 }

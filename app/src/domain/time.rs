@@ -35,11 +35,7 @@ impl Timestamp {
     /// Hours, minutes and seconds of the day in Asia/Shanghai.
     pub fn local_time(self) -> (u32, u32, u32) {
         let ms = self.local_millis().rem_euclid(DAY_MS) / 1000;
-        (
-            (ms / 3600) as u32,
-            ((ms / 60) % 60) as u32,
-            (ms % 60) as u32,
-        )
+        ((ms / 3600) as u32, ((ms / 60) % 60) as u32, (ms % 60) as u32)
     }
 
     /// 00:00:00 Asia/Shanghai of the given day.
@@ -69,8 +65,7 @@ impl Timestamp {
         let h = next(23)?;
         let m = next(59)?;
         let s = next(59).unwrap_or(0);
-        let ms = Self::start_of_day(day).0
-            + (i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)) * 1000;
+        let ms = Self::start_of_day(day).0 + (i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)) * 1000;
         Ok(Timestamp(ms))
     }
 
@@ -210,10 +205,7 @@ impl LocalDate {
         let thursday = self.add_days(4 - self.weekday() as i64);
         let jan1 = LocalDate::new(thursday.year, 1, 1).expect("January 1st exists");
         let week = (thursday.days() - jan1.days()) / 7 + 1;
-        IsoWeek {
-            year: thursday.year,
-            week: week as u8,
-        }
+        IsoWeek { year: thursday.year, week: week as u8 }
     }
 }
 
@@ -331,10 +323,7 @@ mod tests {
         // 16:30 UTC on the 25th is already 00:30 on the 26th in Shanghai.
         let late = Timestamp::start_of_day(date(2026, 11, 26)).0 + 30 * 60_000;
         assert_eq!(Timestamp(late).local_date(), date(2026, 11, 26));
-        assert_eq!(
-            Timestamp(late - 31 * 60_000).local_date(),
-            date(2026, 11, 25)
-        );
+        assert_eq!(Timestamp(late - 31 * 60_000).local_date(), date(2026, 11, 25));
     }
 
     #[test]
@@ -373,10 +362,7 @@ mod tests {
         // Sunday 2026-11-29 23:59:59 Shanghai is week 48; one second later is week 49.
         let end_of_sunday = Timestamp::end_of_day(date(2026, 11, 29));
         assert_eq!(IsoWeek::containing(end_of_sunday).to_string(), "2026-W48");
-        assert_eq!(
-            IsoWeek::containing(Timestamp(end_of_sunday.0 + 1000)).to_string(),
-            "2026-W49"
-        );
+        assert_eq!(IsoWeek::containing(Timestamp(end_of_sunday.0 + 1000)).to_string(), "2026-W49");
     }
 
     #[test]
@@ -386,10 +372,7 @@ mod tests {
         assert_eq!(w.sunday(), date(2026, 11, 29));
         assert!(w.contains(date(2026, 11, 26)));
         assert_eq!(w.previous().to_string(), "2026-W47");
-        assert_eq!(
-            IsoWeek::parse("2026-W01").unwrap().previous().to_string(),
-            "2025-W52"
-        );
+        assert_eq!(IsoWeek::parse("2026-W01").unwrap().previous().to_string(), "2025-W52");
         assert!(IsoWeek::parse("2026-W53").is_ok());
         assert!(IsoWeek::parse("2025-W53").is_err());
         assert!(IsoWeek::parse("2026-W00").is_err());
@@ -413,18 +396,8 @@ mod tests {
         assert_eq!(t, SAMPLE);
         assert_eq!(t.to_local_input(), "2026-11-26T16:09");
         assert_eq!(t.format_local(), "2026-11-26 16:09");
-        assert_eq!(
-            Timestamp::parse_local("2026-11-26T16:09:30").unwrap().0,
-            SAMPLE.0 + 30_000
-        );
-        for bad in [
-            "",
-            "2026-11-26",
-            "2026-11-26T24:00",
-            "2026-11-26T12:60",
-            "2026-02-30T10:00",
-            "T10:00",
-        ] {
+        assert_eq!(Timestamp::parse_local("2026-11-26T16:09:30").unwrap().0, SAMPLE.0 + 30_000);
+        for bad in ["", "2026-11-26", "2026-11-26T24:00", "2026-11-26T12:60", "2026-02-30T10:00", "T10:00"] {
             assert!(Timestamp::parse_local(bad).is_err(), "{bad}");
         }
     }

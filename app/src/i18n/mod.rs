@@ -5,9 +5,7 @@ use leptos::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     #[default]
     ZhCn,
@@ -94,9 +92,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn provide(initial: Lang) -> I18n {
-        let i18n = I18n {
-            lang: RwSignal::new(initial),
-        };
+        let i18n = I18n { lang: RwSignal::new(initial) };
         provide_context(i18n);
         i18n
     }
@@ -128,10 +124,7 @@ impl I18n {
                     let _ = html.set_attribute("lang", lang.code());
                 }
                 if let Ok(html_doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                    let cookie = format!(
-                        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                        lang.code()
-                    );
+                    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
                     let _ = html_doc.set_cookie(&cookie);
                 }
             }
@@ -176,20 +169,14 @@ mod tests {
         let zh = load("zh-CN.json");
         let en = load("en.json");
         let names = |s: &str| {
-            let mut v: Vec<String> = s
-                .split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
-                .collect();
+            let mut v: Vec<String> =
+                s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect();
             v.sort();
             v
         };
         for (key, zh_text) in &zh {
             assert_eq!(names(zh_text), names(&en[key]), "placeholders of {key}");
-            assert!(
-                !zh_text.trim().is_empty() && !en[key].trim().is_empty(),
-                "{key} is empty"
-            );
+            assert!(!zh_text.trim().is_empty() && !en[key].trim().is_empty(), "{key} is empty");
         }
     }
 
@@ -207,9 +194,6 @@ mod tests {
         assert_eq!(Lang::ZhCn.text(Msg::app_name), "路长巡查");
         assert_eq!(Msg::from_key("app_name"), Some(Msg::app_name));
         assert_eq!(Msg::from_key("nope"), None);
-        assert_eq!(
-            Lang::En.format(Msg::distance_from_start, &[("m", "120")]),
-            "120 m from the start"
-        );
+        assert_eq!(Lang::En.format(Msg::distance_from_start, &[("m", "120")]), "120 m from the start");
     }
 }

@@ -4,9 +4,7 @@
 use super::moves::MoveForm;
 use crate::api::reads::load_finding;
 use crate::api::views::FindingDetail;
-use crate::components::badges::{
-    deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge,
-};
+use crate::components::badges::{deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::road_map::RoadMap;
 use crate::i18n::{use_i18n, Msg};
@@ -43,17 +41,10 @@ fn Detail(
     let road = StoredValue::new(detail.road.clone());
     let point = detail.point;
     let map_label = Signal::derive(move || {
-        i18n.f(
-            Msg::map_label,
-            &[(
-                "road",
-                &road.with_value(|r| i18n.pick(&r.road.name_zh, &r.road.name_en)),
-            )],
-        )
+        i18n.f(Msg::map_label, &[("road", &road.with_value(|r| i18n.pick(&r.road.name_zh, &r.road.name_en)))])
     });
     let summary = detail.summary.clone();
-    let off_road = (detail.off_road_m > crate::domain::geometry::OFF_ROAD_LIMIT_M)
-        .then_some(detail.off_road_m);
+    let off_road = (detail.off_road_m > crate::domain::geometry::OFF_ROAD_LIMIT_M).then_some(detail.off_road_m);
     let targets = detail.reroute_targets.clone();
 
     view! {

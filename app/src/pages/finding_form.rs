@@ -66,9 +66,7 @@ pub fn FindingForm(
         Place::Along => geometry.with_value(|g| g.as_ref().map(|g| g.point_at(along.get()))),
     };
     let off_road_m = move || match place.get() {
-        Place::Gps(p) => geometry
-            .with_value(|g| g.as_ref().map(|g| g.place(p).off_road_m))
-            .unwrap_or(0.0),
+        Place::Gps(p) => geometry.with_value(|g| g.as_ref().map(|g| g.place(p).off_road_m)).unwrap_or(0.0),
         Place::Along => 0.0,
     };
 
@@ -108,10 +106,7 @@ pub fn FindingForm(
         let Some(p) = point() else {
             return error.set(Some(Msg::error_invalid_position));
         };
-        let placement = geometry.with_value(|g| {
-            g.as_ref()
-                .map(|g| check_placement(g, p, confirmed.get_untracked()))
-        });
+        let placement = geometry.with_value(|g| g.as_ref().map(|g| check_placement(g, p, confirmed.get_untracked())));
         let placement = match placement {
             Some(Ok(placement)) => placement,
             Some(Err(_)) => return error.set(Some(Msg::error_off_road_unconfirmed)),
@@ -130,12 +125,7 @@ pub fn FindingForm(
     };
 
     let road_name = (road.road.name_zh.clone(), road.road.name_en.clone());
-    let map_label = Signal::derive(move || {
-        i18n.f(
-            Msg::map_label,
-            &[("road", &i18n.pick(&road_name.0, &road_name.1))],
-        )
-    });
+    let map_label = Signal::derive(move || i18n.f(Msg::map_label, &[("road", &i18n.pick(&road_name.0, &road_name.1))]));
     let category_name = {
         let categories = categories.clone();
         move || {

@@ -38,13 +38,8 @@ fn count(counts: &InboxCounts, filter: InboxFilter) -> Option<u32> {
 pub fn InboxView() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        query
-            .read()
-            .get("filter")
-            .and_then(|f| InboxFilter::parse(&f))
-            .unwrap_or_default()
-    });
+    let filter =
+        Memo::new(move |_| query.read().get("filter").and_then(|f| InboxFilter::parse(&f)).unwrap_or_default());
     let inbox = Resource::new(move || filter.get(), |f| load_inbox(f.as_str().to_owned()));
     view! {
         <Transition fallback=|| view! { <Loading/> }>

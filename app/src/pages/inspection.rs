@@ -68,10 +68,7 @@ fn Inspection(
     let i18n = use_i18n();
     let key = draft_key(&page);
     let submitted_results: BTreeMap<String, CheckResult> = page.results.iter().cloned().collect();
-    let draft = RwSignal::new(Draft {
-        results: submitted_results,
-        ..Draft::default()
-    });
+    let draft = RwSignal::new(Draft { results: submitted_results, ..Draft::default() });
     let storage_ok = RwSignal::new(true);
     let status = RwSignal::new(page.status);
     let editing = RwSignal::new(None::<String>);
@@ -88,14 +85,9 @@ fn Inspection(
                 draft.set(saved);
             }
             if status.get_untracked() == InspectionStatus::NotStarted {
-                let op = Operation::StartInspection {
-                    road_id: road_id.clone(),
-                    week: week.clone(),
-                };
+                let op = Operation::StartInspection { road_id: road_id.clone(), week: week.clone() };
                 spawn_local(async move {
-                    if let Ok(Outcome::InspectionStarted { .. }) =
-                        client::send(client::new_id(), op).await
-                    {
+                    if let Ok(Outcome::InspectionStarted { .. }) = client::send(client::new_id(), op).await {
                         status.set(InspectionStatus::InProgress);
                     }
                 });
@@ -118,16 +110,9 @@ fn Inspection(
 
     let check = move || {
         let d = draft.get();
-        let codes: Vec<Code> = categories.with_value(|cs| {
-            cs.iter()
-                .filter_map(|c| Code::parse(&c.code).ok())
-                .collect()
-        });
-        let ticked = d
-            .results
-            .iter()
-            .filter_map(|(c, r)| Code::parse(c).ok().map(|c| (c, *r)))
-            .collect();
+        let codes: Vec<Code> =
+            categories.with_value(|cs| cs.iter().filter_map(|c| Code::parse(&c.code).ok()).collect());
+        let ticked = d.results.iter().filter_map(|(c, r)| Code::parse(c).ok().map(|c| (c, *r))).collect();
         let with: BTreeSet<Code> = submitted
             .with_value(|s| s.iter().map(|f| f.category.id.clone()).collect::<Vec<_>>())
             .into_iter()
@@ -171,9 +156,7 @@ fn Inspection(
             match client::send(op_id, op).await {
                 Ok(_) => {
                     device::forget(&key);
-                    flash.set(Some(
-                        i18n.f(Msg::inspection_sent, &[("n", &count.to_string())]),
-                    ));
+                    flash.set(Some(i18n.f(Msg::inspection_sent, &[("n", &count.to_string())])));
                     sending.set(Sending::Idle);
                     on_submitted();
                 }
@@ -281,9 +264,7 @@ fn submission_hint(
         Err(SubmissionError::ProblemWithoutFinding(c)) => {
             Some(i18n.f(Msg::hint_problem_needs_finding, &[("category", &name(&c))]))
         }
-        Err(SubmissionError::UnknownCategory(_)) => {
-            Some(i18n.t(Msg::error_unknown_category).to_owned())
-        }
+        Err(SubmissionError::UnknownCategory(_)) => Some(i18n.t(Msg::error_unknown_category).to_owned()),
     };
     text.map(|t| view! { <p class="hint" aria-live="polite">{t}</p> })
 }
@@ -298,23 +279,11 @@ fn CategoryRow(
     let i18n = use_i18n();
     let code = StoredValue::new(category.code.clone());
     let result = move || code.with_value(|c| draft.with(|d| d.results.get(c).copied()));
-    let earlier: Vec<FindingSummary> = submitted.with_value(|s| {
-        s.iter()
-            .filter(|f| f.category.id == category.code)
-            .cloned()
-            .collect()
-    });
+    let earlier: Vec<FindingSummary> =
+        submitted.with_value(|s| s.iter().filter(|f| f.category.id == category.code).cloned().collect());
     let has_earlier = !earlier.is_empty();
     let drafts = move || {
-        code.with_value(|c| {
-            draft.with(|d| {
-                d.findings
-                    .iter()
-                    .filter(|f| &f.category == c)
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        })
+        code.with_value(|c| draft.with(|d| d.findings.iter().filter(|f| &f.category == c).cloned().collect::<Vec<_>>()))
     };
     let has_findings = move || has_earlier || !drafts().is_empty();
     let set = move |r: CheckResult| {
@@ -329,10 +298,7 @@ fn CategoryRow(
         }
     };
     let (zh, en) = (category.name_zh.clone(), category.name_en.clone());
-    let (szh, sen) = (
-        category.section.name_zh.clone(),
-        category.section.name_en.clone(),
-    );
+    let (szh, sen) = (category.section.name_zh.clone(), category.section.name_en.clone());
     let days = category.deadline_days;
     let legend_id = format!("cat-{}", category.code);
     let labelled_by = legend_id.clone();

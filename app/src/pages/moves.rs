@@ -23,12 +23,7 @@ struct Texts {
 
 fn texts(action: Move) -> Texts {
     match action {
-        Move::Accept => Texts {
-            button: Msg::move_accept,
-            done: Msg::moved_accept,
-            field: None,
-            primary: true,
-        },
+        Move::Accept => Texts { button: Msg::move_accept, done: Msg::moved_accept, field: None, primary: true },
         Move::Resolve => Texts {
             button: Msg::move_resolve,
             done: Msg::moved_resolve,

@@ -39,9 +39,11 @@ pub fn MyFindingsPage() -> impl IntoView {
 fn Group(title: Msg, findings: Vec<FindingSummary>) -> impl IntoView {
     let i18n = use_i18n();
     let count = findings.len();
+    let id = format!("group-{}", title.key());
+    let labelled_by = id.clone();
     view! {
-        <section class="group">
-            <h2>{move || i18n.t(title)} " (" {count} ")"</h2>
+        <section class="group" aria-labelledby=labelled_by>
+            <h2 id=id>{move || i18n.t(title)} " (" {count} ")"</h2>
             {if findings.is_empty() {
                 view! { <p class="muted">{t!(i18n, none_here)}</p> }.into_any()
             } else {

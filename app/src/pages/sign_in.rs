@@ -17,9 +17,7 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     // A refusal reported by the no-script path arrives as ?error=<code>.
     let from_redirect = query.with_untracked(|q| {
-        q.get("error").and_then(|code| {
-            serde_json::from_value::<ErrorCode>(serde_json::Value::String(code)).ok()
-        })
+        q.get("error").and_then(|code| serde_json::from_value::<ErrorCode>(serde_json::Value::String(code)).ok())
     });
     let error = RwSignal::new(from_redirect.map(ApiError::from));
     let busy = RwSignal::new(false);

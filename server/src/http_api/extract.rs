@@ -18,10 +18,7 @@ pub struct SignedIn {
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiFailure;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = auth::request_lang(&parts.headers);
         let Some(token) = auth::cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(ApiFailure::new(ErrorCode::Unauthorized, lang));

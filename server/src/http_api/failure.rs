@@ -17,11 +17,7 @@ pub struct ApiFailure {
 
 impl ApiFailure {
     pub fn new(code: ErrorCode, lang: Lang) -> ApiFailure {
-        ApiFailure {
-            code,
-            lang,
-            retry_after_s: None,
-        }
+        ApiFailure { code, lang, retry_after_s: None }
     }
 
     pub fn from_backend(error: BackendError, lang: Lang) -> ApiFailure {
@@ -34,11 +30,8 @@ impl ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody {
-            error: ApiError::new(self.code, self.lang),
-        };
+        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody { error: ApiError::new(self.code, self.lang) };
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_s {
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {

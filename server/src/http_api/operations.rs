@@ -22,9 +22,6 @@ pub async fn apply(
         .await
         .map_err(|e| ApiFailure::from_backend(e, signed_in.lang))?;
     let mut response = Json(outcome).into_response();
-    response.headers_mut().insert(
-        REPLAY_HEADER,
-        HeaderValue::from_static(if replayed { "true" } else { "false" }),
-    );
+    response.headers_mut().insert(REPLAY_HEADER, HeaderValue::from_static(if replayed { "true" } else { "false" }));
     Ok(response)
 }

@@ -17,15 +17,7 @@ use std::net::SocketAddr;
 /// The address failures are counted against.
 fn client_address(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
-        .then(|| {
-            headers
-                .get("x-forwarded-for")?
-                .to_str()
-                .ok()?
-                .split(',')
-                .next()
-                .map(|s| s.trim().to_owned())
-        })
+        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|s| s.trim().to_owned()))
         .flatten()
         .filter(|s| !s.is_empty());
     forwarded.unwrap_or_else(|| peer.ip().to_string())
@@ -45,10 +37,7 @@ pub async fn sign_in(
     body: Bytes,
 ) -> Response {
     let lang = auth::request_lang(&headers);
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let parsed: Option<SignIn> = if is_form {
         serde_urlencoded::from_bytes(&body).ok()
@@ -77,11 +66,7 @@ pub async fn sign_in(
         }
         Ok(Err(SignInRefusal::Locked { retry_after_s })) => {
             tracing::warn!(username = %input.username.trim(), %address, "sign-in locked out");
-            let failure = ApiFailure {
-                code: ErrorCode::TooManyAttempts,
-                lang,
-                retry_after_s: Some(retry_after_s),
-            };
+            let failure = ApiFailure { code: ErrorCode::TooManyAttempts, lang, retry_after_s: Some(retry_after_s) };
             if is_form {
                 let mut response = refuse(failure);
                 if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
@@ -94,21 +79,14 @@ pub async fn sign_in(
         }
         Ok(Ok((user, token))) => {
             let cookie = auth::session_cookie(Some(&token), state.settings.secure_cookies);
-            let response = if is_form {
-                Redirect::to("/").into_response()
-            } else {
-                Json(user.me()).into_response()
-            };
+            let response = if is_form { Redirect::to("/").into_response() } else { Json(user.me()).into_response() };
             with_cookie(response, cookie)
         }
     }
 }
 
 fn code_name(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -118,10 +96,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
             return ApiFailure::from_backend(e, lang).into_response();
         }
     }
-    with_cookie(
-        StatusCode::NO_CONTENT.into_response(),
-        auth::session_cookie(None, state.settings.secure_cookies),
-    )
+    with_cookie(StatusCode::NO_CONTENT.into_response(), auth::session_cookie(None, state.settings.secure_cookies))
 }
 
 #[cfg(test)]

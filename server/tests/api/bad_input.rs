@@ -7,20 +7,8 @@ use reqwest::StatusCode;
 async fn refused(app: &TestApp, finding: NewFinding) -> (StatusCode, String, String) {
     let chief = app.user("chief01").await;
     let before = app.footprint().await;
-    let result = error_code(
-        app.send(
-            &chief,
-            new_uuid(),
-            &submit(app, "market-road-1", vec![finding]),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        app.footprint().await,
-        before,
-        "a refused submission changed the database"
-    );
+    let result = error_code(app.send(&chief, new_uuid(), &submit(app, "market-road-1", vec![finding])).await).await;
+    assert_eq!(app.footprint().await, before, "a refused submission changed the database");
     result
 }
 
@@ -28,51 +16,30 @@ async fn refused(app: &TestApp, finding: NewFinding) -> (StatusCode, String, Str
 async fn notes_must_be_there_and_not_too_long() {
     let app = spawn_app().await;
     let chief = app.user("chief01").await;
-    let mut f = app
-        .finding(&chief, "market-road-1", "sanitation", "   ")
-        .await;
+    let mut f = app.finding(&chief, "market-road-1", "sanitation", "   ").await;
     let (status, code, message) = refused(&app, f.clone()).await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::BAD_REQUEST, "note_empty")
-    );
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "note_empty"));
     assert_eq!(message, "请填写说明。");
     f.note = "路".repeat(2001);
     let (status, code, _) = refused(&app, f.clone()).await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::BAD_REQUEST, "note_too_long")
-    );
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "note_too_long"));
     f.note = "路".repeat(2000);
-    assert_eq!(
-        app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f]))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f])).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn unknown_category_unknown_road_and_bad_places() {
     let app = spawn_app().await;
     let chief = app.user("chief01").await;
-    let mut f = app
-        .finding(&chief, "market-road-1", "weather", "下雨")
-        .await;
+    let mut f = app.finding(&chief, "market-road-1", "weather", "下雨").await;
     let before = app.footprint().await;
     let op = app_ops::start_op(&app, "no-such-road");
     let (status, code, _) = error_code(app.send(&chief, new_uuid(), &op).await).await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::NOT_FOUND, "not_found")
-    );
+    assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "not_found"));
     assert_eq!(app.footprint().await, before);
 
     let (status, code, _) = refused(&app, f.clone()).await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::BAD_REQUEST, "unknown_category")
-    );
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "unknown_category"));
 
     f.category = "sanitation".into();
     f.lat = 95.0;
@@ -84,31 +51,16 @@ async fn unknown_category_unknown_road_and_bad_places() {
     f.lon = lon;
     f.lat = lat - 300.0 / 111_195.0;
     let (status, code, message) = refused(&app, f.clone()).await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::BAD_REQUEST, "off_road_unconfirmed")
-    );
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "off_road_unconfirmed"));
     assert!(message.contains("100"), "{message}");
     f.off_road_confirmed = true;
     assert_eq!(
-        app.send(
-            &chief,
-            new_uuid(),
-            &submit(&app, "market-road-1", vec![f.clone()])
-        )
-        .await
-        .status(),
+        app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f.clone()])).await.status(),
         StatusCode::OK
     );
-    let detail = app
-        .read_ok(&chief, "finding", &[("id", &f.id.to_string())])
-        .await;
+    let detail = app.read_ok(&chief, "finding", &[("id", &f.id.to_string())]).await;
     assert_eq!(detail["off_road_confirmed"], true);
-    assert!(
-        (detail["off_road_m"].as_f64().unwrap() - 300.0).abs() < 40.0,
-        "{}",
-        detail["off_road_m"]
-    );
+    assert!((detail["off_road_m"].as_f64().unwrap() - 300.0).abs() < 40.0, "{}", detail["off_road_m"]);
 }
 
 #[tokio::test]
@@ -121,16 +73,10 @@ async fn results_must_be_complete_and_problems_need_findings() {
         results.remove("safety_hazard");
     }
     let (status, code, _) = error_code(app.send(&chief, new_uuid(), &op).await).await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::BAD_REQUEST, "results_incomplete")
-    );
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "results_incomplete"));
     let mut op = submit(&app, "market-road-1", vec![]);
     if let app::api::operations::Operation::SubmitInspection { results, .. } = &mut op {
-        results.insert(
-            "safety_hazard".into(),
-            app::domain::inspection::CheckResult::Problem,
-        );
+        results.insert("safety_hazard".into(), app::domain::inspection::CheckResult::Problem);
     }
     let (_, code, _) = error_code(app.send(&chief, new_uuid(), &op).await).await;
     assert_eq!(code, "problem_without_finding");
@@ -140,24 +86,13 @@ async fn results_must_be_complete_and_problems_need_findings() {
     }
     let (_, code, _) = error_code(app.send(&chief, new_uuid(), &op).await).await;
     assert_eq!(code, "week_not_open");
-    let mut f = app
-        .finding(&chief, "market-road-1", "sanitation", "垃圾")
-        .await;
+    let mut f = app.finding(&chief, "market-road-1", "sanitation", "垃圾").await;
     f.observed_at = app::domain::time::Timestamp(app.now().millis() + 3_600_000);
-    let (_, code, _) = error_code(
-        app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f]))
-            .await,
-    )
-    .await;
+    let (_, code, _) = error_code(app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f])).await).await;
     assert_eq!(code, "observed_in_future");
     assert_eq!(app.footprint().await, before);
     // A clean submission of all OK goes through.
-    assert_eq!(
-        app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![]))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![])).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -174,10 +109,7 @@ async fn malformed_bodies_are_a_localized_400() {
         .await
         .unwrap();
     let (status, code, message) = error_code(bad_json).await;
-    assert_eq!(
-        (status, code.as_str(), message.as_str()),
-        (StatusCode::BAD_REQUEST, "malformed", "请求格式不正确。")
-    );
+    assert_eq!((status, code.as_str(), message.as_str()), (StatusCode::BAD_REQUEST, "malformed", "请求格式不正确。"));
     let english = chief
         .post(&url)
         .header("content-type", "application/json")
@@ -187,16 +119,8 @@ async fn malformed_bodies_are_a_localized_400() {
         .await
         .unwrap();
     let (status, _, message) = error_code(english).await;
-    assert_eq!(
-        (status, message.as_str()),
-        (StatusCode::BAD_REQUEST, "The request was not understood.")
-    );
-    let form = chief
-        .post(&url)
-        .form(&[("id", "1"), ("op", "start_inspection")])
-        .send()
-        .await
-        .unwrap();
+    assert_eq!((status, message.as_str()), (StatusCode::BAD_REQUEST, "The request was not understood."));
+    let form = chief.post(&url).form(&[("id", "1"), ("op", "start_inspection")]).send().await.unwrap();
     assert_eq!(error_code(form).await.0, StatusCode::BAD_REQUEST);
     let unknown_kind = chief
         .post(&url)
@@ -207,18 +131,8 @@ async fn malformed_bodies_are_a_localized_400() {
     assert_eq!(error_code(unknown_kind).await.1, "malformed");
     // A move with a missing required reason.
     let chief_id = new_uuid().to_string();
-    let (status, code, _) = error_code(
-        app.send(
-            &chief,
-            new_uuid(),
-            &move_op(&chief_id, "reopen", Some("  "), None),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::BAD_REQUEST, "note_empty")
-    );
+    let (status, code, _) =
+        error_code(app.send(&chief, new_uuid(), &move_op(&chief_id, "reopen", Some("  "), None)).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "note_empty"));
     assert_eq!(app.footprint().await, before);
 }

@@ -37,10 +37,7 @@ pub fn test_config(dir: &std::path::Path, demo: bool) -> Config {
 }
 
 pub fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "road-chief-test-{}",
-        new_id(Clock::default().now())
-    ));
+    let dir = std::env::temp_dir().join(format!("road-chief-test-{}", new_id(Clock::default().now())));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -49,22 +46,13 @@ pub fn temp_dir() -> PathBuf {
 pub async fn spawn_app() -> TestApp {
     let dir = temp_dir();
     let config = test_config(&dir, true);
-    let options = LeptosOptions::builder()
-        .output_name("road-chief")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    let app = Application::build(&config, options, Clock::default())
-        .await
-        .expect("the server starts");
+    let options =
+        LeptosOptions::builder().output_name("road-chief").site_root("target/site").site_pkg_dir("pkg").build();
+    let app = Application::build(&config, options, Clock::default()).await.expect("the server starts");
     let address = format!("http://{}", app.address());
     let state = app.state.clone();
     tokio::spawn(app.run());
-    TestApp {
-        address,
-        state,
-        dir,
-    }
+    TestApp { address, state, dir }
 }
 
 impl TestApp {
@@ -82,11 +70,7 @@ impl TestApp {
 
     /// A client with its own cookie jar, not signed in.
     pub fn anonymous(&self) -> Client {
-        Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap()
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
     }
 
     pub async fn sign_in_raw(&self, client: &Client, username: &str, password: &str) -> Response {
@@ -102,32 +86,18 @@ impl TestApp {
     pub async fn user(&self, username: &str) -> Client {
         let client = self.anonymous();
         let response = self.sign_in_raw(&client, username, PASSWORD).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "signing in as {username}"
-        );
+        assert_eq!(response.status(), StatusCode::OK, "signing in as {username}");
         client
     }
 
     pub async fn send(&self, client: &Client, id: Uuid, op: &Operation) -> Response {
         let request = OperationRequest { id, op: op.clone() };
-        client
-            .post(self.url("/api/v1/operations"))
-            .json(&request)
-            .send()
-            .await
-            .unwrap()
+        client.post(self.url("/api/v1/operations")).json(&request).send().await.unwrap()
     }
 
     /// Calls a read server function (form-encoded arguments, JSON answer).
     pub async fn read(&self, client: &Client, endpoint: &str, args: &[(&str, &str)]) -> Response {
-        client
-            .post(self.url(&format!("/api/{endpoint}")))
-            .form(args)
-            .send()
-            .await
-            .unwrap()
+        client.post(self.url(&format!("/api/{endpoint}"))).form(args).send().await.unwrap()
     }
 
     pub async fn read_ok(&self, client: &Client, endpoint: &str, args: &[(&str, &str)]) -> Value {
@@ -141,48 +111,29 @@ impl TestApp {
     /// Row counts of every table a write could touch, to show that a refusal changed nothing.
     pub async fn footprint(&self) -> Vec<(&'static str, i64)> {
         let mut counts = Vec::new();
-        for table in [
-            "inspections",
-            "inspection_results",
-            "findings",
-            "finding_history",
-            "operations",
-        ] {
-            let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-                .fetch_one(&self.state.pool)
-                .await
-                .unwrap();
+        for table in ["inspections", "inspection_results", "findings", "finding_history", "operations"] {
+            let (n,): (i64,) =
+                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.state.pool).await.unwrap();
             counts.push((table, n));
         }
-        let (changed,): (i64,) =
-            sqlx::query_as("SELECT COALESCE(SUM(updated_at), 0) FROM findings")
-                .fetch_one(&self.state.pool)
-                .await
-                .unwrap();
+        let (changed,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(updated_at), 0) FROM findings")
+            .fetch_one(&self.state.pool)
+            .await
+            .unwrap();
         counts.push(("findings.updated_at", changed));
         counts
     }
 
     /// A point on the road, `fraction` of the way between its first two points.
     pub async fn point_on(&self, client: &Client, road: &str, fraction: f64) -> (f64, f64) {
-        let page = self
-            .read_ok(client, "inspection", &[("road_id", road)])
-            .await;
+        let page = self.read_ok(client, "inspection", &[("road_id", road)]).await;
         let c = &page["road"]["coordinates"];
         let (a, b) = (&c[0], &c[1]);
-        let lerp = |i: usize| {
-            a[i].as_f64().unwrap() + (b[i].as_f64().unwrap() - a[i].as_f64().unwrap()) * fraction
-        };
+        let lerp = |i: usize| a[i].as_f64().unwrap() + (b[i].as_f64().unwrap() - a[i].as_f64().unwrap()) * fraction;
         (lerp(0), lerp(1))
     }
 
-    pub async fn finding(
-        &self,
-        client: &Client,
-        road: &str,
-        category: &str,
-        note: &str,
-    ) -> NewFinding {
+    pub async fn finding(&self, client: &Client, road: &str, category: &str, note: &str) -> NewFinding {
         let (lon, lat) = self.point_on(client, road, 0.3).await;
         NewFinding {
             id: new_uuid(),
@@ -214,42 +165,26 @@ pub const CATEGORIES: [&str; 10] = [
 ];
 
 /// Every category OK except the ones with findings.
-pub fn results_for(
-    findings: &[NewFinding],
-) -> BTreeMap<String, app::domain::inspection::CheckResult> {
+pub fn results_for(findings: &[NewFinding]) -> BTreeMap<String, app::domain::inspection::CheckResult> {
     use app::domain::inspection::CheckResult;
     CATEGORIES
         .iter()
         .map(|c| {
             let problem = findings.iter().any(|f| f.category == *c);
-            (
-                c.to_string(),
-                if problem {
-                    CheckResult::Problem
-                } else {
-                    CheckResult::Ok
-                },
-            )
+            (c.to_string(), if problem { CheckResult::Problem } else { CheckResult::Ok })
         })
         .collect()
 }
 
 pub fn submit(app: &TestApp, road: &str, findings: Vec<NewFinding>) -> Operation {
-    Operation::SubmitInspection {
-        road_id: road.into(),
-        week: app.week(),
-        results: results_for(&findings),
-        findings,
-    }
+    Operation::SubmitInspection { road_id: road.into(), week: app.week(), results: results_for(&findings), findings }
 }
 
-pub fn move_op(
-    finding: &str,
-    action: &str,
-    note: Option<&str>,
-    section: Option<&str>,
-) -> Operation {
-    serde_json::from_value(json!({"kind": "move_finding", "finding_id": finding, "move": action, "note": note, "section_id": section})).unwrap()
+pub fn move_op(finding: &str, action: &str, note: Option<&str>, section: Option<&str>) -> Operation {
+    serde_json::from_value(
+        json!({"kind": "move_finding", "finding_id": finding, "move": action, "note": note, "section_id": section}),
+    )
+    .unwrap()
 }
 
 pub async fn error_code(response: Response) -> (StatusCode, String, String) {
@@ -257,14 +192,8 @@ pub async fn error_code(response: Response) -> (StatusCode, String, String) {
     let body: Value = response.json().await.unwrap();
     (
         status,
-        body["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        body["error"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
+        body["error"]["code"].as_str().unwrap_or_default().to_owned(),
+        body["error"]["message"].as_str().unwrap_or_default().to_owned(),
     )
 }
 
@@ -272,10 +201,7 @@ pub mod app_ops {
     use super::*;
 
     pub fn start_op(app: &TestApp, road: &str) -> Operation {
-        Operation::StartInspection {
-            road_id: road.into(),
-            week: app.week(),
-        }
+        Operation::StartInspection { road_id: road.into(), week: app.week() }
     }
 
     pub async fn start_raw(app: &TestApp, client: &Client, road: &str) -> Response {

@@ -8,9 +8,7 @@ use serde_json::Value;
 async fn the_same_submission_twice_returns_the_first_result_and_stores_nothing_twice() {
     let app = spawn_app().await;
     let chief = app.user("chief01").await;
-    let f = app
-        .finding(&chief, "market-road-2", "food_safety", "摊点无防尘措施")
-        .await;
+    let f = app.finding(&chief, "market-road-2", "food_safety", "摊点无防尘措施").await;
     let op = submit(&app, "market-road-2", vec![f]);
     let id = new_uuid();
     let first = app.send(&chief, id, &op).await;
@@ -32,35 +30,17 @@ async fn the_same_id_with_other_content_is_a_conflict() {
     let app = spawn_app().await;
     let chief = app.user("chief01").await;
     let id = new_uuid();
-    let f = app
-        .finding(&chief, "market-road-2", "sanitation", "垃圾")
-        .await;
-    assert_eq!(
-        app.send(&chief, id, &submit(&app, "market-road-2", vec![f.clone()]))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    let f = app.finding(&chief, "market-road-2", "sanitation", "垃圾").await;
+    assert_eq!(app.send(&chief, id, &submit(&app, "market-road-2", vec![f.clone()])).await.status(), StatusCode::OK);
     let before = app.footprint().await;
     let mut changed = f;
     changed.note = "另一段说明".into();
     changed.id = new_uuid();
-    let (status, code, _) = error_code(
-        app.send(&chief, id, &submit(&app, "market-road-2", vec![changed]))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::CONFLICT, "operation_conflict")
-    );
+    let (status, code, _) = error_code(app.send(&chief, id, &submit(&app, "market-road-2", vec![changed])).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "operation_conflict"));
     // Another user reusing the id is refused the same way.
     let other = app.user("chief02").await;
-    let (status, _, _) = error_code(
-        app.send(&other, id, &app_ops::start_op(&app, "market-road-3"))
-            .await,
-    )
-    .await;
+    let (status, _, _) = error_code(app.send(&other, id, &app_ops::start_op(&app, "market-road-3")).await).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(app.footprint().await, before);
 }
@@ -69,28 +49,14 @@ async fn the_same_id_with_other_content_is_a_conflict() {
 async fn a_finding_id_cannot_be_recorded_twice_under_different_operations() {
     let app = spawn_app().await;
     let chief = app.user("chief01").await;
-    let f = app
-        .finding(&chief, "market-road-2", "sanitation", "垃圾")
-        .await;
+    let f = app.finding(&chief, "market-road-2", "sanitation", "垃圾").await;
     assert_eq!(
-        app.send(
-            &chief,
-            new_uuid(),
-            &submit(&app, "market-road-2", vec![f.clone()])
-        )
-        .await
-        .status(),
+        app.send(&chief, new_uuid(), &submit(&app, "market-road-2", vec![f.clone()])).await.status(),
         StatusCode::OK
     );
     let before = app.footprint().await;
-    let (status, code, _) = error_code(
-        app.send(&chief, new_uuid(), &submit(&app, "market-road-2", vec![f]))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        (status, code.as_str()),
-        (StatusCode::CONFLICT, "operation_conflict")
-    );
+    let (status, code, _) =
+        error_code(app.send(&chief, new_uuid(), &submit(&app, "market-road-2", vec![f])).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "operation_conflict"));
     assert_eq!(app.footprint().await, before);
 }

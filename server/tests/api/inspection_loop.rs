@@ -8,12 +8,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 fn deadline_of(received_ms: i64, days: u16) -> i64 {
-    deadline_after(
-        Timestamp(received_ms),
-        WorkingDays::try_from(days).unwrap(),
-        &WeekdaysOnly,
-    )
-    .millis()
+    deadline_after(Timestamp(received_ms), WorkingDays::try_from(days).unwrap(), &WeekdaysOnly).millis()
 }
 
 async fn find_in<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
@@ -27,51 +22,25 @@ async fn chief_section_coordinator_and_close_out() {
 
     // Home: both of chief01's roads, not started.
     let home = app.read_ok(&chief, "chief_home", &[]).await;
-    let roads: Vec<&str> = home["roads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["road"]["id"].as_str().unwrap())
-        .collect();
+    let roads: Vec<&str> =
+        home["roads"].as_array().unwrap().iter().map(|r| r["road"]["id"].as_str().unwrap()).collect();
     assert_eq!(roads.len(), 2, "{home}");
     assert!(roads.contains(&"market-road-1") && roads.contains(&"market-road-2"));
-    assert!(home["roads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|r| r["status"] == "not_started"));
+    assert!(home["roads"].as_array().unwrap().iter().all(|r| r["status"] == "not_started"));
 
     // Opening the road starts the inspection; opening it again continues the same one.
     let start = app_ops::start(&app, &chief, "market-road-1").await;
     let again = app_ops::start(&app, &chief, "market-road-1").await;
     assert_eq!(start["inspection_id"], again["inspection_id"]);
     let home = app.read_ok(&chief, "chief_home", &[]).await;
-    let card = home["roads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["road"]["id"] == "market-road-1")
-        .unwrap();
+    let card = home["roads"].as_array().unwrap().iter().find(|r| r["road"]["id"] == "market-road-1").unwrap();
     assert_eq!(card["status"], "in_progress");
 
     // Submit with two findings.
-    let pothole = app
-        .finding(&chief, "market-road-1", "road_damage", "路面坑洼，约半米宽")
-        .await;
-    let rubbish = app
-        .finding(&chief, "market-road-1", "sanitation", "垃圾堆放在人行道上")
-        .await;
-    let response = app
-        .send(
-            &chief,
-            new_uuid(),
-            &submit(
-                &app,
-                "market-road-1",
-                vec![pothole.clone(), rubbish.clone()],
-            ),
-        )
-        .await;
+    let pothole = app.finding(&chief, "market-road-1", "road_damage", "路面坑洼，约半米宽").await;
+    let rubbish = app.finding(&chief, "market-road-1", "sanitation", "垃圾堆放在人行道上").await;
+    let response =
+        app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![pothole.clone(), rubbish.clone()])).await;
     assert_eq!(response.status(), StatusCode::OK);
     let outcome: Value = response.json().await.unwrap();
     assert_eq!(outcome["kind"], "inspection_submitted");
@@ -79,115 +48,57 @@ async fn chief_section_coordinator_and_close_out() {
     let routed = outcome["findings"].as_array().unwrap();
     let received = outcome["submitted_at"].as_i64().unwrap();
     assert_eq!(routed[0]["section_id"], "engineering");
-    assert_eq!(
-        routed[0]["deadline"].as_i64().unwrap(),
-        deadline_of(received, 5)
-    );
+    assert_eq!(routed[0]["deadline"].as_i64().unwrap(), deadline_of(received, 5));
     assert_eq!(routed[1]["section_id"], "urban-management");
-    assert_eq!(
-        routed[1]["deadline"].as_i64().unwrap(),
-        deadline_of(received, 2)
-    );
+    assert_eq!(routed[1]["deadline"].as_i64().unwrap(), deadline_of(received, 2));
 
     let home = app.read_ok(&chief, "chief_home", &[]).await;
-    let card = home["roads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["road"]["id"] == "market-road-1")
-        .unwrap();
+    let card = home["roads"].as_array().unwrap().iter().find(|r| r["road"]["id"] == "market-road-1").unwrap();
     assert_eq!(card["status"], "submitted");
     assert_eq!(card["open"], 2);
 
     // The engineering head sees the pothole with its deadline, accepts and resolves it.
     let engineering = app.user("head_engineering").await;
-    let inbox = app
-        .read_ok(&engineering, "inbox", &[("filter", "open")])
-        .await;
-    let item = find_in(&inbox["items"], &pothole.id.to_string())
-        .await
-        .expect("the pothole is in the engineering inbox");
+    let inbox = app.read_ok(&engineering, "inbox", &[("filter", "open")]).await;
+    let item =
+        find_in(&inbox["items"], &pothole.id.to_string()).await.expect("the pothole is in the engineering inbox");
     assert_eq!(item["status"], "routed");
     assert_eq!(item["deadline"].as_i64().unwrap(), deadline_of(received, 5));
-    assert!(
-        find_in(&inbox["items"], &rubbish.id.to_string())
-            .await
-            .is_none(),
-        "not engineering's"
-    );
+    assert!(find_in(&inbox["items"], &rubbish.id.to_string()).await.is_none(), "not engineering's");
     let pothole_id = pothole.id.to_string();
     for (action, note) in [("accept", None), ("resolve", Some("已修补"))] {
-        let response = app
-            .send(
-                &engineering,
-                new_uuid(),
-                &move_op(&pothole_id, action, note, None),
-            )
-            .await;
+        let response = app.send(&engineering, new_uuid(), &move_op(&pothole_id, action, note, None)).await;
         assert_eq!(response.status(), StatusCode::OK, "{action}");
     }
 
     // The urban-management head says it is not theirs.
     let urban = app.user("head_urban").await;
     let rubbish_id = rubbish.id.to_string();
-    let response = app
-        .send(
-            &urban,
-            new_uuid(),
-            &move_op(&rubbish_id, "return", Some("属于执法中队职责"), None),
-        )
-        .await;
+    let response = app.send(&urban, new_uuid(), &move_op(&rubbish_id, "return", Some("属于执法中队职责"), None)).await;
     let moved: Value = response.json().await.unwrap();
     assert_eq!(moved["status"], "returned");
 
     // The coordinator sees it waiting and re-routes it; the deadline restarts.
     let coordinator = app.user("coordinator").await;
     let overview = app.read_ok(&coordinator, "overview", &[]).await;
-    assert!(
-        find_in(&overview["returned"], &rubbish_id).await.is_some(),
-        "{overview}"
-    );
-    let road = overview["roads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["road"]["id"] == "market-road-1")
-        .unwrap();
+    assert!(find_in(&overview["returned"], &rubbish_id).await.is_some(), "{overview}");
+    let road = overview["roads"].as_array().unwrap().iter().find(|r| r["road"]["id"] == "market-road-1").unwrap();
     assert_eq!(road["status"], "submitted");
     app.state.clock.advance(3 * 86_400_000);
-    let response = app
-        .send(
-            &coordinator,
-            new_uuid(),
-            &move_op(&rubbish_id, "reroute", None, Some("law-enforcement")),
-        )
-        .await;
+    let response =
+        app.send(&coordinator, new_uuid(), &move_op(&rubbish_id, "reroute", None, Some("law-enforcement"))).await;
     let moved: Value = response.json().await.unwrap();
     assert_eq!(moved["status"], "routed");
     assert_eq!(moved["section_id"], "law-enforcement");
-    assert_eq!(
-        moved["deadline"].as_i64().unwrap(),
-        deadline_of(app.now().millis(), 2)
-    );
+    assert_eq!(moved["deadline"].as_i64().unwrap(), deadline_of(app.now().millis(), 2));
     let enforcement = app.user("head_enforcement").await;
-    let inbox = app
-        .read_ok(&enforcement, "inbox", &[("filter", "open")])
-        .await;
+    let inbox = app.read_ok(&enforcement, "inbox", &[("filter", "open")]).await;
     assert!(find_in(&inbox["items"], &rubbish_id).await.is_some());
 
     // The chief sees the pothole waiting for the check and closes it out.
     let mine = app.read_ok(&chief, "my_findings", &[]).await;
-    assert_eq!(
-        find_in(&mine, &pothole_id).await.unwrap()["status"],
-        "resolved"
-    );
-    let response = app
-        .send(
-            &chief,
-            new_uuid(),
-            &move_op(&pothole_id, "close_out", Some("现场核实已修好"), None),
-        )
-        .await;
+    assert_eq!(find_in(&mine, &pothole_id).await.unwrap()["status"], "resolved");
+    let response = app.send(&chief, new_uuid(), &move_op(&pothole_id, "close_out", Some("现场核实已修好"), None)).await;
     let moved: Value = response.json().await.unwrap();
     assert_eq!(moved["status"], "closed");
 
@@ -199,164 +110,71 @@ async fn chief_section_coordinator_and_close_out() {
         .iter()
         .map(|h| (h["to"].as_str().unwrap(), h["actor"].as_str().unwrap()))
         .collect();
-    assert_eq!(
-        steps,
-        vec![
-            ("routed", "王建国"),
-            ("accepted", "胡斌"),
-            ("resolved", "胡斌"),
-            ("closed", "王建国")
-        ]
-    );
+    assert_eq!(steps, vec![("routed", "王建国"), ("accepted", "胡斌"), ("resolved", "胡斌"), ("closed", "王建国")]);
     assert_eq!(detail["history"][2]["note"], "已修补");
-    assert!(
-        detail["moves"].as_array().unwrap().is_empty(),
-        "closed is final"
-    );
+    assert!(detail["moves"].as_array().unwrap().is_empty(), "closed is final");
 
-    let detail = app
-        .read_ok(&coordinator, "finding", &[("id", &rubbish_id)])
-        .await;
-    let sections: Vec<&str> = detail["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["section"]["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        sections,
-        vec!["urban-management", "urban-management", "law-enforcement"]
-    );
+    let detail = app.read_ok(&coordinator, "finding", &[("id", &rubbish_id)]).await;
+    let sections: Vec<&str> =
+        detail["history"].as_array().unwrap().iter().map(|h| h["section"]["id"].as_str().unwrap()).collect();
+    assert_eq!(sections, vec!["urban-management", "urban-management", "law-enforcement"]);
 }
 
 #[tokio::test]
 async fn reopening_sends_it_back_with_a_new_deadline_and_overdue_is_derived() {
     let app = spawn_app().await;
     let chief = app.user("chief03").await;
-    let leak = app
-        .finding(&chief, "jimo-road", "waterlogging", "雨水倒灌进商铺")
-        .await;
+    let leak = app.finding(&chief, "jimo-road", "waterlogging", "雨水倒灌进商铺").await;
     let id = leak.id.to_string();
-    assert_eq!(
-        app.send(&chief, new_uuid(), &submit(&app, "jimo-road", vec![leak]))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.send(&chief, new_uuid(), &submit(&app, "jimo-road", vec![leak])).await.status(), StatusCode::OK);
 
     let engineering = app.user("head_engineering").await;
     // Ten days later the finding is overdue: it shows under "overdue" and in the counts.
     app.state.clock.advance(10 * 86_400_000);
-    let inbox = app
-        .read_ok(&engineering, "inbox", &[("filter", "overdue")])
-        .await;
+    let inbox = app.read_ok(&engineering, "inbox", &[("filter", "overdue")]).await;
     assert_eq!(inbox["counts"]["overdue"], 1);
     assert_eq!(inbox["items"][0]["urgency"], "overdue");
     let coordinator = app.user("coordinator").await;
     let overview = app.read_ok(&coordinator, "overview", &[]).await;
-    let load = overview["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["section"]["id"] == "engineering")
-        .unwrap();
-    assert_eq!(
-        (load["open"].as_i64(), load["overdue"].as_i64()),
-        (Some(1), Some(1))
-    );
+    let load = overview["sections"].as_array().unwrap().iter().find(|s| s["section"]["id"] == "engineering").unwrap();
+    assert_eq!((load["open"].as_i64(), load["overdue"].as_i64()), (Some(1), Some(1)));
 
     assert_eq!(
-        app.send(
-            &engineering,
-            new_uuid(),
-            &move_op(&id, "resolve", Some("已疏通"), None)
-        )
-        .await
-        .status(),
+        app.send(&engineering, new_uuid(), &move_op(&id, "resolve", Some("已疏通"), None)).await.status(),
         StatusCode::OK
     );
-    let inbox = app
-        .read_ok(&engineering, "inbox", &[("filter", "overdue")])
-        .await;
-    assert_eq!(
-        inbox["counts"]["overdue"], 0,
-        "a resolved finding is no longer overdue"
-    );
+    let inbox = app.read_ok(&engineering, "inbox", &[("filter", "overdue")]).await;
+    assert_eq!(inbox["counts"]["overdue"], 0, "a resolved finding is no longer overdue");
 
-    let response = app
-        .send(
-            &chief,
-            new_uuid(),
-            &move_op(&id, "reopen", Some("仍然积水"), None),
-        )
-        .await;
+    let response = app.send(&chief, new_uuid(), &move_op(&id, "reopen", Some("仍然积水"), None)).await;
     let moved: Value = response.json().await.unwrap();
     assert_eq!(moved["status"], "routed");
     assert_eq!(moved["section_id"], "engineering");
-    assert_eq!(
-        moved["deadline"].as_i64().unwrap(),
-        deadline_of(app.now().millis(), 3)
-    );
-    let inbox = app
-        .read_ok(&engineering, "inbox", &[("filter", "open")])
-        .await;
-    assert_eq!(
-        inbox["items"][0]["urgency"]
-            .as_str()
-            .map(|u| u != "overdue"),
-        Some(true)
-    );
+    assert_eq!(moved["deadline"].as_i64().unwrap(), deadline_of(app.now().millis(), 3));
+    let inbox = app.read_ok(&engineering, "inbox", &[("filter", "open")]).await;
+    assert_eq!(inbox["items"][0]["urgency"].as_str().map(|u| u != "overdue"), Some(true));
 }
 
 #[tokio::test]
 async fn a_second_submission_in_the_same_week_adds_to_the_first() {
     let app = spawn_app().await;
     let chief = app.user("chief04").await;
-    let first = app
-        .finding(&chief, "jiaozhou-road", "shop_sign", "门头牌匾松动")
-        .await;
-    let one: Value = app
-        .send(
-            &chief,
-            new_uuid(),
-            &submit(&app, "jiaozhou-road", vec![first.clone()]),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let second = app
-        .finding(
-            &chief,
-            "jiaozhou-road",
-            "street_occupation",
-            "冰柜摆在人行道",
-        )
-        .await;
+    let first = app.finding(&chief, "jiaozhou-road", "shop_sign", "门头牌匾松动").await;
+    let one: Value =
+        app.send(&chief, new_uuid(), &submit(&app, "jiaozhou-road", vec![first.clone()])).await.json().await.unwrap();
+    let second = app.finding(&chief, "jiaozhou-road", "street_occupation", "冰柜摆在人行道").await;
     // The second submission still says "problem" for the shop sign found earlier.
     let mut op = submit(&app, "jiaozhou-road", vec![second]);
     if let app::api::operations::Operation::SubmitInspection { results, .. } = &mut op {
         results.insert("shop_sign".into(), app::domain::inspection::CheckResult::Ok);
     }
-    let two: Value = app
-        .send(&chief, new_uuid(), &op)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let two: Value = app.send(&chief, new_uuid(), &op).await.json().await.unwrap();
     assert_eq!(one["inspection_id"], two["inspection_id"]);
-    let page = app
-        .read_ok(&chief, "inspection", &[("road_id", "jiaozhou-road")])
-        .await;
+    let page = app.read_ok(&chief, "inspection", &[("road_id", "jiaozhou-road")]).await;
     assert_eq!(page["findings"].as_array().unwrap().len(), 2);
     let results: Vec<(String, String)> = serde_json::from_value(page["results"].clone()).unwrap();
-    assert!(
-        results.contains(&("shop_sign".into(), "problem".into())),
-        "a category with a finding stays a problem"
-    );
-    let (inspections,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM inspections")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    assert!(results.contains(&("shop_sign".into(), "problem".into())), "a category with a finding stays a problem");
+    let (inspections,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM inspections").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(inspections, 1);
 }
