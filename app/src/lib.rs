@@ -17,7 +17,7 @@ use i18n::{I18n, Lang};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 /// The HTML document around the app (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -84,10 +84,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::sign_in::SignInPage/>
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/roads/:road_id") view=pages::inspection::InspectionScreen/>
-                    <Route path=path!("/findings") view=pages::my_findings::MyFindingsPage/>
-                    <Route path=path!("/findings/:id") view=pages::finding::FindingPage/>
-                    <Route path=path!("/inbox") view=pages::inbox::InboxPage/>
-                    <Route path=path!("/overview") view=pages::overview::OverviewPage/>
+                    <Route path=path!("/findings") view={Lazy::<pages::my_findings::MyFindingsRoute>::new()}/>
+                    <Route path=path!("/findings/:id") view={Lazy::<pages::finding::FindingRoute>::new()}/>
+                    <Route path=path!("/inbox") view={Lazy::<pages::inbox::InboxRoute>::new()}/>
+                    <Route path=path!("/overview") view={Lazy::<pages::overview::OverviewRoute>::new()}/>
                 </Routes>
             </main>
         </Router>
@@ -98,9 +98,15 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Lets tests (and curious people) see that the page is interactive now.
-    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-        let _ = html.set_attribute("data-hydrated", "true");
-    }
+    // As `leptos::mount::hydrate_lazy`: pages the road chief does not need first come in
+    // chunks of their own (wasm-split), loaded before their part of the page hydrates.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let mounted = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), App).await;
+        mounted.forget();
+        // Lets tests (and curious people) see that the page is interactive now.
+        if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = html.set_attribute("data-hydrated", "true");
+        }
+    });
 }

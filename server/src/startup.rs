@@ -5,6 +5,7 @@ use crate::{demo, http_api};
 use anyhow::Context;
 use app::backend::auth::{self, SESSION_COOKIE};
 use app::backend::{db, AppState, Clock, Settings};
+use app::domain::Role;
 use app::{shell, App};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
@@ -104,13 +105,15 @@ async fn require_session(State(state): State<AppState>, request: Request, next: 
     if open {
         return next.run(request).await;
     }
-    let signed_in = match auth::cookie(request.headers(), SESSION_COOKIE) {
-        Some(token) => matches!(auth::user_for_session(&state.pool, token, state.clock.now()).await, Ok(Some(_))),
-        None => false,
+    let user = match auth::cookie(request.headers(), SESSION_COOKIE) {
+        Some(token) => auth::user_for_session(&state.pool, token, state.clock.now()).await.ok().flatten(),
+        None => None,
     };
-    if signed_in {
-        next.run(request).await
-    } else {
-        Redirect::to("/login").into_response()
+    match user.map(|u| u.role) {
+        None => Redirect::to("/login").into_response(),
+        // Each role's start page.
+        Some(Role::SectionHead) if path == "/" => Redirect::to("/inbox").into_response(),
+        Some(Role::Coordinator) if path == "/" => Redirect::to("/overview").into_response(),
+        Some(_) => next.run(request).await,
     }
 }

@@ -2,7 +2,7 @@
 //! are never called (they run from event handlers), so there they only refuse.
 
 use super::error::{ApiError, ErrorCode};
-use super::operations::{Operation, OperationRequest, Outcome, SignIn, OPERATIONS_PATH, SESSION_PATH};
+use super::operations::{Operation, OperationRequest, SignIn, OPERATIONS_PATH, SESSION_PATH};
 use super::views::Me;
 use uuid::Uuid;
 
@@ -90,13 +90,15 @@ pub async fn sign_out() -> Result<(), ApiError> {
     }
 }
 
-/// Sends one operation. Sending it again with the same id is safe: the server answers with
+/// Sends one operation; `Ok` once the server has applied it. Sending it again with the same id is safe: the server answers with
 /// the first outcome.
-pub async fn send(id: Uuid, op: Operation) -> Result<Outcome, ApiError> {
+pub async fn send(id: Uuid, op: Operation) -> Result<(), ApiError> {
     let request = OperationRequest { id, op };
     #[cfg(feature = "hydrate")]
     {
-        browser::post(OPERATIONS_PATH, &request).await
+        // The screens reload what they show; the outcome itself is not needed here, and not
+        // parsing it keeps its deserializer out of the bundle.
+        browser::post::<_, serde::de::IgnoredAny>(OPERATIONS_PATH, &request).await.map(|_| ())
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -66,6 +66,12 @@ pub fn deadline_text(i18n: I18n, deadline: Timestamp) -> String {
     i18n.f(Msg::due_at, &[("at", &deadline.format_local())])
 }
 
+/// Whole metres as text. (Integer formatting only: float formatting would add ~15 KB of
+/// wasm for a precision nobody needs on a street.)
+pub fn whole_metres(m: f64) -> String {
+    (m.round() as i64).to_string()
+}
+
 pub fn metres(i18n: I18n, m: f64) -> String {
-    i18n.f(Msg::distance_from_start, &[("m", &format!("{:.0}", m))])
+    i18n.f(Msg::distance_from_start, &[("m", &whole_metres(m))])
 }

@@ -5,9 +5,11 @@ use crate::domain::geometry::GeoPoint;
 use crate::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
-const WIDTH: f64 = 320.0;
-const HEIGHT: f64 = 160.0;
-const PAD: f64 = 18.0;
+// Drawn in whole units of a 640×320 box (scaled by the browser): integers only, see
+// `badges::whole_metres` for why.
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 320.0;
+const PAD: f64 = 36.0;
 
 /// Fits lon/lat into the picture: equirectangular around the road, same scale on both axes.
 #[derive(Clone, Copy)]
@@ -36,10 +38,10 @@ impl Projection {
         Projection { lon0: min_x / cos_lat, lat0: max_y, cos_lat, scale, dx, dy }
     }
 
-    fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
+    fn xy(&self, lon: f64, lat: f64) -> (i32, i32) {
         let x = (lon - self.lon0) * self.cos_lat * self.scale + self.dx;
         let y = (self.lat0 - lat) * self.scale + self.dy;
-        (x.clamp(4.0, WIDTH - 4.0), y.clamp(4.0, HEIGHT - 4.0))
+        (x.clamp(8.0, WIDTH - 8.0).round() as i32, y.clamp(8.0, HEIGHT - 8.0).round() as i32)
     }
 }
 
@@ -55,19 +57,20 @@ pub fn RoadMap(
         .iter()
         .map(|c| {
             let (x, y) = projection.xy(c[0], c[1]);
-            format!("{x:.1},{y:.1}")
+            format!("{x},{y}")
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let (sx, sy) = coordinates.first().map(|c| projection.xy(c[0], c[1])).unwrap_or((0.0, 0.0));
-    let label_x = if sx > WIDTH / 2.0 { sx - 8.0 } else { sx + 8.0 };
-    let anchor = if sx > WIDTH / 2.0 { "end" } else { "start" };
+    let (sx, sy) = coordinates.first().map(|c| projection.xy(c[0], c[1])).unwrap_or((0, 0));
+    let right_half = f64::from(sx) > WIDTH / 2.0;
+    let label_x = if right_half { sx - 16 } else { sx + 16 };
+    let anchor = if right_half { "end" } else { "start" };
     view! {
-        <svg class="road-map" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label>
+        <svg class="road-map" viewBox="0 0 640 320" role="img" aria-label=label>
             <polyline class="road-casing" points=points.clone()/>
             <polyline class="road-line" points=points/>
-            <circle class="road-start" cx=sx cy=sy r="5"/>
-            <text class="road-start-label" x=label_x y=sy - 8.0 text-anchor=anchor>
+            <circle class="road-start" cx=sx cy=sy r="10"/>
+            <text class="road-start-label" x=label_x y=sy - 16 text-anchor=anchor>
                 {move || i18n.t(Msg::road_start)}
             </text>
             {move || {
@@ -76,8 +79,8 @@ pub fn RoadMap(
                     .map(|p| {
                         let (x, y) = projection.xy(p.lon, p.lat);
                         view! {
-                            <circle class="marker-halo" cx=x cy=y r="13"/>
-                            <circle class="marker" cx=x cy=y r="7"/>
+                            <circle class="marker-halo" cx=x cy=y r="26"/>
+                            <circle class="marker" cx=x cy=y r="14"/>
                         }
                     })
             }}

@@ -11,6 +11,7 @@ use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn FindingPage() -> impl IntoView {
@@ -139,5 +140,19 @@ fn Detail(
                     .collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// A finding's page, loaded on demand.
+pub struct FindingRoute;
+
+#[lazy_route]
+impl LazyRoute for FindingRoute {
+    fn data() -> Self {
+        FindingRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <FindingPage/> }.into_any()
     }
 }

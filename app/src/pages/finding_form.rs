@@ -1,7 +1,7 @@
 //! Recording one problem: category, note, place on the road, time seen.
 
 use crate::api::views::{CategoryView, RoadView};
-use crate::components::badges::metres;
+use crate::components::badges::{metres, whole_metres};
 use crate::components::road_map::RoadMap;
 use crate::device;
 use crate::domain::geometry::{check_placement, GeoPoint, RoadGeometry, OFF_ROAD_LIMIT_M};
@@ -184,9 +184,9 @@ pub fn FindingForm(
                     id="finding-along"
                     type="range"
                     min="0"
-                    max=format!("{:.0}", length.floor())
+                    max=whole_metres(length.floor())
                     step="5"
-                    prop:value=move || along.get().to_string()
+                    prop:value=move || whole_metres(along.get())
                     on:input=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                             along.set(v);
@@ -214,7 +214,7 @@ pub fn FindingForm(
                         .then(|| {
                             view! {
                                 <div class="notice warning" role="alert">
-                                    <p>{move || i18n.f(Msg::off_road_warning, &[("m", &format!("{off:.0}"))])}</p>
+                                    <p>{move || i18n.f(Msg::off_road_warning, &[("m", &whole_metres(off))])}</p>
                                     <label class="check">
                                         <input
                                             type="checkbox"

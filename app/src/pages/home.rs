@@ -1,13 +1,14 @@
-//! The first screen after signing in: each role lands where its work is.
+//! The first screen after signing in: a road chief's roads. Section heads and the
+//! coordinator land on their inbox and overview instead.
 
 use crate::api::reads::load_chief_home;
 use crate::components::badges::{week_label, InspectionBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::Role;
 use crate::i18n::{use_i18n, Msg};
-use crate::pages::{inbox::InboxView, overview::OverviewView};
 use crate::{t, use_current_user};
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -18,8 +19,9 @@ pub fn HomePage() -> impl IntoView {
                 match me.await {
                     Ok(Some(me)) => match me.role {
                         Role::RoadChief => view! { <ChiefHomeView/> }.into_any(),
-                        Role::SectionHead => view! { <InboxView/> }.into_any(),
-                        Role::Coordinator => view! { <OverviewView/> }.into_any(),
+                        // Their screens are loaded on demand; the server sends them there directly.
+                        Role::SectionHead => view! { <Redirect path="/inbox"/> }.into_any(),
+                        Role::Coordinator => view! { <Redirect path="/overview"/> }.into_any(),
                     },
                     Ok(None) => view! { <ErrorNotice error=crate::api::error::ErrorCode::Unauthorized.into()/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),

@@ -8,11 +8,7 @@ use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-#[component]
-pub fn InboxPage() -> impl IntoView {
-    view! { <InboxView/> }
-}
+use leptos_router::{lazy_route, LazyRoute};
 
 fn filter_msg(filter: InboxFilter) -> Msg {
     match filter {
@@ -88,5 +84,19 @@ pub fn InboxView() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The inbox, loaded on demand: a road chief's phone never downloads it.
+pub struct InboxRoute;
+
+#[lazy_route]
+impl LazyRoute for InboxRoute {
+    fn data() -> Self {
+        InboxRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <InboxView/> }.into_any()
     }
 }

@@ -4,7 +4,7 @@
 use super::finding_form::{DraftFinding, FindingForm};
 use crate::api::client;
 use crate::api::error::ApiError;
-use crate::api::operations::{NewFinding, Operation, Outcome};
+use crate::api::operations::{NewFinding, Operation};
 use crate::api::reads::load_inspection;
 use crate::api::views::{CategoryView, FindingSummary, InspectionPage};
 use crate::components::badges::{metres, week_label, InspectionBadge, StatusBadge};
@@ -87,7 +87,7 @@ fn Inspection(
             if status.get_untracked() == InspectionStatus::NotStarted {
                 let op = Operation::StartInspection { road_id: road_id.clone(), week: week.clone() };
                 spawn_local(async move {
-                    if let Ok(Outcome::InspectionStarted { .. }) = client::send(client::new_id(), op).await {
+                    if client::send(client::new_id(), op).await.is_ok() {
                         status.set(InspectionStatus::InProgress);
                     }
                 });

@@ -9,6 +9,7 @@ use crate::domain::finding::FindingStatus;
 use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn MyFindingsPage() -> impl IntoView {
@@ -55,5 +56,19 @@ fn Group(title: Msg, findings: Vec<FindingSummary>) -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+/// The chief's list of findings, loaded on demand.
+pub struct MyFindingsRoute;
+
+#[lazy_route]
+impl LazyRoute for MyFindingsRoute {
+    fn data() -> Self {
+        MyFindingsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <MyFindingsPage/> }.into_any()
     }
 }

@@ -9,11 +9,7 @@ use crate::domain::inspection::InspectionStatus;
 use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
-
-#[component]
-pub fn OverviewPage() -> impl IntoView {
-    view! { <OverviewView/> }
-}
+use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn OverviewView() -> impl IntoView {
@@ -130,5 +126,19 @@ pub fn OverviewView() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The overview, loaded on demand.
+pub struct OverviewRoute;
+
+#[lazy_route]
+impl LazyRoute for OverviewRoute {
+    fn data() -> Self {
+        OverviewRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <OverviewView/> }.into_any()
     }
 }

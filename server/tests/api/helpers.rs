@@ -44,10 +44,14 @@ pub fn temp_dir() -> PathBuf {
 
 /// Starts the server with the demo subdistrict on a random port.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_site("target/site").await
+}
+
+/// The same, serving built assets from `site_root`.
+pub async fn spawn_app_with_site(site_root: &str) -> TestApp {
     let dir = temp_dir();
     let config = test_config(&dir, true);
-    let options =
-        LeptosOptions::builder().output_name("road-chief").site_root("target/site").site_pkg_dir("pkg").build();
+    let options = LeptosOptions::builder().output_name("road-chief").site_root(site_root).site_pkg_dir("pkg").build();
     let app = Application::build(&config, options, Clock::default()).await.expect("the server starts");
     let address = format!("http://{}", app.address());
     let state = app.state.clone();

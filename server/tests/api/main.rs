@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin;
+mod assets;
 mod auth;
 mod bad_input;
 mod idempotency;
