@@ -5,7 +5,9 @@ import { hydrated, signIn } from './helpers';
 // answer, the coordinator re-routes, the chief closes out.
 test('road chief → sections → coordinator → close-out', async ({ browser }) => {
   const stamp = Date.now().toString().slice(-6);
-  const pothole = `路面坑洼 ${stamp}`;
+  // Both problems belong to the urban-management section (城管科): one is resolved, the
+  // other returned as not theirs.
+  const sign = `门头牌匾脱落 ${stamp}`;
   const rubbish = `垃圾堆放 ${stamp}`;
 
   // The road chief records this week's inspection of Market Road 1.
@@ -18,14 +20,14 @@ test('road chief → sections → coordinator → close-out', async ({ browser }
   const categories = ['违法建设', '环境卫生', '门头牌匾', '占路经营', '路面破损', '积水倒灌', '停车与交通', '食品安全', '无照经营', '安全隐患'];
   for (const name of categories) {
     const row = chief.getByRole('group', { name, exact: true });
-    if (name === '路面破损' || name === '环境卫生') {
+    if (name === '门头牌匾' || name === '环境卫生') {
       await row.getByRole('button', { name: '有问题' }).click();
       // The finding form opens by itself for the first problem of a category.
       await expect(chief.getByRole('heading', { name: `记录问题：${name}` })).toBeVisible();
-      await chief.getByLabel('问题描述').fill(name === '路面破损' ? pothole : rubbish);
+      await chief.getByLabel('问题描述').fill(name === '门头牌匾' ? sign : rubbish);
       await chief.getByLabel(/距起点/).fill('120');
       await chief.getByRole('button', { name: '保存问题' }).click();
-      await expect(chief.getByRole('group', { name, exact: true }).getByText(name === '路面破损' ? pothole : rubbish)).toBeVisible();
+      await expect(chief.getByRole('group', { name, exact: true }).getByText(name === '门头牌匾' ? sign : rubbish)).toBeVisible();
     } else {
       await row.getByRole('button', { name: '无问题' }).click();
     }
@@ -34,25 +36,27 @@ test('road chief → sections → coordinator → close-out', async ({ browser }
   await expect(chief.getByRole('status')).toContainText('2 个问题已转交责任科室');
   await expect(chief.getByText('已提交').first()).toBeVisible();
 
-  // The engineering head sees the pothole with its deadline and resolves it.
-  const engineering = await signIn(browser, 'head_engineering');
-  await expect(engineering.getByRole('heading', { name: /工程科/ })).toBeVisible();
-  const card = engineering.getByRole('link', { name: new RegExp(pothole) });
-  await expect(card).toContainText('限 ');
-  await expect(card).toContainText('待科室受理');
-  await card.click();
-  await hydrated(engineering);
-  await engineering.getByRole('button', { name: '受理' }).click();
-  await expect(engineering.getByRole('status')).toHaveText('已受理。');
-  // Once accepted, the finding shows as in progress and only the next moves are offered.
-  await expect(engineering.getByRole('button', { name: '受理', exact: true })).toHaveCount(0);
-  await expect(engineering.getByText('处理中').first()).toBeVisible();
-  await engineering.getByLabel('处理结果').fill('已用沥青修补');
-  await engineering.getByRole('button', { name: '已处理完毕' }).click();
-  await expect(engineering.getByRole('status')).toContainText('等待路长核实');
-
-  // The urban-management head returns the rubbish: not theirs.
+  // The urban-management head sees both with their deadlines, resolves the sign and returns
+  // the rubbish as not theirs.
   const urban = await signIn(browser, 'head_urban');
+  await expect(urban.getByRole('heading', { name: /城管科/ })).toBeVisible();
+  for (const note of [sign, rubbish]) {
+    const card = urban.getByRole('link', { name: new RegExp(note) });
+    await expect(card).toContainText('限 ');
+    await expect(card).toContainText('待科室受理');
+  }
+  await urban.getByRole('link', { name: new RegExp(sign) }).click();
+  await hydrated(urban);
+  await urban.getByRole('button', { name: '受理' }).click();
+  await expect(urban.getByRole('status')).toHaveText('已受理。');
+  // Once accepted, the finding shows as in progress and only the next moves are offered.
+  await expect(urban.getByRole('button', { name: '受理', exact: true })).toHaveCount(0);
+  await expect(urban.getByText('处理中').first()).toBeVisible();
+  await urban.getByLabel('处理结果').fill('已督促商户重新安装');
+  await urban.getByRole('button', { name: '已处理完毕' }).click();
+  await expect(urban.getByRole('status')).toContainText('等待路长核实');
+
+  await urban.getByRole('link', { name: '收件箱' }).click();
   await urban.getByRole('link', { name: new RegExp(rubbish) }).click();
   await hydrated(urban);
   await urban.getByLabel('退回原因').fill('占道堆物属执法中队');
@@ -70,10 +74,10 @@ test('road chief → sections → coordinator → close-out', async ({ browser }
   await expect(coordinator.getByRole('status')).toContainText('已改派');
   await expect(coordinator.getByText('执法中队').first()).toBeVisible();
 
-  // The chief checks the pothole on the next visit and closes it out.
+  // The chief checks the shop sign on the next visit and closes it out.
   await chief.getByRole('link', { name: '我的问题' }).click();
   const waiting = chief.getByRole('region', { name: /待我核实销号/ });
-  await waiting.getByRole('link', { name: new RegExp(pothole) }).click();
+  await waiting.getByRole('link', { name: new RegExp(sign) }).click();
   await hydrated(chief);
   await chief.getByRole('button', { name: '核实无误，销号' }).click();
   await expect(chief.getByRole('status')).toHaveText('已销号。');
