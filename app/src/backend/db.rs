@@ -7,6 +7,7 @@ use std::time::Duration;
 
 pub type Db = sqlx::Sqlite;
 pub type Pool = sqlx::SqlitePool;
+pub type Conn = sqlx::SqliteConnection;
 pub type Tx = sqlx::Transaction<'static, Db>;
 
 pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {

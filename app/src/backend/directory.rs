@@ -102,6 +102,14 @@ impl Category {
     }
 }
 
+/// A category's deadline as the database holds it.
+pub fn stored_working_days(days: i64, category: &str) -> Result<WorkingDays> {
+    u16::try_from(days)
+        .ok()
+        .and_then(|d| WorkingDays::try_from(d).ok())
+        .ok_or_else(|| BackendError::Corrupt(format!("category {category} deadline {days}")))
+}
+
 /// All categories in the order the checklist shows them.
 pub async fn categories(pool: &Pool) -> Result<Vec<Category>> {
     let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
@@ -112,10 +120,7 @@ pub async fn categories(pool: &Pool) -> Result<Vec<Category>> {
     .await?;
     rows.into_iter()
         .map(|(code, name_zh, name_en, sid, szh, sen, days)| {
-            let deadline_days = u16::try_from(days)
-                .ok()
-                .and_then(|d| WorkingDays::try_from(d).ok())
-                .ok_or_else(|| BackendError::Corrupt(format!("category {code} deadline {days}")))?;
+            let deadline_days = stored_working_days(days, &code)?;
             Ok(Category {
                 code,
                 name_zh,

@@ -2,7 +2,7 @@
 //! machine of `domain::finding`, with a history row in the same transaction as every change.
 
 use super::auth::{new_id, User};
-use super::db::{flag, Pool, Tx};
+use super::db::{flag, Conn, Pool, Tx};
 use super::directory::{self, Category};
 use super::{BackendError, Result};
 use crate::api::error::ErrorCode;
@@ -130,15 +130,18 @@ struct Access {
     status: String,
     section_id: String,
     category_code: String,
+    deadline_at: i64,
+    deadline_days: i64,
     road_id: String,
     chief_user_id: String,
     head_user_id: Option<String>,
 }
 
-async fn access(conn: &mut sqlx::SqliteConnection, id: &Uuid) -> Result<Option<Access>> {
+async fn access(conn: &mut Conn, id: &Uuid) -> Result<Option<Access>> {
     Ok(sqlx::query_as(
-        "SELECT f.status, f.section_id, f.category_code, f.road_id, r.chief_user_id, s.head_user_id \
-         FROM findings f JOIN roads r ON r.id = f.road_id JOIN sections s ON s.id = f.section_id WHERE f.id = $1",
+        "SELECT f.status, f.section_id, f.category_code, f.deadline_at, c.deadline_days, f.road_id, r.chief_user_id, \
+         s.head_user_id FROM findings f JOIN roads r ON r.id = f.road_id JOIN sections s ON s.id = f.section_id \
+         JOIN categories c ON c.code = f.category_code WHERE f.id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(conn)
@@ -318,16 +321,8 @@ pub async fn apply_move(
     let from = status(&access.status)?;
     let transition = decide(from, &access.section_id, &parties, command)?;
 
-    let (deadline,): (i64,) = sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_one(&mut **tx)
-        .await?;
-    let mut deadline = Timestamp(deadline);
+    let mut deadline = Timestamp(access.deadline_at);
     if transition.restarts_deadline {
-        let (days,): (i64,) = sqlx::query_as("SELECT deadline_days FROM categories WHERE code = $1")
-            .bind(&access.category_code)
-            .fetch_one(&mut **tx)
-            .await?;
         let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM sections WHERE id = $1")
             .bind(&transition.section)
             .fetch_optional(&mut **tx)
@@ -335,10 +330,7 @@ pub async fn apply_move(
         if exists.is_none() {
             return Err(ErrorCode::UnknownSection.into());
         }
-        let days = u16::try_from(days)
-            .ok()
-            .and_then(|d| crate::domain::deadline::WorkingDays::try_from(d).ok())
-            .ok_or_else(|| BackendError::Corrupt(format!("deadline days {days}")))?;
+        let days = directory::stored_working_days(access.deadline_days, &access.category_code)?;
         deadline = deadline_after(now, days, &calendar());
     }
 

@@ -1,7 +1,7 @@
 //! Weekly inspections: the chief's home, the inspection screen, starting and submitting.
 
 use super::auth::{new_id, User};
-use super::db::{Pool, Tx};
+use super::db::{Conn, Pool, Tx};
 use super::directory::{self, Road};
 use super::findings::{self, Recorded};
 use super::{BackendError, Result};
@@ -26,7 +26,7 @@ struct InspectionRow {
     submitted_at: Option<i64>,
 }
 
-async fn find(conn: &mut sqlx::SqliteConnection, road_id: &str, week: IsoWeek) -> Result<Option<InspectionRow>> {
+async fn find(conn: &mut Conn, road_id: &str, week: IsoWeek) -> Result<Option<InspectionRow>> {
     Ok(sqlx::query_as(
         "SELECT id, started_at, submitted_at FROM inspections WHERE road_id = $1 AND iso_year = $2 AND iso_week = $3",
     )
