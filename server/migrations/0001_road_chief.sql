@@ -98,6 +98,8 @@ CREATE INDEX findings_inspection ON findings (inspection_id);
 CREATE TABLE finding_history (
     id TEXT PRIMARY KEY,
     finding_id TEXT NOT NULL REFERENCES findings (id),
+    -- 1, 2, 3, ... per finding: the order of events, even within one millisecond.
+    seq BIGINT NOT NULL,
     at BIGINT NOT NULL,
     actor_user_id TEXT NOT NULL REFERENCES users (id),
     from_status TEXT,
@@ -106,7 +108,7 @@ CREATE TABLE finding_history (
     deadline_at BIGINT,
     note TEXT
 );
-CREATE INDEX finding_history_finding ON finding_history (finding_id, at);
+CREATE UNIQUE INDEX finding_history_order ON finding_history (finding_id, seq);
 
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,

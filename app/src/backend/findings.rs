@@ -8,22 +8,25 @@ use super::{BackendError, Result};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{Outcome, RoutedFinding};
 use crate::api::views::{FindingDetail, FindingSummary, HistoryEntry, Named};
-use crate::domain::deadline::{deadline_after, urgency, WeekdaysOnly, WorkingCalendar};
+use crate::domain::calendar::OfficialCalendar;
+use crate::domain::deadline::{deadline_after, urgency};
 use crate::domain::finding::{available_moves, decide, Command, FindingStatus, Move, Party};
 use crate::domain::geometry::{GeoPoint, Placement};
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
+use std::sync::OnceLock;
 use uuid::Uuid;
 
-/// The working-day calendar deadlines are counted in. The one place to swap in the official
-/// holiday calendar.
-pub fn calendar() -> impl WorkingCalendar {
-    WeekdaysOnly
+/// The working-day calendar deadlines are counted in: the official holidays and make-up days
+/// of the years that ship with the app, Monday–Friday for other years.
+pub fn calendar() -> &'static OfficialCalendar {
+    static CALENDAR: OnceLock<OfficialCalendar> = OnceLock::new();
+    CALENDAR.get_or_init(crate::domain::calendar::shipped)
 }
 
 pub fn deadline_for(category: &Category, received: Timestamp) -> Timestamp {
-    deadline_after(received, category.deadline_days, &calendar())
+    deadline_after(received, category.deadline_days, calendar())
 }
 
 #[derive(sqlx::FromRow)]
@@ -189,7 +192,7 @@ async fn history(pool: &Pool, id: &Uuid) -> Result<Vec<HistoryEntry>> {
     let rows: Vec<(i64, String, Option<String>, String, String, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT h.at, u.display_name, h.from_status, h.to_status, s.id, s.name_zh, s.name_en, h.deadline_at, h.note \
          FROM finding_history h JOIN users u ON u.id = h.actor_user_id JOIN sections s ON s.id = h.section_id \
-         WHERE h.finding_id = $1 ORDER BY h.at, h.id",
+         WHERE h.finding_id = $1 ORDER BY h.seq",
     )
     .bind(id.to_string())
     .fetch_all(pool)
@@ -222,8 +225,9 @@ async fn record(
     note: Option<&Note>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO finding_history (id, finding_id, at, actor_user_id, from_status, to_status, section_id, deadline_at, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO finding_history (id, finding_id, seq, at, actor_user_id, from_status, to_status, section_id, \
+         deadline_at, note) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM finding_history WHERE finding_id = $2), \
+         $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new_id(now))
     .bind(finding_id)
@@ -331,7 +335,7 @@ pub async fn apply_move(
             return Err(ErrorCode::UnknownSection.into());
         }
         let days = directory::stored_working_days(access.deadline_days, &access.category_code)?;
-        deadline = deadline_after(now, days, &calendar());
+        deadline = deadline_after(now, days, calendar());
     }
 
     sqlx::query("UPDATE findings SET status = $1, section_id = $2, deadline_at = $3, updated_at = $4 WHERE id = $5")

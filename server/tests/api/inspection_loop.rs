@@ -2,13 +2,14 @@
 //! the chief closes out.
 
 use crate::helpers::*;
-use app::domain::deadline::{deadline_after, WeekdaysOnly, WorkingDays};
+use app::backend::findings::calendar;
+use app::domain::deadline::{deadline_after, WorkingDays};
 use app::domain::time::Timestamp;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 fn deadline_of(received_ms: i64, days: u16) -> i64 {
-    deadline_after(Timestamp(received_ms), WorkingDays::try_from(days).unwrap(), &WeekdaysOnly).millis()
+    deadline_after(Timestamp(received_ms), WorkingDays::try_from(days).unwrap(), calendar()).millis()
 }
 
 async fn find_in<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
