@@ -151,6 +151,16 @@ mod tests {
     }
 
     #[test]
+    fn urgent_deadlines_skip_holidays_and_use_make_up_days() {
+        use crate::domain::deadline::urgent_deadline;
+        let at = |text: &str| Timestamp(Timestamp::start_of_day(d(text)).0 + 9 * 3_600_000);
+        // Thursday 1 October is National Day: due Thursday 8 October.
+        assert_eq!(urgent_deadline(at("2026-10-01"), &shipped()).local_date(), d("2026-10-08"));
+        // Saturday 10 October is a make-up working day: due that day.
+        assert_eq!(urgent_deadline(at("2026-10-10"), &shipped()).local_date(), d("2026-10-10"));
+    }
+
+    #[test]
     fn a_year_without_a_calendar_is_monday_to_friday() {
         let c = shipped();
         assert!(c.knows(2026) && !c.knows(2027));

@@ -69,6 +69,18 @@ pub fn deadline_after(received: Timestamp, days: WorkingDays, calendar: &impl Wo
     Timestamp::end_of_day(day)
 }
 
+/// The deadline of an urgent finding (a safety hazard, say): the end of the day of receipt if
+/// that is a working day, else of the next working day.
+pub fn urgent_deadline(received: Timestamp, calendar: &impl WorkingCalendar) -> Timestamp {
+    let mut day = received.local_date();
+    let mut searched = 0;
+    while !calendar.is_working_day(day) && searched < MAX_SEARCH_DAYS {
+        day = day.add_days(1);
+        searched += 1;
+    }
+    Timestamp::end_of_day(day)
+}
+
 /// How pressing an open finding is for its section, derived from its deadline and now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -178,6 +190,14 @@ mod tests {
         let received = at(2026, 1, 5, 9);
         let due = deadline_after(received, days(1), &Never);
         assert!(due > received);
+    }
+
+    #[test]
+    fn urgent_findings_are_due_the_same_working_day() {
+        // Thursday: the same day. Saturday and Sunday: Monday.
+        assert_eq!(due(urgent_deadline(at(2026, 11, 26, 16), &WeekdaysOnly)), "2026-11-26 23:59:59");
+        assert_eq!(due(urgent_deadline(at(2026, 11, 28, 9), &WeekdaysOnly)), "2026-11-30 23:59:59");
+        assert_eq!(due(urgent_deadline(at(2026, 11, 29, 23), &WeekdaysOnly)), "2026-11-30 23:59:59");
     }
 
     #[test]
