@@ -54,7 +54,7 @@ fn initial_lang() -> Lang {
     {
         use_context::<http::request::Parts>().map(|p| backend::auth::request_lang(&p.headers)).unwrap_or_default()
     }
-    #[cfg(not(feature = "ssr"))]
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
         web_sys::window()
             .and_then(|w| w.document())
@@ -62,6 +62,10 @@ fn initial_lang() -> Lang {
             .and_then(|e| e.get_attribute("lang"))
             .and_then(|code| Lang::from_code(&code))
             .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Lang::default()
     }
 }
 
