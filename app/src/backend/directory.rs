@@ -139,19 +139,28 @@ pub struct Section {
     pub head_name: Option<String>,
 }
 
+#[derive(sqlx::FromRow)]
+struct SectionRow {
+    id: String,
+    name_zh: String,
+    name_en: String,
+    head_user_id: Option<String>,
+    head_name: Option<String>,
+}
+
 pub async fn sections(pool: &Pool) -> Result<Vec<Section>> {
-    let rows: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT s.id, s.name_zh, s.name_en, s.head_user_id, u.display_name \
+    let rows: Vec<SectionRow> = sqlx::query_as(
+        "SELECT s.id, s.name_zh, s.name_en, s.head_user_id, u.display_name AS head_name \
          FROM sections s LEFT JOIN users u ON u.id = s.head_user_id ORDER BY s.id",
     )
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name_zh, name_en, head_user_id, head_name)| Section {
-            named: Named { id, name_zh, name_en },
-            head_user_id,
-            head_name,
+        .map(|r| Section {
+            named: Named { id: r.id, name_zh: r.name_zh, name_en: r.name_en },
+            head_user_id: r.head_user_id,
+            head_name: r.head_name,
         })
         .collect())
 }

@@ -192,18 +192,24 @@ fn parse_finding(
     })
 }
 
+/// What a chief submits for a road and week, as it came in.
+pub struct Submission<'a> {
+    pub road_id: &'a str,
+    pub week: &'a str,
+    pub ticked: &'a BTreeMap<String, CheckResult>,
+    pub findings: &'a [NewFinding],
+}
+
 /// Submits the week's inspection: results for every category and the new findings, routed
 /// with deadlines. A second submission in the same week adds to the first.
 pub async fn submit(
     pool: &Pool,
     tx: &mut Tx,
     chief: &User,
-    road_id: &str,
-    week: &str,
-    ticked: &BTreeMap<String, CheckResult>,
-    new_findings: &[NewFinding],
+    submission: Submission<'_>,
     now: Timestamp,
 ) -> Result<Outcome> {
+    let Submission { road_id, week, ticked, findings: new_findings } = submission;
     let road = own_road(pool, chief, road_id).await?;
     let week = open_week(week, now)?;
     let categories = directory::categories(pool).await?;

@@ -51,7 +51,8 @@ pub async fn apply(pool: &Pool, user: &User, request: &OperationRequest, now: Ti
             inspections::start(pool, &mut tx, user, road_id, week, now).await?
         }
         Operation::SubmitInspection { road_id, week, results, findings } => {
-            inspections::submit(pool, &mut tx, user, road_id, week, results, findings, now).await?
+            let submission = inspections::Submission { road_id, week, ticked: results, findings };
+            inspections::submit(pool, &mut tx, user, submission, now).await?
         }
         Operation::MoveFinding { finding_id, action, note, section_id } => {
             let command = findings::command(*action, note.as_deref(), section_id.as_deref())?;

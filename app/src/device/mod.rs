@@ -75,8 +75,9 @@ pub fn locate(done: impl FnOnce(Result<GeoPoint, PositionError>) + 'static) {
         use wasm_bindgen::prelude::*;
         use wasm_bindgen::JsCast;
 
-        let done: Rc<RefCell<Option<Box<dyn FnOnce(Result<GeoPoint, PositionError>)>>>> =
-            Rc::new(RefCell::new(Some(Box::new(done))));
+        // Success and failure callbacks share the one `done`; whichever comes first takes it.
+        type Done = Box<dyn FnOnce(Result<GeoPoint, PositionError>)>;
+        let done: Rc<RefCell<Option<Done>>> = Rc::new(RefCell::new(Some(Box::new(done))));
         let finish = move |result| {
             if let Some(f) = done.borrow_mut().take() {
                 f(result)

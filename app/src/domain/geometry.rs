@@ -100,7 +100,7 @@ impl RoadGeometry {
             }
             left -= len;
         }
-        self.line.points().last().expect("a road has points").into()
+        self.line.points().next_back().expect("a road has points").into()
     }
 
     /// Projects a point onto the road: how far along the nearest place is, and how far away.
