@@ -87,7 +87,6 @@ pub struct InspectionPage {
     pub results: Vec<(String, CheckResult)>,
     pub findings: Vec<FindingSummary>,
     pub categories: Vec<CategoryView>,
-    pub now: Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -113,7 +113,6 @@ pub async fn page(pool: &Pool, user: &User, road_id: &str, now: Timestamp) -> Re
         results,
         findings,
         categories: directory::categories(pool).await?.iter().map(|c| c.view()).collect(),
-        now,
     })
 }
 

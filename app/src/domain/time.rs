@@ -15,10 +15,6 @@ pub const SHANGHAI_OFFSET_MS: i64 = 8 * 3_600_000;
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
-    pub fn from_millis(ms: i64) -> Self {
-        Timestamp(ms)
-    }
-
     pub fn millis(self) -> i64 {
         self.0
     }
