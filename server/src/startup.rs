@@ -50,6 +50,7 @@ impl Application {
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies(),
                 trust_forwarded_for: config.trust_forwarded_for,
+                photos: app::backend::photos::PhotoStore::new(&config.data_dir),
             }),
         };
         let listener =

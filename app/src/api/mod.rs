@@ -5,4 +5,5 @@ pub mod client;
 pub mod error;
 pub mod operations;
 pub mod reads;
+pub mod sync;
 pub mod views;

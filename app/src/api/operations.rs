@@ -5,6 +5,7 @@
 use crate::domain::deadline::Urgency;
 use crate::domain::finding::{FindingStatus, Move};
 use crate::domain::inspection::CheckResult;
+use crate::domain::photo::PhotoHash;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,7 +26,11 @@ pub struct OperationRequest {
 pub enum Operation {
     /// Opening a road starts this week's inspection, or continues the one already started.
     StartInspection { road_id: String, week: String },
-    /// Results for every category and the new findings, all in one transaction.
+    /// One finding, recorded on the phone and sent on its own (the offline outbox sends each
+    /// finding as soon as it can). Starts the week's inspection if needed; routed on receipt.
+    RecordFinding { road_id: String, week: String, finding: NewFinding },
+    /// Results for every category and any new findings not sent on their own, in one
+    /// transaction.
     SubmitInspection {
         road_id: String,
         week: String,
@@ -54,12 +59,17 @@ pub struct NewFinding {
     #[serde(default)]
     pub off_road_confirmed: bool,
     pub observed_at: Timestamp,
+    /// Photos taken with it, uploaded separately (`PUT /api/v1/findings/{id}/photos/{hash}`).
+    /// Left out of the JSON when empty, so operations stored before photos keep their hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoHash>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     InspectionStarted { inspection_id: Uuid, started_at: Timestamp },
+    FindingRecorded { inspection_id: Uuid, finding: RoutedFinding },
     InspectionSubmitted { inspection_id: Uuid, submitted_at: Timestamp, findings: Vec<RoutedFinding> },
     FindingMoved { finding_id: Uuid, status: FindingStatus, section_id: String, deadline: Timestamp },
 }

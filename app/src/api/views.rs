@@ -4,6 +4,7 @@ use crate::domain::deadline::Urgency;
 use crate::domain::finding::{FindingStatus, Move};
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::{CheckResult, InspectionStatus};
+use crate::domain::photo::PhotoHash;
 use crate::domain::time::{IsoWeek, Timestamp};
 use crate::domain::Role;
 use serde::{Deserialize, Serialize};
@@ -109,10 +110,18 @@ pub struct FindingDetail {
     pub off_road_confirmed: bool,
     pub reported_by: String,
     pub history: Vec<HistoryEntry>,
+    pub photos: Vec<PhotoState>,
     /// What the signed-in user may do now.
     pub moves: Vec<Move>,
     /// Where the coordinator may re-route it (empty unless re-routing is offered).
     pub reroute_targets: Vec<Named>,
+}
+
+/// A photo declared with a finding; `uploaded` once its file has reached the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhotoState {
+    pub hash: PhotoHash,
+    pub uploaded: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

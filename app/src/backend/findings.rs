@@ -12,6 +12,7 @@ use crate::domain::calendar::OfficialCalendar;
 use crate::domain::deadline::{deadline_after, urgency};
 use crate::domain::finding::{available_moves, decide, Command, FindingStatus, Move, Party};
 use crate::domain::geometry::{GeoPoint, Placement};
+use crate::domain::photo::PhotoHash;
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
@@ -97,6 +98,18 @@ pub async fn on_roads_of(pool: &Pool, chief: &User, now: Timestamp) -> Result<Ve
     .await
 }
 
+/// Findings on a chief's roads changed since the change counter `since`, oldest change first.
+pub async fn changed_on_roads_of(pool: &Pool, chief: &User, since: i64, now: Timestamp) -> Result<Vec<FindingSummary>> {
+    let since = since.to_string();
+    select(
+        pool,
+        "r.chief_user_id = $1 AND f.change_seq > CAST($2 AS BIGINT) ORDER BY f.change_seq",
+        &[&chief.id, &since],
+        now,
+    )
+    .await
+}
+
 pub async fn of_inspection(pool: &Pool, inspection_id: &str, now: Timestamp) -> Result<Vec<FindingSummary>> {
     select(pool, "f.inspection_id = $1 ORDER BY f.observed_at", &[inspection_id], now).await
 }
@@ -135,14 +148,13 @@ struct Access {
     category_code: String,
     deadline_at: i64,
     deadline_days: i64,
-    road_id: String,
     chief_user_id: String,
     head_user_id: Option<String>,
 }
 
 async fn access(conn: &mut Conn, id: &Uuid) -> Result<Option<Access>> {
     Ok(sqlx::query_as(
-        "SELECT f.status, f.section_id, f.category_code, f.deadline_at, c.deadline_days, f.road_id, r.chief_user_id, \
+        "SELECT f.status, f.section_id, f.category_code, f.deadline_at, c.deadline_days, r.chief_user_id, \
          s.head_user_id FROM findings f JOIN roads r ON r.id = f.road_id JOIN sections s ON s.id = f.section_id \
          JOIN categories c ON c.code = f.category_code WHERE f.id = $1",
     )
@@ -151,16 +163,21 @@ async fn access(conn: &mut Conn, id: &Uuid) -> Result<Option<Access>> {
     .await?)
 }
 
-pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Result<FindingDetail> {
+/// What `user` is to the finding: refused unless they may see it at all.
+pub async fn parties_of(pool: &Pool, user: &User, id: &Uuid) -> Result<Vec<Party>> {
     let mut conn = pool.acquire().await?;
     let access = access(&mut conn, id).await?.ok_or(ErrorCode::NotFound)?;
     let parties = parties(user, &access.chief_user_id, access.head_user_id.as_deref());
     if parties.is_empty() {
         return Err(ErrorCode::Forbidden.into());
     }
-    drop(conn);
+    Ok(parties)
+}
+
+pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Result<FindingDetail> {
+    let parties = parties_of(pool, user, id).await?;
     let summary = select(pool, "f.id = $1", &[&id.to_string()], now).await?.pop().ok_or(ErrorCode::NotFound)?;
-    let road = directory::road(pool, &access.road_id).await?.ok_or(ErrorCode::NotFound)?;
+    let road = directory::road(pool, &summary.road.id).await?.ok_or(ErrorCode::NotFound)?;
     let (lon, lat, off_road_m, confirmed, reporter): (f64, f64, f64, i64, String) = sqlx::query_as(
         "SELECT f.lon, f.lat, f.off_road_m, f.off_road_confirmed, u.display_name \
          FROM findings f JOIN users u ON u.id = f.reported_by_user_id WHERE f.id = $1",
@@ -182,6 +199,7 @@ pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Resu
         off_road_confirmed: confirmed != 0,
         reported_by: reporter,
         history: history(pool, id).await?,
+        photos: super::photos::of_finding(pool, id).await?,
         moves,
         reroute_targets,
     })
@@ -251,7 +269,12 @@ pub struct Recorded {
     pub placement: Placement,
     pub off_road_confirmed: bool,
     pub observed_at: Timestamp,
+    pub photos: Vec<PhotoHash>,
 }
+
+/// The next value of the change counter devices pull by. Called inside write transactions,
+/// which SQLite runs one at a time, so the counter follows the order of commits.
+const NEXT_CHANGE: &str = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM findings)";
 
 /// Stores a new finding routed to its category's section, with its deadline counted from now
 /// (the moment the server received it).
@@ -266,11 +289,11 @@ pub async fn insert_routed(
     let deadline = deadline_for(&finding.category, now);
     let section_id = &finding.category.section.id;
     let id = finding.id.to_string();
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO findings (id, inspection_id, road_id, category_code, note, lon, lat, along_m, off_road_m, \
-         off_road_confirmed, observed_at, received_at, reported_by_user_id, status, section_id, deadline_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-    )
+         off_road_confirmed, observed_at, received_at, reported_by_user_id, status, section_id, deadline_at, updated_at, change_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, {NEXT_CHANGE})",
+    ))
     .bind(&id)
     .bind(inspection_id)
     .bind(road_id)
@@ -290,6 +313,14 @@ pub async fn insert_routed(
     .bind(now.millis())
     .execute(&mut **tx)
     .await?;
+    for (position, photo) in finding.photos.iter().enumerate() {
+        sqlx::query("INSERT INTO finding_photos (finding_id, sha256, position) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(photo.as_str())
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
     record(tx, &id, now, chief, None, FindingStatus::Routed, section_id, Some(deadline), Some(&finding.note)).await?;
     Ok(RoutedFinding { id: finding.id, section_id: section_id.clone(), deadline, urgency: urgency(deadline, now) })
 }
@@ -338,14 +369,17 @@ pub async fn apply_move(
         deadline = deadline_after(now, days, calendar());
     }
 
-    sqlx::query("UPDATE findings SET status = $1, section_id = $2, deadline_at = $3, updated_at = $4 WHERE id = $5")
-        .bind(transition.to.as_str())
-        .bind(&transition.section)
-        .bind(deadline.millis())
-        .bind(now.millis())
-        .bind(id.to_string())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE findings SET status = $1, section_id = $2, deadline_at = $3, updated_at = $4, \
+         change_seq = {NEXT_CHANGE} WHERE id = $5"
+    ))
+    .bind(transition.to.as_str())
+    .bind(&transition.section)
+    .bind(deadline.millis())
+    .bind(now.millis())
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
     let new_deadline = transition.restarts_deadline.then_some(deadline);
     record(
         tx,

@@ -10,6 +10,7 @@ use crate::api::operations::{NewFinding, Outcome};
 use crate::api::views::{ChiefHome, InspectionPage, RoadCard};
 use crate::domain::geometry::{check_placement, GeoPoint};
 use crate::domain::inspection::{settle_results, week_is_open, CheckResult, InspectionStatus};
+use crate::domain::photo::check_declared;
 use crate::domain::text::{Code, Note};
 use crate::domain::time::{IsoWeek, Timestamp};
 use crate::domain::Role;
@@ -181,6 +182,7 @@ fn parse_finding(
     if input.observed_at.millis() > now.millis() + CLOCK_SKEW_MS {
         return Err(ErrorCode::ObservedInFuture.into());
     }
+    check_declared(&input.photos).map_err(|_| ErrorCode::TooManyPhotos)?;
     Ok(Recorded {
         id: input.id,
         category: category.clone(),
@@ -188,7 +190,40 @@ fn parse_finding(
         placement,
         off_road_confirmed: input.off_road_confirmed && placement.is_off_road(),
         observed_at: input.observed_at,
+        photos: input.photos.clone(),
     })
+}
+
+/// A finding id the server has not seen: the same id under another operation means the device
+/// is confused (or replaying edited content), and is refused rather than overwritten.
+async fn ensure_new(tx: &mut Tx, id: Uuid) -> Result<()> {
+    let taken: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM findings WHERE id = $1").bind(id.to_string()).fetch_optional(&mut **tx).await?;
+    match taken {
+        Some(_) => Err(ErrorCode::OperationConflict.into()),
+        None => Ok(()),
+    }
+}
+
+/// Records one finding sent on its own: this week's (or last week's) inspection of the chief's
+/// road is started if needed, and the finding is routed with its deadline counted from now.
+pub async fn record_finding(
+    pool: &Pool,
+    tx: &mut Tx,
+    chief: &User,
+    road_id: &str,
+    week: &str,
+    input: &NewFinding,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let road = own_road(pool, chief, road_id).await?;
+    let week = open_week(week, now)?;
+    let categories = directory::categories(pool).await?;
+    let recorded = parse_finding(&road, &categories, input, now)?;
+    let (inspection_id, _) = start_or_continue(tx, chief, road_id, week, now).await?;
+    ensure_new(tx, recorded.id).await?;
+    let finding = findings::insert_routed(tx, chief, road_id, &inspection_id, &recorded, now).await?;
+    Ok(Outcome::FindingRecorded { inspection_id: inspection_uuid(&inspection_id)?, finding })
 }
 
 /// What a chief submits for a road and week, as it came in.
@@ -249,14 +284,7 @@ pub async fn submit(
     }
     let mut routed = Vec::new();
     for finding in &recorded {
-        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM findings WHERE id = $1")
-            .bind(finding.id.to_string())
-            .fetch_optional(&mut **tx)
-            .await?;
-        if taken.is_some() {
-            // The same finding id under another operation: the device is confused, not us.
-            return Err(ErrorCode::OperationConflict.into());
-        }
+        ensure_new(tx, finding.id).await?;
         routed.push(findings::insert_routed(tx, chief, road_id, &inspection_id, finding, now).await?);
     }
     sqlx::query("UPDATE inspections SET submitted_at = $1 WHERE id = $2")

@@ -9,7 +9,9 @@ pub mod import;
 pub mod inspections;
 pub mod operations;
 pub mod overview;
+pub mod photos;
 pub mod request;
+pub mod sync;
 
 use crate::api::error::ErrorCode;
 use crate::domain::time::Timestamp;
@@ -41,6 +43,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    pub photos: photos::PhotoStore,
 }
 
 /// The server's "now". Tests move it forward to make deadlines pass without waiting.
@@ -74,6 +77,9 @@ pub enum BackendError {
     /// Stored data that should not exist (a bug or a hand-edited database).
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// Files under the data directory (photos) could not be written or read.
+    #[error("storage: {0}")]
+    Storage(String),
 }
 
 impl BackendError {

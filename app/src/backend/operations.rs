@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 fn kind(op: &Operation) -> &'static str {
     match op {
         Operation::StartInspection { .. } => "start_inspection",
+        Operation::RecordFinding { .. } => "record_finding",
         Operation::SubmitInspection { .. } => "submit_inspection",
         Operation::MoveFinding { .. } => "move_finding",
     }
@@ -49,6 +50,9 @@ pub async fn apply(pool: &Pool, user: &User, request: &OperationRequest, now: Ti
     let outcome = match &request.op {
         Operation::StartInspection { road_id, week } => {
             inspections::start(pool, &mut tx, user, road_id, week, now).await?
+        }
+        Operation::RecordFinding { road_id, week, finding } => {
+            inspections::record_finding(pool, &mut tx, user, road_id, week, finding, now).await?
         }
         Operation::SubmitInspection { road_id, week, results, findings } => {
             let submission = inspections::Submission { road_id, week, ticked: results, findings };

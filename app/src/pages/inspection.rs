@@ -147,6 +147,7 @@ fn Inspection(
                     lat: f.lat,
                     off_road_confirmed: f.off_road_confirmed,
                     observed_at: f.observed_at,
+                    photos: Vec::new(),
                 })
                 .collect(),
         };

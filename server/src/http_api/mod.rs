@@ -1,14 +1,17 @@
 //! The versioned JSON API (`/api/v1`): the writes that must answer with precise status codes
-//! (sign-in and sign-out, operations). Every refusal is `{"error": {"code", "message"}}` with
+//! (sign-in and sign-out, operations, sync, photo files). Every refusal is `{"error": {"code", "message"}}` with
 //! the message in the caller's language.
 
 mod extract;
 mod failure;
 mod operations;
+mod photos;
 mod session;
+mod sync;
 
 use app::backend::AppState;
-use axum::routing::post;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
 use axum::Router;
 
 pub use extract::SignedIn;
@@ -18,4 +21,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/operations", post(operations::apply))
+        // A full batch of 500 findings with long notes is a few MB.
+        .route("/sync", post(sync::sync).layer(DefaultBodyLimit::max(16 * 1024 * 1024)))
+        .route(
+            "/findings/{finding_id}/photos/{hash}",
+            put(photos::upload).layer(DefaultBodyLimit::max(app::domain::photo::MAX_PHOTO_BYTES + 1)),
+        )
+        .route("/photos/{hash}", get(photos::download))
 }

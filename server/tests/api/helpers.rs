@@ -147,7 +147,21 @@ impl TestApp {
             lat,
             off_road_confirmed: false,
             observed_at: self.now(),
+            photos: Vec::new(),
         }
+    }
+
+    pub async fn sync(&self, client: &Client, body: &Value) -> Response {
+        client.post(self.url("/api/v1/sync")).json(body).send().await.unwrap()
+    }
+
+    /// Syncs and expects 200; the answer as JSON.
+    pub async fn sync_ok(&self, client: &Client, body: &Value) -> Value {
+        let response = self.sync(client, body).await;
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "sync: {answer}");
+        answer
     }
 }
 

@@ -9,3 +9,5 @@ mod bad_input;
 mod idempotency;
 mod inspection_loop;
 mod permissions;
+mod photos;
+mod sync;

@@ -1,0 +1,116 @@
+//! Photos: declared with a finding, uploaded one by one, content-addressed, private.
+
+use crate::helpers::*;
+use app::api::operations::{NewFinding, Operation, OperationRequest};
+use app::domain::photo::PhotoHash;
+use reqwest::StatusCode;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+fn hash_of(bytes: &[u8]) -> PhotoHash {
+    PhotoHash::parse(&Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()).unwrap()
+}
+
+fn jpeg(seed: u8) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.extend((0..2000u32).map(|i| (i as u8).wrapping_mul(seed)));
+    bytes
+}
+
+/// A finding on chief01's road with the given photos declared, synced.
+async fn finding_with(app: &TestApp, chief: &reqwest::Client, photos: Vec<PhotoHash>) -> NewFinding {
+    let mut f = app.finding(chief, "market-road-2", "sanitation", "垃圾").await;
+    f.photos = photos;
+    let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f.clone() };
+    let answer = app.sync_ok(chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    assert_eq!(answer["results"][0]["result"], "applied", "{answer}");
+    f
+}
+
+async fn put(
+    app: &TestApp,
+    client: &reqwest::Client,
+    finding: &NewFinding,
+    hash: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    client.put(app.url(&format!("/api/v1/findings/{}/photos/{hash}", finding.id))).body(body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_declared_photo_uploads_once_and_only_allowed_users_see_it() {
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let photo = jpeg(7);
+    let hash = hash_of(&photo);
+    let f = finding_with(&app, &chief, vec![hash.clone()]).await;
+
+    assert_eq!(put(&app, &chief, &f, hash.as_str(), photo.clone()).await.status(), StatusCode::NO_CONTENT);
+    // Resent after a lost answer: fine, and still one file.
+    assert_eq!(put(&app, &chief, &f, hash.as_str(), photo.clone()).await.status(), StatusCode::NO_CONTENT);
+    let stored = app.state.settings.photos.path(&hash);
+    assert_eq!(std::fs::read(&stored).unwrap(), photo);
+
+    for who in ["chief01", "head_urban", "coordinator"] {
+        let client = app.user(who).await;
+        let response = client.get(app.url(&format!("/api/v1/photos/{hash}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{who}");
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        assert_eq!(response.bytes().await.unwrap().to_vec(), photo);
+    }
+    for who in ["chief02", "head_traffic"] {
+        let client = app.user(who).await;
+        let response = client.get(app.url(&format!("/api/v1/photos/{hash}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    let detail = app.read_ok(&chief, "finding", &[("id", &f.id.to_string())]).await;
+    assert_eq!(detail["photos"], json!([{ "hash": hash.as_str(), "uploaded": true }]));
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_with_a_clear_reason_and_store_nothing() {
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let photo = jpeg(3);
+    let pdf = b"%PDF-1.7 not a photo".to_vec();
+    let f = finding_with(&app, &chief, vec![hash_of(&photo), hash_of(&pdf)]).await;
+
+    let cases = [
+        (hash_of(&pdf).to_string(), pdf.clone(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_an_image"),
+        (hash_of(&photo).to_string(), jpeg(4), StatusCode::BAD_REQUEST, "photo_hash_mismatch"),
+        (hash_of(&jpeg(5)).to_string(), jpeg(5), StatusCode::NOT_FOUND, "not_found"),
+        (
+            hash_of(&photo).to_string(),
+            vec![0xFF; 10 * 1024 * 1024 + 1],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo_too_large",
+        ),
+    ];
+    for (hash, body, status, code) in cases {
+        let (s, c, message) = error_code(put(&app, &chief, &f, &hash, body).await).await;
+        assert_eq!((s, c.as_str()), (status, code));
+        assert!(!message.is_empty());
+    }
+    // Another chief cannot upload to this finding.
+    let other = app.user("chief02").await;
+    assert_eq!(put(&app, &other, &f, hash_of(&photo).as_str(), photo.clone()).await.status(), StatusCode::FORBIDDEN);
+    let (uploaded,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM finding_photos WHERE uploaded_at IS NOT NULL")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(uploaded, 0);
+    assert!(!app.state.settings.photos.path(&hash_of(&photo)).exists());
+}
+
+#[tokio::test]
+async fn at_most_four_photos_per_finding() {
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let mut f = app.finding(&chief, "market-road-2", "sanitation", "垃圾").await;
+    f.photos = (1..=5).map(|i| hash_of(&jpeg(i))).collect();
+    let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f };
+    let before = app.footprint().await;
+    let answer = app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    assert_eq!(answer["results"][0]["error"]["code"], "too_many_photos");
+    assert_eq!(app.footprint().await, before);
+}
