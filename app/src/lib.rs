@@ -9,6 +9,7 @@ pub mod components;
 pub mod device;
 pub mod domain;
 pub mod i18n;
+pub mod offline;
 pub mod pages;
 
 use api::error::ApiError;
@@ -30,6 +31,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <script src="/pwa.js" defer></script>
                 <MetaTags/>
             </head>
             <body>
@@ -73,8 +77,20 @@ fn initial_lang() -> Lang {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = I18n::provide(initial_lang());
-    let me = Resource::new(|| (), |_| api::reads::load_current_user());
+    let sync = offline::engine::SyncEngine::provide();
+    // With no network, the user last signed in on this phone (their records are here too).
+    let me = Resource::new(
+        || (),
+        |_| async {
+            offline::or_stored(api::reads::load_current_user().await, |_| offline::engine::stored_me().map(Some))
+        },
+    );
     provide_context(CurrentUser(me));
+    Effect::new(move || {
+        if let Some(Ok(Some(me))) = me.get() {
+            sync.attach(&me);
+        }
+    });
 
     view! {
         <Html {..} lang=move || i18n.lang().code()/>
@@ -83,6 +99,7 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
             <components::header::Header/>
+            <components::sync_status::SyncStatus/>
             <main id="main">
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
                     <Route path=path!("/login") view=pages::sign_in::SignInPage/>
@@ -92,6 +109,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/findings/:id") view={Lazy::<pages::finding::FindingRoute>::new()}/>
                     <Route path=path!("/inbox") view={Lazy::<pages::inbox::InboxRoute>::new()}/>
                     <Route path=path!("/overview") view={Lazy::<pages::overview::OverviewRoute>::new()}/>
+                    <Route path=path!("/outbox") view={Lazy::<pages::outbox::OutboxRoute>::new()}/>
+                    <Route path=path!("/shell") view=pages::shell::OfflineShell/>
                 </Routes>
             </main>
         </Router>
@@ -105,6 +124,18 @@ pub fn hydrate() {
     // As `leptos::mount::hydrate_lazy`: pages the road chief does not need first come in
     // chunks of their own (wasm-split), loaded before their part of the page hydrates.
     let _ = any_spawner::Executor::init_wasm_bindgen();
+    let document = web_sys::window().and_then(|w| w.document());
+    if document.as_ref().and_then(|d| d.get_element_by_id(pages::shell::SHELL_MARK)).is_some() {
+        // The service worker answered a navigation with no network with the cached app shell:
+        // there is nothing to hydrate, so the app renders itself from the phone's copy.
+        let body = leptos::tachys::dom::body();
+        body.set_inner_html("");
+        leptos::mount::mount_to_body(App);
+        if let Some(html) = document.and_then(|d| d.document_element()) {
+            let _ = html.set_attribute("data-hydrated", "true");
+        }
+        return;
+    }
     leptos::task::spawn_local(async {
         let mounted = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), App).await;
         mounted.forget();

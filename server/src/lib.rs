@@ -5,4 +5,5 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod http_api;
+pub mod pwa;
 pub mod startup;

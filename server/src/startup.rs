@@ -1,7 +1,7 @@
 //! Building the server: database and migrations, demo data, the router, the listener.
 
 use crate::config::Config;
-use crate::{demo, http_api};
+use crate::{demo, http_api, pwa};
 use anyhow::Context;
 use app::backend::auth::{self, SESSION_COOKIE};
 use app::backend::{db, AppState, Clock, Settings};
@@ -11,6 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -88,8 +89,14 @@ pub fn router(state: AppState) -> Router {
         ),
     );
 
+    let site_root = std::path::Path::new(&*state.leptos_options.site_root).to_owned();
+    let worker = pwa::ServiceWorker::for_site(&site_root, &state.leptos_options.site_pkg_dir);
+    tracing::info!(build = %worker.build, "service worker ready");
+
     Router::new()
         .nest("/api/v1", http_api::router())
+        .route("/sw.js", get(move || std::future::ready(worker.response())))
+        .route("/manifest.webmanifest", get(pwa::manifest))
         .merge(pages)
         .nest(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -102,7 +109,8 @@ pub fn router(state: AppState) -> Router {
 /// functions and the JSON API check the session themselves and answer 401.)
 async fn require_session(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let open = path == "/login" || path.starts_with("/api/") || request.method() != Method::GET;
+    // The shell holds no data: the service worker fetches it to open the app offline.
+    let open = path == "/login" || path == "/shell" || path.starts_with("/api/") || request.method() != Method::GET;
     if open {
         return next.run(request).await;
     }

@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ErrorCode};
 use super::operations::{Operation, OperationRequest, SignIn, OPERATIONS_PATH, SESSION_PATH};
+use super::sync::{SyncAnswer, SyncRequest, SYNC_PATH};
 use super::views::Me;
 use uuid::Uuid;
 
@@ -103,6 +104,19 @@ pub async fn send(id: Uuid, op: Operation) -> Result<(), ApiError> {
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (request, OPERATIONS_PATH);
+        Err(ErrorCode::Network.into())
+    }
+}
+
+/// One sync exchange: pushes `request.ops`, pulls what changed since `request.cursor`.
+pub async fn sync(request: &SyncRequest) -> Result<SyncAnswer, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        browser::post(SYNC_PATH, request).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (request, SYNC_PATH);
         Err(ErrorCode::Network.into())
     }
 }

@@ -62,3 +62,78 @@ pub struct ChiefScreens {
     pub home: ChiefHome,
     pub inspections: Vec<InspectionPage>,
 }
+
+/// The phone's reading of a sync answer. The outcomes themselves are not needed (the pull
+/// brings the new state), and leaving them unparsed keeps their deserializers out of the bundle.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SyncAnswer {
+    pub results: Vec<OpAnswer>,
+    pub cursor: String,
+    pub findings: Vec<FindingSummary>,
+    pub screens: Option<ChiefScreens>,
+    pub server_time: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct OpAnswer {
+    pub id: Uuid,
+    pub result: AnswerKind,
+    #[serde(default)]
+    pub status: u16,
+    #[serde(default)]
+    pub error: Option<ApiError>,
+}
+
+impl OpAnswer {
+    pub fn code(&self) -> crate::api::error::ErrorCode {
+        self.error.as_ref().map_or(crate::api::error::ErrorCode::Internal, |e| e.code)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    Applied,
+    Rejected,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::ErrorCode;
+    use crate::api::operations::RoutedFinding;
+    use crate::domain::deadline::Urgency;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_phone_reads_what_the_server_writes() {
+        let id = Uuid::from_u128(7);
+        let response = SyncResponse {
+            results: vec![
+                OpResult::Applied {
+                    id,
+                    outcome: Outcome::FindingRecorded {
+                        inspection_id: id,
+                        finding: RoutedFinding {
+                            id,
+                            section_id: "s".into(),
+                            deadline: Timestamp(9),
+                            urgency: Urgency::Later,
+                        },
+                    },
+                    replayed: true,
+                },
+                OpResult::Rejected { id, status: 409, error: ApiError::new(ErrorCode::IllegalTransition, Lang::En) },
+            ],
+            cursor: "v1.3.-".into(),
+            findings: vec![],
+            screens: None,
+            server_time: Timestamp(1),
+        };
+        let answer: SyncAnswer = serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();
+        assert_eq!(answer.results[0].result, AnswerKind::Applied);
+        assert_eq!(answer.results[1].result, AnswerKind::Rejected);
+        assert_eq!((answer.results[1].status, answer.results[1].code()), (409, ErrorCode::IllegalTransition));
+        assert_eq!(answer.cursor, "v1.3.-");
+    }
+}

@@ -1,8 +1,10 @@
 //! The bar on top of every screen: the app's name, the user's places, language, sign-out.
 
 use crate::api::client;
+use crate::device;
 use crate::domain::Role;
 use crate::i18n::{use_i18n, Lang, Msg};
+use crate::offline::engine::use_sync;
 use crate::{t, use_current_user};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -67,11 +69,17 @@ fn LanguageSwitch() -> impl IntoView {
 #[component]
 fn SignOutButton() -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
     view! {
         <button
             type="button"
             class="ghost"
             on:click=move |_| {
+                // Records stay on the phone either way; the user should still know they are there.
+                let unsynced = sync.outbox.with_untracked(|o| o.unsynced());
+                if unsynced > 0 && !device::confirm(&i18n.f(Msg::sign_out_unsynced, &[("n", &unsynced.to_string())])) {
+                    return;
+                }
                 spawn_local(async move {
                     let _ = client::sign_out().await;
                     client::go_to("/login");

@@ -4,4 +4,6 @@ pub mod badges;
 pub mod finding_card;
 pub mod header;
 pub mod notice;
+pub mod photo_picker;
 pub mod road_map;
+pub mod sync_status;

@@ -60,6 +60,19 @@ pub fn forget(key: &str) {
     let _ = key;
 }
 
+/// Asks the user a yes/no question the browser's way; `true` on the server.
+pub fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        true
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum PositionError {
     /// The browser has no geolocation, or the user said no.

@@ -71,6 +71,12 @@ impl Timestamp {
         format!("{}T{h:02}:{m:02}", self.local_date())
     }
 
+    /// "16:09" in Asia/Shanghai.
+    pub fn format_clock(self) -> String {
+        let (h, m, _) = self.local_time();
+        format!("{h:02}:{m:02}")
+    }
+
     /// "2026-11-26 16:09" in Asia/Shanghai, for people to read.
     pub fn format_local(self) -> String {
         let (h, m, _) = self.local_time();

@@ -3,11 +3,12 @@
 
 use super::moves::MoveForm;
 use crate::api::reads::load_finding;
-use crate::api::views::FindingDetail;
+use crate::api::views::{FindingDetail, PhotoState};
 use crate::components::badges::{deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::road_map::RoadMap;
 use crate::i18n::{use_i18n, Msg};
+use crate::offline::{self, engine::use_sync};
 use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -17,7 +18,17 @@ use leptos_router::{lazy_route, LazyRoute};
 pub fn FindingPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let detail = Resource::new(id, load_finding);
+    let sync = use_sync();
+    let detail = Resource::new(
+        move || (id(), sync.changed.get()),
+        |(id, _)| async move {
+            let fresh = load_finding(id.clone()).await;
+            if let Ok(d) = &fresh {
+                offline::engine::keep_detail(d);
+            }
+            offline::or_stored(fresh, |copy| uuid::Uuid::parse_str(&id).ok().and_then(|id| copy.detail(id)))
+        },
+    );
     let flash = RwSignal::new(None::<Msg>);
     view! {
         <Transition fallback=|| view! { <Loading/> }>
@@ -93,6 +104,7 @@ fn Detail(
                     }
                 })}
         </section>
+        <Photos photos=detail.photos.clone()/>
         {(!detail.moves.is_empty())
             .then(|| {
                 view! {
@@ -141,6 +153,39 @@ fn Detail(
             </ol>
         </section>
     }
+}
+
+/// The photos the server has, and how many are still on their way.
+#[component]
+fn Photos(photos: Vec<PhotoState>) -> impl IntoView {
+    let i18n = use_i18n();
+    let pending = photos.iter().filter(|p| !p.uploaded).count();
+    (!photos.is_empty()).then(|| {
+        view! {
+            <section class="card">
+                <h2>{t!(i18n, photos_title)}</h2>
+                <ul class="thumbs large">
+                    {photos
+                        .into_iter()
+                        .filter(|p| p.uploaded)
+                        .enumerate()
+                        .map(|(i, p)| {
+                            let src = format!("/api/v1/photos/{}", p.hash);
+                            let href = src.clone();
+                            view! {
+                                <li>
+                                    <a href=href target="_blank">
+                                        <img src=src alt=move || i18n.f(Msg::photo_alt, &[("n", &(i + 1).to_string())]) loading="lazy"/>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                {(pending > 0).then(|| view! { <p class="muted small">{move || i18n.f(Msg::photos_pending, &[("n", &pending.to_string())])}</p> })}
+            </section>
+        }
+    })
 }
 
 /// A finding's page, loaded on demand.

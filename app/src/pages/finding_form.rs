@@ -1,10 +1,13 @@
 //! Recording one problem: category, note, place on the road, time seen.
 
+use crate::api::operations::NewFinding;
 use crate::api::views::{CategoryView, RoadView};
 use crate::components::badges::{metres, whole_metres};
+use crate::components::photo_picker::PhotoPicker;
 use crate::components::road_map::RoadMap;
 use crate::device;
 use crate::domain::geometry::{check_placement, GeoPoint, RoadGeometry, OFF_ROAD_LIMIT_M};
+use crate::domain::photo::PhotoHash;
 use crate::domain::text::{Note, NoteError};
 use crate::domain::time::Timestamp;
 use crate::i18n::{use_i18n, Msg};
@@ -24,6 +27,38 @@ pub struct DraftFinding {
     pub along_m: f64,
     pub off_road_confirmed: bool,
     pub observed_at: Timestamp,
+    #[serde(default)]
+    pub photos: Vec<PhotoHash>,
+}
+
+impl DraftFinding {
+    pub fn to_new(&self) -> NewFinding {
+        NewFinding {
+            id: self.id,
+            category: self.category.clone(),
+            note: self.note.clone(),
+            lon: self.lon,
+            lat: self.lat,
+            off_road_confirmed: self.off_road_confirmed,
+            observed_at: self.observed_at,
+            photos: self.photos.clone(),
+        }
+    }
+
+    /// A finding waiting in the outbox, back in the form for fixing.
+    pub fn from_new(finding: &NewFinding, along_m: f64) -> DraftFinding {
+        DraftFinding {
+            id: finding.id,
+            category: finding.category.clone(),
+            note: finding.note.clone(),
+            lon: finding.lon,
+            lat: finding.lat,
+            along_m,
+            off_road_confirmed: finding.off_road_confirmed,
+            observed_at: finding.observed_at,
+            photos: finding.photos.clone(),
+        }
+    }
 }
 
 /// Where the place came from: the slider along the road, or the phone's position.
@@ -46,19 +81,28 @@ pub fn FindingForm(
     road: RoadView,
     categories: Vec<CategoryView>,
     category: String,
+    /// A finding to fix, instead of a new one.
+    #[prop(default = None)]
+    initial: Option<DraftFinding>,
     on_save: impl Fn(DraftFinding) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let geometry = StoredValue::new(RoadGeometry::parse(&road.coordinates).ok());
     let length = geometry.with_value(|g| g.as_ref().map(RoadGeometry::length_m).unwrap_or(0.0));
-    let category = RwSignal::new(category);
-    let note = RwSignal::new(String::new());
-    let along = RwSignal::new((length / 2.0).round());
-    let place = RwSignal::new(Place::Along);
+    let fixing = initial.is_some();
+    let id = initial.as_ref().map_or_else(client::new_id, |f| f.id);
+    let category = RwSignal::new(initial.as_ref().map_or(category, |f| f.category.clone()));
+    let note = RwSignal::new(initial.as_ref().map(|f| f.note.clone()).unwrap_or_default());
+    let along = RwSignal::new(initial.as_ref().map_or((length / 2.0).round(), |f| f.along_m.round()));
+    let place = RwSignal::new(match &initial {
+        Some(f) => GeoPoint::parse(f.lon, f.lat).map_or(Place::Along, Place::Gps),
+        None => Place::Along,
+    });
     let locating = RwSignal::new(Locating::Idle);
-    let confirmed = RwSignal::new(false);
-    let observed = RwSignal::new(device::now().to_local_input());
+    let confirmed = RwSignal::new(initial.as_ref().is_some_and(|f| f.off_road_confirmed));
+    let observed = RwSignal::new(initial.as_ref().map_or(device::now(), |f| f.observed_at).to_local_input());
+    let photos = RwSignal::new(initial.map(|f| f.photos).unwrap_or_default());
     let error = RwSignal::new(None::<Msg>);
 
     let point = move || match place.get() {
@@ -85,7 +129,7 @@ pub fn FindingForm(
     };
     // Prefill from the phone's position when the browser allows it.
     Effect::new(move |first: Option<()>| {
-        if first.is_none() {
+        if first.is_none() && !fixing {
             use_position();
         }
     });
@@ -113,7 +157,7 @@ pub fn FindingForm(
             None => return error.set(Some(Msg::error_invalid_position)),
         };
         on_save(DraftFinding {
-            id: client::new_id(),
+            id,
             category: category.get_untracked(),
             note: note_text.to_string(),
             lon: p.lon,
@@ -121,6 +165,7 @@ pub fn FindingForm(
             along_m: placement.along_m,
             off_road_confirmed: placement.is_off_road(),
             observed_at,
+            photos: photos.get_untracked(),
         });
     };
 
@@ -236,6 +281,8 @@ pub fn FindingForm(
                 prop:value=move || observed.get()
                 on:input=move |ev| observed.set(event_target_value(&ev))
             />
+
+            <PhotoPicker photos/>
 
             {move || error.get().map(|msg| view! { <p class="field-error" role="alert">{move || i18n.t(msg)}</p> })}
             <div class="row actions">

@@ -6,6 +6,9 @@ use crate::components::badges::{week_label, InspectionBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::Role;
 use crate::i18n::{use_i18n, Msg};
+use crate::offline::engine::use_sync;
+use crate::offline::or_stored;
+use crate::offline::replica::Replica;
 use crate::{t, use_current_user};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -34,7 +37,9 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn ChiefHomeView() -> impl IntoView {
     let i18n = use_i18n();
-    let home = Resource::new(|| (), |_| load_chief_home());
+    let sync = use_sync();
+    let home =
+        Resource::new(move || sync.changed.get(), |_| async { or_stored(load_chief_home().await, Replica::home) });
     view! {
         <h1>{t!(i18n, my_roads_title)}</h1>
         <Suspense fallback=|| view! { <Loading/> }>
@@ -45,6 +50,7 @@ fn ChiefHomeView() -> impl IntoView {
                         let week = home.week;
                         view! {
                             <p class="muted">{move || week_label(i18n, week)}</p>
+                            {move || (!sync.online.get()).then(|| view! { <p class="notice">{t!(i18n, offline_copy)}</p> })}
                             <ul class="cards" aria-label=move || i18n.t(Msg::my_roads_title)>
                                 {home
                                     .roads
@@ -55,6 +61,9 @@ fn ChiefHomeView() -> impl IntoView {
                                         let community = card.community.clone();
                                         let awaiting = card.awaiting_check;
                                         let open = card.open;
+                                        let road_id = card.road.id.clone();
+                                        let server_status = card.status;
+                                        let status = move || sync.outbox.with(|o| o.status_for(&road_id, week, server_status));
                                         view! {
                                             <li>
                                                 <a class="card road-card" href=href>
@@ -65,7 +74,7 @@ fn ChiefHomeView() -> impl IntoView {
                                                         {move || i18n.pick(&community.name_zh, &community.name_en)}
                                                     </span>
                                                     <span class="card-line">
-                                                        <InspectionBadge status=card.status/>
+                                                        {move || view! { <InspectionBadge status=status()/> }}
                                                         {(awaiting > 0)
                                                             .then(|| {
                                                                 view! {

@@ -1,32 +1,36 @@
 //! The weekly inspection of one road: a checklist of categories, findings for the problems,
-//! one submission. What the chief records is kept on the phone until the server has it.
+//! one submission. Everything the chief records is kept on the phone first (the outbox) and
+//! sent when the network allows; the screen works the same with or without it.
 
 use super::finding_form::{DraftFinding, FindingForm};
-use crate::api::client;
-use crate::api::error::ApiError;
-use crate::api::operations::{NewFinding, Operation};
+use crate::api::operations::Operation;
 use crate::api::reads::load_inspection;
-use crate::api::views::{CategoryView, FindingSummary, InspectionPage};
+use crate::api::views::{CategoryView, FindingSummary, InspectionPage, RoadView};
 use crate::components::badges::{metres, week_label, InspectionBadge, StatusBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::device;
+use crate::domain::geometry::{GeoPoint, RoadGeometry};
 use crate::domain::inspection::{settle_results, CheckResult, InspectionStatus, SubmissionError};
 use crate::domain::text::Code;
+use crate::domain::time::IsoWeek;
 use crate::i18n::{use_i18n, I18n, Msg};
+use crate::offline::engine::{use_sync, SyncEngine};
+use crate::offline::or_stored;
+use crate::offline::outbox::Queued;
 use crate::t;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-/// What the chief has recorded and not yet submitted, kept on the phone.
+/// The category results the chief has ticked and not yet submitted, kept on the phone.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Draft {
-    /// The id the submission goes out under; kept so that a retry is the same operation.
-    op_id: Option<Uuid>,
     results: BTreeMap<String, CheckResult>,
+    /// Findings kept by an earlier version of the app, which sent them with the submission;
+    /// taken over into the outbox when the draft is read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     findings: Vec<DraftFinding>,
 }
 
@@ -34,17 +38,38 @@ fn draft_key(page: &InspectionPage) -> String {
     format!("roadchief.draft.{}.{}", page.road.road.id, page.week)
 }
 
+/// The finding form that is open: a new finding of a category, or a refused one to fix
+/// (with the id of the operation it replaces).
+#[derive(Clone, PartialEq)]
+struct Editing {
+    category: String,
+    fixing: Option<(Uuid, DraftFinding)>,
+}
+
 #[component]
 pub fn InspectionScreen() -> impl IntoView {
     let params = use_params_map();
+    let sync = use_sync();
     let road_id = move || params.read().get("road_id").unwrap_or_default();
-    let page = Resource::new(road_id, load_inspection);
-    let flash = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(None::<Editing>);
+    // Reload when the server's state changed, but never under an open form.
+    let refresh = RwSignal::new(0u32);
+    Effect::new(move || {
+        let changed = sync.changed.get();
+        if editing.with(Option::is_none) && refresh.get_untracked() != changed {
+            refresh.set(changed);
+        }
+    });
+    let page = Resource::new(
+        move || (road_id(), refresh.get()),
+        |(id, _)| async move { or_stored(load_inspection(id.clone()).await, |copy| copy.inspection(&id)) },
+    );
+    let flash = RwSignal::new(None::<Msg>);
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <Inspection page=p flash on_submitted=move || page.refetch()/> }.into_any(),
+                    Ok(p) => view! { <Inspection page=p flash editing/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -52,45 +77,35 @@ pub fn InspectionScreen() -> impl IntoView {
     }
 }
 
-#[derive(Clone, PartialEq)]
-enum Sending {
-    Idle,
-    Busy,
-    Failed(ApiError),
-}
-
 #[component]
-fn Inspection(
-    page: InspectionPage,
-    flash: RwSignal<Option<String>>,
-    on_submitted: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn Inspection(page: InspectionPage, flash: RwSignal<Option<Msg>>, editing: RwSignal<Option<Editing>>) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
     let key = draft_key(&page);
     let submitted_results: BTreeMap<String, CheckResult> = page.results.iter().cloned().collect();
     let draft = RwSignal::new(Draft { results: submitted_results, ..Draft::default() });
     let storage_ok = RwSignal::new(true);
-    let status = RwSignal::new(page.status);
-    let editing = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(Sending::Idle);
+    let road_id = StoredValue::new(page.road.road.id.clone());
+    let week = page.week;
+    let server_status = page.status;
+    let status = move || road_id.with_value(|r| sync.outbox.with(|o| o.status_for(r, week, server_status)));
 
-    // In the browser: take up the draft kept on the phone, keep it saved, and tell the server
-    // the inspection has started.
+    // In the browser: take up the draft kept on the phone, keep it saved, and record that the
+    // inspection has started.
     let load_key = key.clone();
-    let road_id = page.road.road.id.clone();
-    let week = page.week.to_string();
     Effect::new(move |first: Option<()>| {
         if first.is_none() {
-            if let Some(saved) = device::load::<Draft>(&load_key) {
+            if let Some(mut saved) = device::load::<Draft>(&load_key) {
+                for finding in std::mem::take(&mut saved.findings) {
+                    record_finding(sync, road_id.get_value(), week, &finding);
+                }
                 draft.set(saved);
             }
-            if status.get_untracked() == InspectionStatus::NotStarted {
-                let op = Operation::StartInspection { road_id: road_id.clone(), week: week.clone() };
-                spawn_local(async move {
-                    if client::send(client::new_id(), op).await.is_ok() {
-                        status.set(InspectionStatus::InProgress);
-                    }
-                });
+            let road = road_id.get_value();
+            if server_status == InspectionStatus::NotStarted
+                && !sync.outbox.with_untracked(|o| o.has_start(&road, week))
+            {
+                sync.record(Operation::StartInspection { road_id: road, week: week.to_string() });
             }
         }
     });
@@ -105,7 +120,6 @@ fn Inspection(
     let categories = StoredValue::new(page.categories.clone());
     let submitted = StoredValue::new(page.findings.clone());
     let road = StoredValue::new(page.road.clone());
-    let week = page.week;
     let submitted_at = page.submitted_at;
 
     let check = move || {
@@ -113,64 +127,49 @@ fn Inspection(
         let codes: Vec<Code> =
             categories.with_value(|cs| cs.iter().filter_map(|c| Code::parse(&c.code).ok()).collect());
         let ticked = d.results.iter().filter_map(|(c, r)| Code::parse(c).ok().map(|c| (c, *r))).collect();
+        let queued: Vec<String> = road_id.with_value(|r| {
+            sync.outbox.with(|o| {
+                o.findings_for(r, week).filter(|(q, _)| q.rejected.is_none()).map(|(_, f)| f.category.clone()).collect()
+            })
+        });
         let with: BTreeSet<Code> = submitted
             .with_value(|s| s.iter().map(|f| f.category.id.clone()).collect::<Vec<_>>())
             .into_iter()
-            .chain(d.findings.iter().map(|f| f.category.clone()))
+            .chain(queued)
             .filter_map(|c| Code::parse(&c).ok())
             .collect();
         settle_results(&codes, &ticked, &with)
     };
+    let refused = move || {
+        road_id.with_value(|r| {
+            sync.outbox.with(|o| o.refused_submission(r, week).map(|q| (q.request.id, q.rejected.clone())))
+        })
+    };
 
-    let submit_key = key.clone();
-    let road_id = page.road.road.id.clone();
+    let submit_key = StoredValue::new(key.clone());
     let submit = move |_| {
-        if check().is_err() || sending.get_untracked() == Sending::Busy {
+        if check().is_err() {
             return;
         }
-        let mut d = draft.get_untracked();
-        let op_id = *d.op_id.get_or_insert_with(client::new_id);
-        draft.set(d.clone());
-        let count = d.findings.len();
-        let op = Operation::SubmitInspection {
-            road_id: road_id.clone(),
+        if let Some((earlier, _)) = refused() {
+            sync.discard(earlier);
+        }
+        let results = draft.get_untracked().results;
+        sync.record(Operation::SubmitInspection {
+            road_id: road_id.get_value(),
             week: week.to_string(),
-            results: d.results.clone(),
-            findings: d
-                .findings
-                .iter()
-                .map(|f| NewFinding {
-                    id: f.id,
-                    category: f.category.clone(),
-                    note: f.note.clone(),
-                    lon: f.lon,
-                    lat: f.lat,
-                    off_road_confirmed: f.off_road_confirmed,
-                    observed_at: f.observed_at,
-                    photos: Vec::new(),
-                })
-                .collect(),
-        };
-        sending.set(Sending::Busy);
-        let key = submit_key.clone();
-        spawn_local(async move {
-            match client::send(op_id, op).await {
-                Ok(_) => {
-                    device::forget(&key);
-                    flash.set(Some(i18n.f(Msg::inspection_sent, &[("n", &count.to_string())])));
-                    sending.set(Sending::Idle);
-                    on_submitted();
-                }
-                Err(e) => sending.set(Sending::Failed(e)),
-            }
+            results,
+            findings: Vec::new(),
         });
+        submit_key.with_value(|k| device::forget(k));
+        flash.set(Some(Msg::inspection_queued));
     };
 
     let checklist = move || {
         categories
             .get_value()
             .into_iter()
-            .map(|category| view! { <CategoryRow category draft submitted editing/> })
+            .map(|category| view! { <CategoryRow category road draft submitted editing week/> })
             .collect_view()
     };
 
@@ -181,29 +180,41 @@ fn Inspection(
                 {move || road.with_value(|r| i18n.pick(&r.community.name_zh, &r.community.name_en))} " · "
                 {move || week_label(i18n, week)}
             </p>
-            {move || view! { <InspectionBadge status=status.get()/> }}
+            {move || view! { <InspectionBadge status=status()/> }}
         </header>
-        {move || flash.get().map(|text| view! { <p class="notice success" role="status">{text}</p> })}
+        {move || (!sync.online.get()).then(|| view! { <p class="notice">{t!(i18n, offline_copy)}</p> })}
+        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{move || i18n.t(m)}</p> })}
         {submitted_at
             .map(|at| {
                 view! {
                     <p class="notice">{move || i18n.f(Msg::inspection_already_submitted, &[("at", &at.format_local())])}</p>
                 }
             })}
+        {move || {
+            refused()
+                .and_then(|(_, e)| e)
+                .map(|e| view! { <p class="notice error" role="alert">{move || i18n.f(Msg::refused_reason, &[("reason", &e.localized(i18n.lang()))])}</p> })
+        }}
         {move || (!storage_ok.get()).then(|| view! { <p class="notice error" role="alert">{t!(i18n, storage_failed)}</p> })}
         {move || match editing.get() {
-            Some(category) => {
+            Some(Editing { category, fixing }) => {
+                let initial = fixing.as_ref().map(|(_, f)| f.clone());
+                let replaced = fixing.map(|(op, _)| op);
                 view! {
                     <FindingForm
                         road=road.get_value()
                         categories=categories.get_value()
                         category
+                        initial
                         on_save=move |finding: DraftFinding| {
+                            if let Some(op) = replaced {
+                                sync.discard(op);
+                            }
                             draft.update(|d| {
                                 d.results.insert(finding.category.clone(), CheckResult::Problem);
-                                d.findings.push(finding);
-                                d.op_id = None;
                             });
+                            record_finding(sync, road_id.get_value(), week, &finding);
+                            flash.set(Some(Msg::finding_saved));
                             editing.set(None);
                         }
                         on_cancel=move || editing.set(None)
@@ -217,23 +228,13 @@ fn Inspection(
                         {checklist}
                         <div class="submit-bar">
                             {move || submission_hint(i18n, check(), &categories.get_value())}
-                            {move || match sending.get() {
-                                Sending::Failed(e) => Some(view! { <ErrorNotice error=e/> }),
-                                _ => None,
-                            }}
                             <button
                                 type="button"
                                 class="primary wide"
-                                disabled=move || check().is_err() || sending.get() == Sending::Busy
-                                on:click=submit.clone()
+                                disabled=move || check().is_err() || road_id.with_value(|r| sync.outbox.with(|o| o.submission_waiting(r, week)))
+                                on:click=submit
                             >
-                                {move || {
-                                    if sending.get() == Sending::Busy {
-                                        i18n.t(Msg::sending)
-                                    } else {
-                                        i18n.t(Msg::submit_inspection)
-                                    }
-                                }}
+                                {t!(i18n, submit_inspection)}
                             </button>
                         </div>
                     </form>
@@ -242,6 +243,10 @@ fn Inspection(
             }
         }}
     }
+}
+
+fn record_finding(sync: SyncEngine, road_id: String, week: IsoWeek, finding: &DraftFinding) {
+    sync.record(Operation::RecordFinding { road_id, week: week.to_string(), finding: finding.to_new() });
 }
 
 /// Says what still stands between the chief and submitting.
@@ -270,32 +275,71 @@ fn submission_hint(
     text.map(|t| view! { <p class="hint" aria-live="polite">{t}</p> })
 }
 
+/// A finding waiting in the outbox, as its row shows it.
+#[derive(Clone, PartialEq)]
+struct QueuedRow {
+    op: Uuid,
+    draft: DraftFinding,
+    rejected: Option<crate::api::error::ApiError>,
+}
+
+fn queued_rows(
+    queued: &[(&Queued, &crate::api::operations::NewFinding)],
+    road: &RoadView,
+    category: &str,
+) -> Vec<QueuedRow> {
+    let geometry = RoadGeometry::parse(&road.coordinates).ok();
+    queued
+        .iter()
+        .filter(|(_, f)| f.category == category)
+        .map(|(q, f)| {
+            let along = match (&geometry, GeoPoint::parse(f.lon, f.lat)) {
+                (Some(g), Ok(p)) => g.place(p).along_m,
+                _ => 0.0,
+            };
+            QueuedRow { op: q.request.id, draft: DraftFinding::from_new(f, along), rejected: q.rejected.clone() }
+        })
+        .collect()
+}
+
 #[component]
 fn CategoryRow(
     category: CategoryView,
+    road: StoredValue<RoadView>,
     draft: RwSignal<Draft>,
     submitted: StoredValue<Vec<FindingSummary>>,
-    editing: RwSignal<Option<String>>,
+    editing: RwSignal<Option<Editing>>,
+    week: IsoWeek,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
     let code = StoredValue::new(category.code.clone());
     let result = move || code.with_value(|c| draft.with(|d| d.results.get(c).copied()));
     let earlier: Vec<FindingSummary> =
         submitted.with_value(|s| s.iter().filter(|f| f.category.id == category.code).cloned().collect());
+    let earlier_ids = StoredValue::new(earlier.iter().map(|f| f.id).collect::<Vec<Uuid>>());
     let has_earlier = !earlier.is_empty();
-    let drafts = move || {
-        code.with_value(|c| draft.with(|d| d.findings.iter().filter(|f| &f.category == c).cloned().collect::<Vec<_>>()))
+    let queued = move || {
+        road.with_value(|r| {
+            sync.outbox.with(|o| {
+                let all: Vec<_> = o
+                    .findings_for(&r.road.id, week)
+                    .filter(|(_, f)| earlier_ids.with_value(|e| !e.contains(&f.id)))
+                    .collect();
+                code.with_value(|c| queued_rows(&all, r, c))
+            })
+        })
     };
-    let has_findings = move || has_earlier || !drafts().is_empty();
+    let has_findings = move || has_earlier || queued().iter().any(|q| q.rejected.is_none());
+    let new_finding = move || editing.set(Some(Editing { category: code.get_value(), fixing: None }));
     let set = move |r: CheckResult| {
         code.with_value(|c| {
             draft.update(|d| {
                 d.results.insert(c.clone(), r);
-                d.op_id = None;
             })
         });
         if r == CheckResult::Problem && !has_findings() {
-            editing.set(Some(code.get_value()));
+            new_finding();
         }
     };
     let (zh, en) = (category.name_zh.clone(), category.name_en.clone());
@@ -344,24 +388,51 @@ fn CategoryRow(
                     })
                     .collect_view()}
                 {move || {
-                    drafts()
+                    queued()
                         .into_iter()
-                        .map(|f| {
-                            let id = f.id;
+                        .map(|row| {
+                            let QueuedRow { op, draft: finding, rejected } = row;
+                            let along = finding.along_m;
+                            let fix = finding.clone();
+                            let refused = rejected.is_some();
                             view! {
-                                <li class="draft">
-                                    <span>{f.note.clone()}</span>
-                                    <span class="muted small">" · " {move || metres(i18n, f.along_m)}</span>
-                                    <span class="badge">{t!(i18n, not_yet_submitted)}</span>
+                                <li class="draft" class:refused=refused>
+                                    <span>{finding.note.clone()}</span>
+                                    <span class="muted small">" · " {move || metres(i18n, along)}</span>
+                                    {match rejected {
+                                        None => view! { <span class="badge">{t!(i18n, waiting_to_sync)}</span> }.into_any(),
+                                        Some(e) => {
+                                            view! {
+                                                <span class="field-error" role="alert">
+                                                    {move || i18n.f(Msg::refused_reason, &[("reason", &e.localized(i18n.lang()))])}
+                                                </span>
+                                            }
+                                                .into_any()
+                                        }
+                                    }}
+                                    {refused
+                                        .then(|| {
+                                            let fix = fix.clone();
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="secondary small"
+                                                    on:click=move |_| editing.set(Some(Editing { category: fix.category.clone(), fixing: Some((op, fix.clone())) }))
+                                                >
+                                                    {t!(i18n, edit_finding)}
+                                                </button>
+                                            }
+                                        })}
                                     <button
                                         type="button"
                                         class="ghost small"
-                                        on:click=move |_| draft.update(|d| {
-                                            d.findings.retain(|x| x.id != id);
-                                            d.op_id = None;
-                                        })
+                                        on:click=move |_| {
+                                            if device::confirm(i18n.t(Msg::discard_confirm)) {
+                                                sync.discard(op);
+                                            }
+                                        }
                                     >
-                                        {t!(i18n, remove)}
+                                        {t!(i18n, discard)}
                                     </button>
                                 </li>
                             }
@@ -373,7 +444,7 @@ fn CategoryRow(
                 (result() == Some(CheckResult::Problem))
                     .then(|| {
                         view! {
-                            <button type="button" class="secondary" on:click=move |_| editing.set(Some(code.get_value()))>
+                            <button type="button" class="secondary" on:click=move |_| new_finding()>
                                 {t!(i18n, add_finding)}
                             </button>
                         }

@@ -8,5 +8,7 @@ pub mod inspection;
 pub mod moves;
 pub mod my_findings;
 pub mod not_found;
+pub mod outbox;
 pub mod overview;
+pub mod shell;
 pub mod sign_in;

@@ -1,15 +1,14 @@
-//! One form per move a user may make on a finding. Each form sends its move as an operation
-//! with an id made when the form appears, so a double tap or a retry does the move once.
+//! One form per move a user may make on a finding. Each move goes through the outbox like every
+//! other record: kept on the phone, sent once, its outcome shown here.
 
-use crate::api::client;
 use crate::api::error::ApiError;
 use crate::api::operations::Operation;
 use crate::api::views::Named;
 use crate::components::notice::ErrorNotice;
 use crate::domain::finding::Move;
 use crate::i18n::{use_i18n, Msg};
+use crate::offline::engine::use_sync;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 #[derive(Clone, Copy)]
@@ -77,22 +76,41 @@ pub fn MoveForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let texts = texts(action);
-    let op_id = RwSignal::new(client::new_id());
+    let sync = use_sync();
     let note = RwSignal::new(String::new());
     let section = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    // The move on its way through the outbox: gone from it means applied, refused means the
+    // reason is shown here (and the record dropped, since the form is still open to retry).
+    let sent = RwSignal::new(None::<Uuid>);
+    let busy = move || sent.with(Option::is_some);
     let error = RwSignal::new(None::<ApiError>);
     let name = action_name(action);
     let field_id = format!("{name}-text");
     let select_id = format!("{name}-section");
     let done = texts.done;
+    Effect::new(move || {
+        let Some(id) = sent.get() else { return };
+        let state = sync.outbox.with(|o| o.items.iter().find(|q| q.request.id == id).map(|q| q.rejected.clone()));
+        match state {
+            None => {
+                sent.set(None);
+                note.set(String::new());
+                on_done(done);
+            }
+            Some(Some(refusal)) => {
+                sent.set(None);
+                sync.discard(id);
+                error.set(Some(refusal));
+            }
+            Some(None) => {}
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if sent.with_untracked(Option::is_some) {
             return;
         }
-        busy.set(true);
         error.set(None);
         let op = Operation::MoveFinding {
             finding_id,
@@ -100,16 +118,7 @@ pub fn MoveForm(
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
             section_id: Some(section.get_untracked()).filter(|s| !s.is_empty()),
         };
-        spawn_local(async move {
-            match client::send(op_id.get_untracked(), op).await {
-                Ok(_) => {
-                    op_id.set(client::new_id());
-                    on_done(done);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        sent.set(Some(sync.record(op)));
     };
 
     view! {
@@ -148,7 +157,8 @@ pub fn MoveForm(
                     }
                 })}
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
-            <button type="submit" class=if texts.primary { "primary" } else { "secondary" } disabled=move || busy.get()>
+            {move || (busy() && !sync.online.get()).then(|| view! { <p class="notice" role="status">{move || i18n.t(Msg::move_queued)}</p> })}
+            <button type="submit" class=if texts.primary { "primary" } else { "secondary" } disabled=busy>
                 {move || i18n.t(texts.button)}
             </button>
         </form>

@@ -7,6 +7,8 @@ use crate::components::finding_card::FindingCard;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::finding::FindingStatus;
 use crate::i18n::{use_i18n, Msg};
+use crate::offline::engine::use_sync;
+use crate::offline::or_stored;
 use crate::t;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -14,7 +16,11 @@ use leptos_router::{lazy_route, LazyRoute};
 #[component]
 pub fn MyFindingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let findings = Resource::new(|| (), |_| load_my_findings());
+    let sync = use_sync();
+    let findings = Resource::new(
+        move || sync.changed.get(),
+        |_| async { or_stored(load_my_findings().await, |copy| Some(copy.findings.iter().rev().cloned().collect())) },
+    );
     view! {
         <h1>{t!(i18n, my_findings_title)}</h1>
         <Suspense fallback=|| view! { <Loading/> }>

@@ -1,0 +1,121 @@
+//! The phone's copy of what the server knows for this road chief: enough to open the app and
+//! do the week's inspection with no network. Filled and refreshed by sync.
+
+use crate::api::sync::{ChiefScreens, SyncAnswer};
+use crate::api::views::{ChiefHome, FindingDetail, FindingSummary, InspectionPage};
+use crate::domain::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Finding pages kept for reading offline; the oldest go first.
+const DETAILS_KEPT: usize = 30;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Replica {
+    pub cursor: Option<String>,
+    pub last_sync: Option<Timestamp>,
+    pub screens: Option<ChiefScreens>,
+    /// Every finding on the chief's roads as last heard, newest change last.
+    pub findings: Vec<FindingSummary>,
+    #[serde(default)]
+    pub details: Vec<FindingDetail>,
+}
+
+impl Replica {
+    /// Takes in a sync answer. Returns whether anything the screens show changed.
+    pub fn absorb(&mut self, answer: SyncAnswer, now: Timestamp) -> bool {
+        self.cursor = Some(answer.cursor);
+        self.last_sync = Some(now);
+        let mut changed = !answer.findings.is_empty();
+        for finding in answer.findings {
+            self.findings.retain(|f| f.id != finding.id);
+            self.findings.push(finding);
+        }
+        if let Some(screens) = answer.screens {
+            changed = true;
+            self.screens = Some(screens);
+        }
+        changed
+    }
+
+    pub fn home(&self) -> Option<ChiefHome> {
+        self.screens.as_ref().map(|s| s.home.clone())
+    }
+
+    pub fn inspection(&self, road_id: &str) -> Option<InspectionPage> {
+        self.screens.as_ref()?.inspections.iter().find(|p| p.road.road.id == road_id).cloned()
+    }
+
+    pub fn keep_detail(&mut self, detail: FindingDetail) {
+        self.details.retain(|d| d.summary.id != detail.summary.id);
+        self.details.push(detail);
+        if self.details.len() > DETAILS_KEPT {
+            self.details.remove(0);
+        }
+    }
+
+    /// A finding page read earlier, with its status as last synced.
+    pub fn detail(&self, id: Uuid) -> Option<FindingDetail> {
+        let mut detail = self.details.iter().find(|d| d.summary.id == id)?.clone();
+        if let Some(latest) = self.findings.iter().find(|f| f.id == id) {
+            if latest.status != detail.summary.status {
+                // What could be done then may not be possible now: offer nothing until online.
+                detail.moves.clear();
+            }
+            detail.summary = latest.clone();
+        }
+        Some(detail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::views::Named;
+    use crate::domain::finding::FindingStatus;
+    use crate::domain::time::IsoWeek;
+
+    fn summary(n: u128, status: FindingStatus) -> FindingSummary {
+        let named = Named { id: "x".into(), name_zh: "x".into(), name_en: "x".into() };
+        FindingSummary {
+            id: Uuid::from_u128(n),
+            road: named.clone(),
+            category: named.clone(),
+            note: "n".into(),
+            status,
+            section: named,
+            deadline: Timestamp(0),
+            urgency: None,
+            observed_at: Timestamp(0),
+            received_at: Timestamp(0),
+            along_m: 0.0,
+        }
+    }
+
+    fn answer(findings: Vec<FindingSummary>, screens: Option<ChiefScreens>) -> SyncAnswer {
+        SyncAnswer { results: vec![], cursor: "v1.1.-".into(), findings, screens, server_time: Timestamp(0) }
+    }
+
+    #[test]
+    fn changes_replace_what_the_phone_had() {
+        let mut replica = Replica::default();
+        assert!(replica.absorb(
+            answer(vec![summary(1, FindingStatus::Routed), summary(2, FindingStatus::Routed)], None),
+            Timestamp(5)
+        ));
+        assert!(replica.absorb(answer(vec![summary(1, FindingStatus::Accepted)], None), Timestamp(6)));
+        assert_eq!(replica.findings.len(), 2);
+        assert_eq!(
+            replica.findings.iter().find(|f| f.id == Uuid::from_u128(1)).unwrap().status,
+            FindingStatus::Accepted
+        );
+        assert_eq!((replica.cursor.as_deref(), replica.last_sync), (Some("v1.1.-"), Some(Timestamp(6))));
+        // A quiet sync changes nothing the screens show.
+        assert!(!replica.absorb(answer(vec![], None), Timestamp(7)));
+        let home = ChiefHome { week: IsoWeek::parse("2026-W48").unwrap(), roads: vec![] };
+        assert!(replica
+            .absorb(answer(vec![], Some(ChiefScreens { home: home.clone(), inspections: vec![] })), Timestamp(8)));
+        assert_eq!(replica.home(), Some(home));
+        assert_eq!(replica.inspection("nowhere"), None);
+    }
+}
