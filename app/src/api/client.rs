@@ -3,8 +3,9 @@
 
 use super::error::{ApiError, ErrorCode};
 use super::operations::{Operation, OperationRequest, SignIn, OPERATIONS_PATH, SESSION_PATH};
-use super::sync::{SyncAnswer, SyncRequest, SYNC_PATH};
+use super::sync::{SyncAnswer, SYNC_PATH};
 use super::views::Me;
+use crate::offline::outbox::Outgoing;
 use uuid::Uuid;
 
 #[cfg(feature = "hydrate")]
@@ -108,15 +109,31 @@ pub async fn send(id: Uuid, op: Operation) -> Result<(), ApiError> {
     }
 }
 
-/// One sync exchange: pushes `request.ops`, pulls what changed since `request.cursor`.
-pub async fn sync(request: &SyncRequest) -> Result<SyncAnswer, ApiError> {
+/// The body of a sync request (`SyncRequest` on the wire) from the outbox's operations as
+/// they were made.
+pub fn sync_body(ops: &[Outgoing<'_>], cursor: Option<&str>) -> String {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        ops: &'a [Outgoing<'a>],
+        cursor: Option<&'a str>,
+    }
+    serde_json::to_string(&Body { ops, cursor }).expect("sync requests serialize")
+}
+
+/// One sync exchange: pushes operations, pulls what changed since the cursor.
+pub async fn sync(body: String) -> Result<SyncAnswer, ApiError> {
     #[cfg(feature = "hydrate")]
     {
-        browser::post(SYNC_PATH, request).await
+        let request = gloo_net::http::Request::post(SYNC_PATH)
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .body(body)
+            .map_err(|_| ApiError::from(ErrorCode::Internal))?;
+        browser::read(request.send().await).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (request, SYNC_PATH);
+        let _ = (body, SYNC_PATH);
         Err(ErrorCode::Network.into())
     }
 }

@@ -1,5 +1,6 @@
 //! The line under the top bar that always says where the phone's records stand: online or
 //! not, how many are not yet on the server, the last sync, and anything that needs the user.
+//! Built from fixed elements with reactive text and `hidden`, which keeps it small in wasm.
 
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::engine::use_sync;
@@ -10,79 +11,57 @@ use leptos::prelude::*;
 pub fn SyncStatus() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let unsynced = move || sync.outbox.with(|o| o.unsynced());
     let attention = move || sync.outbox.with(|o| o.attention());
-    let line = move || {
-        sync.active.get().then(|| {
-            view! {
-                <div class="sync-bar" class:offline=move || !sync.online.get() role="status" aria-label=move || i18n.t(Msg::sync_label)>
-                    <span class="sync-state">
-                        <span class="dot" aria-hidden="true"></span>
-                        {move || if sync.online.get() { i18n.t(Msg::sync_online) } else { i18n.t(Msg::sync_offline) }}
-                    </span>
-                    <span class="sync-count">
-                        {move || match unsynced() {
-                            0 => i18n.t(Msg::sync_all_synced).to_owned(),
-                            n => i18n.f(Msg::sync_unsynced, &[("n", &n.to_string())]),
-                        }}
-                    </span>
-                    <span class="sync-last muted">
-                        {move || match sync.last_sync.get() {
-                            Some(at) => i18n.f(Msg::sync_last, &[("at", &at.format_clock())]),
-                            None => i18n.t(Msg::sync_never).to_owned(),
-                        }}
-                    </span>
-                    {move || {
-                        (attention() > 0)
-                            .then(|| {
-                                view! {
-                                    <a class="sync-attention" href="/outbox">
-                                        {move || i18n.f(Msg::sync_attention, &[("n", &attention().to_string())])}
-                                    </a>
-                                }
-                            })
-                    }}
-                    <button type="button" class="ghost small" disabled=move || sync.busy.get() on:click=move |_| sync.sync_now()>
-                        {move || if sync.busy.get() { i18n.t(Msg::syncing) } else { i18n.t(Msg::sync_now) }}
-                    </button>
-                </div>
-                {move || {
-                    sync.needs_sign_in
-                        .get()
-                        .then(|| {
-                            view! {
-                                <p class="notice error" role="alert">
-                                    {t!(i18n, sync_sign_in_again)} " "
-                                    <a href="/login">{t!(i18n, sign_in)}</a>
-                                </p>
-                            }
-                        })
-                }}
-                {move || {
-                    (sync.storage_failed.get() || sync.storage_low.get())
-                        .then(|| {
-                            let msg = if sync.storage_failed.get() { Msg::storage_failed } else { Msg::storage_low };
-                            view! { <p class="notice error" role="alert">{move || i18n.t(msg)}</p> }
-                        })
-                }}
-            }
-        })
+    let state = move || i18n.t(if sync.online.get() { Msg::sync_online } else { Msg::sync_offline });
+    let count = move || match sync.outbox.with(|o| o.unsynced()) {
+        0 => i18n.t(Msg::sync_all_synced).to_owned(),
+        n => i18n.f(Msg::sync_unsynced, &[("n", &n.to_string())]),
+    };
+    let last = move || match sync.last_sync.get() {
+        Some(at) => i18n.f(Msg::sync_last, &[("at", &at.format_clock())]),
+        None => i18n.t(Msg::sync_never).to_owned(),
+    };
+    let alert = move || {
+        if sync.needs_sign_in.get() {
+            Some(Msg::sync_sign_in_again)
+        } else if sync.storage_failed.get() {
+            Some(Msg::storage_failed)
+        } else if sync.storage_low.get() {
+            Some(Msg::storage_low)
+        } else {
+            None
+        }
     };
     view! {
-        {line}
-        {move || {
-            sync.update_ready
-                .get()
-                .then(|| {
-                    view! {
-                        <p class="notice" role="status">
-                            {t!(i18n, update_ready)} " "
-                            <button type="button" class="secondary small" on:click=move |_| sync.apply_update()>
-                                {t!(i18n, reload)}
-                            </button>
-                        </p>
-                    }
-                })
-        }}
+        <div
+            class="sync-bar"
+            class:offline=move || !sync.online.get()
+            hidden=move || !sync.active.get()
+            role="status"
+            aria-label=move || i18n.t(Msg::sync_label)
+        >
+            <span class="sync-state">
+                <span class="dot" aria-hidden="true"></span>
+                {state}
+            </span>
+            <span class="sync-count">{count}</span>
+            <span class="sync-last">{last}</span>
+            <a class="sync-attention" href="/outbox" hidden=move || attention() == 0>
+                {move || i18n.f(Msg::sync_attention, &[("n", &attention().to_string())])}
+            </a>
+            <button type="button" class="ghost small" disabled=move || sync.busy.get() on:click=move |_| sync.sync_now()>
+                {move || i18n.t(if sync.busy.get() { Msg::syncing } else { Msg::sync_now })}
+            </button>
+        </div>
+        <p class="notice error" role="alert" hidden=move || alert().is_none()>
+            {move || alert().map(|m| i18n.t(m)).unwrap_or_default()} " "
+            <a href="/login" hidden=move || !sync.needs_sign_in.get()>{t!(i18n, sign_in)}</a>
+        </p>
+        <p class="notice" role="status" hidden=move || !sync.update_ready.get()>
+            {t!(i18n, update_ready)} " "
+            <button type="button" class="secondary small" on:click=move |_| sync.apply_update()>
+                {t!(i18n, reload)}
+            </button>
+        </p>
     }
 }

@@ -7,8 +7,7 @@ use super::photos::{self, Upload};
 use super::replica::Replica;
 use crate::api::client;
 use crate::api::error::{ApiError, ErrorCode};
-use crate::api::operations::{Operation, OperationRequest};
-use crate::api::sync::SyncRequest;
+use crate::api::operations::Operation;
 use crate::api::views::Me;
 use crate::device;
 use crate::domain::time::Timestamp;
@@ -44,14 +43,25 @@ pub fn stored_replica() -> Option<Replica> {
     stored_me().and_then(|me| device::load(&replica_key(&me.id)))
 }
 
+fn read_findings_key(user: &str) -> String {
+    format!("roadchief.{user}.read-findings")
+}
+
 /// Keeps a finding page the user has read, for reading it again offline.
 pub fn keep_detail(detail: &crate::api::views::FindingDetail) {
     if let Some(me) = stored_me() {
-        let key = replica_key(&me.id);
-        let mut replica: Replica = device::load(&key).unwrap_or_default();
-        replica.keep_detail(detail.clone());
-        device::save(&key, &replica);
+        let key = read_findings_key(&me.id);
+        let mut read: super::replica::ReadFindings = device::load(&key).unwrap_or_default();
+        read.keep(detail.clone());
+        device::save(&key, &read);
     }
+}
+
+/// A finding page read earlier on this phone, brought up to date with the last sync.
+pub fn stored_detail(id: Uuid) -> Option<crate::api::views::FindingDetail> {
+    let me = stored_me()?;
+    let read: super::replica::ReadFindings = device::load(&read_findings_key(&me.id))?;
+    read.detail(id, stored_replica().as_ref())
 }
 
 #[derive(Clone, Copy)]
@@ -142,7 +152,7 @@ impl SyncEngine {
     /// Keeps a change on the phone and queues it for the server. Returns its operation id.
     pub fn record(self, op: Operation) -> Uuid {
         let id = client::new_id();
-        self.outbox.update(|o| o.push(OperationRequest { id, op }, device::now()));
+        self.outbox.update(|o| o.push(id, &op, device::now()));
         self.save_outbox();
         self.schedule(0);
         id
@@ -233,10 +243,13 @@ impl SyncEngine {
         let Some(user) = self.user.get_value() else { return Ok(()) };
         let mut batch_size = BATCH;
         loop {
-            let ops = self.outbox.with_untracked(|o| o.next_batch(batch_size));
             let mut replica: Replica = device::load(&replica_key(&user)).unwrap_or_default();
-            let request = SyncRequest { ops, cursor: replica.cursor.clone() };
-            match client::sync(&request).await {
+            let (body, ids) = self.outbox.with_untracked(|o| {
+                let ops = o.next_batch(batch_size);
+                let ids: Vec<Uuid> = ops.iter().map(|op| op.id).collect();
+                (client::sync_body(&ops, replica.cursor.as_deref()), ids)
+            });
+            match client::sync(body).await {
                 Ok(answer) => {
                     self.outbox.update(|o| {
                         o.settle(&answer.results);
@@ -256,20 +269,20 @@ impl SyncEngine {
                     return Err(e);
                 }
                 // The whole request was refused: find the record at fault by sending one at a time.
-                Err(e) if request.ops.len() > 1 => {
+                Err(e) if ids.len() > 1 => {
                     let _ = e;
                     batch_size = 1;
                     continue;
                 }
-                Err(e) => match request.ops.first() {
-                    Some(op) => {
-                        self.outbox.update(|o| o.reject(op.id, e));
+                Err(e) => match ids.first() {
+                    Some(id) => {
+                        self.outbox.update(|o| o.reject(*id, e));
                         self.save_outbox();
                     }
                     None => return Err(e),
                 },
             }
-            if request.ops.is_empty() || self.outbox.with_untracked(|o| o.next_batch(1).is_empty()) {
+            if ids.is_empty() || self.outbox.with_untracked(|o| o.next_batch(1).is_empty()) {
                 return Ok(());
             }
         }

@@ -17,8 +17,34 @@ pub struct Replica {
     pub screens: Option<ChiefScreens>,
     /// Every finding on the chief's roads as last heard, newest change last.
     pub findings: Vec<FindingSummary>,
-    #[serde(default)]
-    pub details: Vec<FindingDetail>,
+}
+
+/// Finding pages the user has read, for reading again offline. Kept apart from the replica so
+/// that only the (lazily loaded) finding page carries their parser.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReadFindings(pub Vec<FindingDetail>);
+
+impl ReadFindings {
+    pub fn keep(&mut self, detail: FindingDetail) {
+        self.0.retain(|d| d.summary.id != detail.summary.id);
+        self.0.push(detail);
+        if self.0.len() > DETAILS_KEPT {
+            self.0.remove(0);
+        }
+    }
+
+    /// A finding page read earlier, with its status as last synced.
+    pub fn detail(&self, id: Uuid, replica: Option<&Replica>) -> Option<FindingDetail> {
+        let mut detail = self.0.iter().find(|d| d.summary.id == id)?.clone();
+        if let Some(latest) = replica.and_then(|r| r.findings.iter().find(|f| f.id == id)) {
+            if latest.status != detail.summary.status {
+                // What could be done then may not be possible now: offer nothing until online.
+                detail.moves.clear();
+            }
+            detail.summary = latest.clone();
+        }
+        Some(detail)
+    }
 }
 
 impl Replica {
@@ -44,27 +70,6 @@ impl Replica {
 
     pub fn inspection(&self, road_id: &str) -> Option<InspectionPage> {
         self.screens.as_ref()?.inspections.iter().find(|p| p.road.road.id == road_id).cloned()
-    }
-
-    pub fn keep_detail(&mut self, detail: FindingDetail) {
-        self.details.retain(|d| d.summary.id != detail.summary.id);
-        self.details.push(detail);
-        if self.details.len() > DETAILS_KEPT {
-            self.details.remove(0);
-        }
-    }
-
-    /// A finding page read earlier, with its status as last synced.
-    pub fn detail(&self, id: Uuid) -> Option<FindingDetail> {
-        let mut detail = self.details.iter().find(|d| d.summary.id == id)?.clone();
-        if let Some(latest) = self.findings.iter().find(|f| f.id == id) {
-            if latest.status != detail.summary.status {
-                // What could be done then may not be possible now: offer nothing until online.
-                detail.moves.clear();
-            }
-            detail.summary = latest.clone();
-        }
-        Some(detail)
     }
 }
 

@@ -26,7 +26,12 @@ pub fn FindingPage() -> impl IntoView {
             if let Ok(d) = &fresh {
                 offline::engine::keep_detail(d);
             }
-            offline::or_stored(fresh, |copy| uuid::Uuid::parse_str(&id).ok().and_then(|id| copy.detail(id)))
+            match fresh {
+                Err(e) if e.code == crate::api::error::ErrorCode::Network => {
+                    uuid::Uuid::parse_str(&id).ok().and_then(offline::engine::stored_detail).ok_or(e)
+                }
+                other => other,
+            }
         },
     );
     let flash = RwSignal::new(None::<Msg>);

@@ -12,6 +12,7 @@ use crate::domain::text::{Note, NoteError};
 use crate::domain::time::Timestamp;
 use crate::i18n::{use_i18n, Msg};
 use crate::{api::client, t};
+use leptos::lazy;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -74,6 +75,34 @@ enum Locating {
     Busy,
     Found,
     Failed,
+}
+
+/// What opening the form needs. Concrete types only: the form is loaded on demand (`#[lazy]`),
+/// in a chunk of its own that the service worker keeps for offline use.
+pub struct FormArgs {
+    pub road: RoadView,
+    pub categories: Vec<CategoryView>,
+    pub category: String,
+    pub initial: Option<DraftFinding>,
+    pub on_save: Callback<DraftFinding>,
+    pub on_cancel: Callback<()>,
+}
+
+/// The form, loaded on demand: the checklist is what a phone needs first.
+#[lazy]
+pub fn finding_form(args: FormArgs) -> AnyView {
+    let FormArgs { road, categories, category, initial, on_save, on_cancel } = args;
+    view! {
+        <FindingForm
+            road
+            categories
+            category
+            initial
+            on_save=move |f| on_save.run(f)
+            on_cancel=move || on_cancel.run(())
+        />
+    }
+    .into_any()
 }
 
 #[component]

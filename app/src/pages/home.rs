@@ -50,7 +50,7 @@ fn ChiefHomeView() -> impl IntoView {
                         let week = home.week;
                         view! {
                             <p class="muted">{move || week_label(i18n, week)}</p>
-                            {move || (!sync.online.get()).then(|| view! { <p class="notice">{t!(i18n, offline_copy)}</p> })}
+                            <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>
                             <ul class="cards" aria-label=move || i18n.t(Msg::my_roads_title)>
                                 {home
                                     .roads

@@ -2,7 +2,7 @@
 //! one submission. Everything the chief records is kept on the phone first (the outbox) and
 //! sent when the network allows; the screen works the same with or without it.
 
-use super::finding_form::{DraftFinding, FindingForm};
+use super::finding_form::{finding_form, DraftFinding, FormArgs};
 use crate::api::operations::Operation;
 use crate::api::reads::load_inspection;
 use crate::api::views::{CategoryView, FindingSummary, InspectionPage, RoadView};
@@ -141,9 +141,7 @@ fn Inspection(page: InspectionPage, flash: RwSignal<Option<Msg>>, editing: RwSig
         settle_results(&codes, &ticked, &with)
     };
     let refused = move || {
-        road_id.with_value(|r| {
-            sync.outbox.with(|o| o.refused_submission(r, week).map(|q| (q.request.id, q.rejected.clone())))
-        })
+        road_id.with_value(|r| sync.outbox.with(|o| o.refused_submission(r, week).map(|q| (q.id, q.rejected.clone()))))
     };
 
     let submit_key = StoredValue::new(key.clone());
@@ -182,45 +180,48 @@ fn Inspection(page: InspectionPage, flash: RwSignal<Option<Msg>>, editing: RwSig
             </p>
             {move || view! { <InspectionBadge status=status()/> }}
         </header>
-        {move || (!sync.online.get()).then(|| view! { <p class="notice">{t!(i18n, offline_copy)}</p> })}
-        {move || flash.get().map(|m| view! { <p class="notice success" role="status">{move || i18n.t(m)}</p> })}
+        <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>
+        <p class="notice success" role="status" hidden=move || flash.with(Option::is_none)>
+            {move || flash.get().map(|m| i18n.t(m)).unwrap_or_default()}
+        </p>
         {submitted_at
             .map(|at| {
                 view! {
                     <p class="notice">{move || i18n.f(Msg::inspection_already_submitted, &[("at", &at.format_local())])}</p>
                 }
             })}
-        {move || {
-            refused()
-                .and_then(|(_, e)| e)
-                .map(|e| view! { <p class="notice error" role="alert">{move || i18n.f(Msg::refused_reason, &[("reason", &e.localized(i18n.lang()))])}</p> })
-        }}
-        {move || (!storage_ok.get()).then(|| view! { <p class="notice error" role="alert">{t!(i18n, storage_failed)}</p> })}
+        <p class="notice error" role="alert" hidden=move || refused().is_none()>
+            {move || {
+                refused()
+                    .and_then(|(_, e)| e)
+                    .map(|e| i18n.f(Msg::refused_reason, &[("reason", &e.localized(i18n.lang()))]))
+                    .unwrap_or_default()
+            }}
+        </p>
+        <p class="notice error" role="alert" hidden=move || storage_ok.get()>{t!(i18n, storage_failed)}</p>
         {move || match editing.get() {
             Some(Editing { category, fixing }) => {
                 let initial = fixing.as_ref().map(|(_, f)| f.clone());
                 let replaced = fixing.map(|(op, _)| op);
-                view! {
-                    <FindingForm
-                        road=road.get_value()
-                        categories=categories.get_value()
-                        category
-                        initial
-                        on_save=move |finding: DraftFinding| {
-                            if let Some(op) = replaced {
-                                sync.discard(op);
-                            }
-                            draft.update(|d| {
-                                d.results.insert(finding.category.clone(), CheckResult::Problem);
-                            });
-                            record_finding(sync, road_id.get_value(), week, &finding);
-                            flash.set(Some(Msg::finding_saved));
-                            editing.set(None);
+                let args = FormArgs {
+                    road: road.get_value(),
+                    categories: categories.get_value(),
+                    category,
+                    initial,
+                    on_save: Callback::new(move |finding: DraftFinding| {
+                        if let Some(op) = replaced {
+                            sync.discard(op);
                         }
-                        on_cancel=move || editing.set(None)
-                    />
-                }
-                    .into_any()
+                        draft.update(|d| {
+                            d.results.insert(finding.category.clone(), CheckResult::Problem);
+                        });
+                        record_finding(sync, road_id.get_value(), week, &finding);
+                        flash.set(Some(Msg::finding_saved));
+                        editing.set(None);
+                    }),
+                    on_cancel: Callback::new(move |()| editing.set(None)),
+                };
+                view! { <Suspense fallback=|| view! { <Loading/> }>{Suspend::new(finding_form(args))}</Suspense> }.into_any()
             }
             None => {
                 view! {
@@ -297,7 +298,7 @@ fn queued_rows(
                 (Some(g), Ok(p)) => g.place(p).along_m,
                 _ => 0.0,
             };
-            QueuedRow { op: q.request.id, draft: DraftFinding::from_new(f, along), rejected: q.rejected.clone() }
+            QueuedRow { op: q.id, draft: DraftFinding::from_new(f, along), rejected: q.rejected.clone() }
         })
         .collect()
 }
@@ -399,30 +400,20 @@ fn CategoryRow(
                                 <li class="draft" class:refused=refused>
                                     <span>{finding.note.clone()}</span>
                                     <span class="muted small">" · " {move || metres(i18n, along)}</span>
-                                    {match rejected {
-                                        None => view! { <span class="badge">{t!(i18n, waiting_to_sync)}</span> }.into_any(),
-                                        Some(e) => {
-                                            view! {
-                                                <span class="field-error" role="alert">
-                                                    {move || i18n.f(Msg::refused_reason, &[("reason", &e.localized(i18n.lang()))])}
-                                                </span>
-                                            }
-                                                .into_any()
-                                        }
-                                    }}
-                                    {refused
-                                        .then(|| {
-                                            let fix = fix.clone();
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="secondary small"
-                                                    on:click=move |_| editing.set(Some(Editing { category: fix.category.clone(), fixing: Some((op, fix.clone())) }))
-                                                >
-                                                    {t!(i18n, edit_finding)}
-                                                </button>
-                                            }
-                                        })}
+                                    <span class=if refused { "field-error" } else { "badge" }>
+                                        {move || match &rejected {
+                                            None => i18n.t(Msg::waiting_to_sync).to_owned(),
+                                            Some(e) => i18n.f(Msg::refused_reason, &[("reason", &e.localized(i18n.lang()))]),
+                                        }}
+                                    </span>
+                                    <button
+                                        type="button"
+                                        class="secondary small"
+                                        hidden=!refused
+                                        on:click=move |_| editing.set(Some(Editing { category: fix.category.clone(), fixing: Some((op, fix.clone())) }))
+                                    >
+                                        {t!(i18n, edit_finding)}
+                                    </button>
                                     <button
                                         type="button"
                                         class="ghost small"

@@ -90,7 +90,7 @@ pub fn MoveForm(
     let done = texts.done;
     Effect::new(move || {
         let Some(id) = sent.get() else { return };
-        let state = sync.outbox.with(|o| o.items.iter().find(|q| q.request.id == id).map(|q| q.rejected.clone()));
+        let state = sync.outbox.with(|o| o.get(id).map(|q| q.rejected.clone()));
         match state {
             None => {
                 sent.set(None);

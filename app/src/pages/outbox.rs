@@ -1,12 +1,11 @@
 //! Everything on this phone that the server does not have yet, with the reason for any record
 //! it refused: fix it where it was made, discard it, or export it (JSON) for the coordinator.
 
-use crate::api::operations::Operation;
 use crate::components::notice::Loading;
 use crate::device;
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::engine::use_sync;
-use crate::offline::outbox::{Outbox, Queued};
+use crate::offline::outbox::{Kind, Outbox, Queued};
 use crate::t;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -59,23 +58,24 @@ pub fn OutboxPage() -> impl IntoView {
 fn QueuedCard(queued: Queued) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let id = queued.request.id;
-    let (title, detail, link) = match &queued.request.op {
-        Operation::StartInspection { road_id, week } => (Msg::op_start_inspection, week.clone(), Some(road_id.clone())),
-        Operation::RecordFinding { road_id, finding, .. } => {
-            (Msg::op_record_finding, finding.note.clone(), Some(road_id.clone()))
-        }
-        Operation::SubmitInspection { road_id, week, .. } => {
-            (Msg::op_submit_inspection, week.clone(), Some(road_id.clone()))
-        }
-        Operation::MoveFinding { finding_id, .. } => {
-            (Msg::op_move_finding, String::new(), Some(format!("f:{finding_id}")))
-        }
+    let id = queued.id;
+    let about = &queued.about;
+    let title = match about.kind {
+        Kind::StartInspection => Msg::op_start_inspection,
+        Kind::RecordFinding => Msg::op_record_finding,
+        Kind::SubmitInspection => Msg::op_submit_inspection,
+        Kind::MoveFinding => Msg::op_move_finding,
     };
-    let href = link.map(|l| match l.strip_prefix("f:") {
-        Some(finding) => format!("/findings/{finding}"),
-        None => format!("/roads/{l}"),
-    });
+    let detail = match &about.finding {
+        Some(f) => f.note.clone(),
+        None => about.week.clone().unwrap_or_default(),
+    };
+    // Where the record can be fixed: its road's checklist, or the finding's page.
+    let href = match (about.kind, &about.road_id, about.finding_id) {
+        (Kind::MoveFinding, _, Some(finding)) => Some(format!("/findings/{finding}")),
+        (_, Some(road), _) => Some(format!("/roads/{road}")),
+        _ => None,
+    };
     let at = queued.queued_at.format_local();
     let refused = queued.rejected.is_some();
     view! {
