@@ -33,11 +33,10 @@ pub fn SyncStatus() -> impl IntoView {
         }
     };
     view! {
-        <div
+        <aside
             class="sync-bar"
             class:offline=move || !sync.online.get()
             hidden=move || !sync.active.get()
-            role="status"
             aria-label=move || i18n.t(Msg::sync_label)
         >
             <span class="sync-state">
@@ -52,7 +51,7 @@ pub fn SyncStatus() -> impl IntoView {
             <button type="button" class="ghost small" disabled=move || sync.busy.get() on:click=move |_| sync.sync_now()>
                 {move || i18n.t(if sync.busy.get() { Msg::syncing } else { Msg::sync_now })}
             </button>
-        </div>
+        </aside>
         <p class="notice error" role="alert" hidden=move || alert().is_none()>
             {move || alert().map(|m| i18n.t(m)).unwrap_or_default()} " "
             <a href="/login" hidden=move || !sync.needs_sign_in.get()>{t!(i18n, sign_in)}</a>

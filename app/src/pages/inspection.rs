@@ -64,12 +64,23 @@ pub fn InspectionScreen() -> impl IntoView {
         move || (road_id(), refresh.get()),
         |(id, _)| async move { or_stored(load_inspection(id.clone()).await, |copy| copy.inspection(&id)) },
     );
-    let flash = RwSignal::new(None::<Msg>);
+    let flash = RwSignal::new(None::<String>);
+    // The submission on its way, with the number of problems it carries: when the server has
+    // it, the chief is told so.
+    let submitting = RwSignal::new(None::<(Uuid, usize)>);
+    let i18n = use_i18n();
+    Effect::new(move || {
+        let Some((id, problems)) = submitting.get() else { return };
+        if sync.outbox.with(|o| o.get(id).is_none()) {
+            submitting.set(None);
+            flash.set(Some(i18n.f(Msg::inspection_sent, &[("n", &problems.to_string())])));
+        }
+    });
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <Inspection page=p flash editing/> }.into_any(),
+                    Ok(p) => view! { <Inspection page=p flash editing submitting/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -78,7 +89,12 @@ pub fn InspectionScreen() -> impl IntoView {
 }
 
 #[component]
-fn Inspection(page: InspectionPage, flash: RwSignal<Option<Msg>>, editing: RwSignal<Option<Editing>>) -> impl IntoView {
+fn Inspection(
+    page: InspectionPage,
+    flash: RwSignal<Option<String>>,
+    editing: RwSignal<Option<Editing>>,
+    submitting: RwSignal<Option<(Uuid, usize)>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let key = draft_key(&page);
@@ -153,14 +169,19 @@ fn Inspection(page: InspectionPage, flash: RwSignal<Option<Msg>>, editing: RwSig
             sync.discard(earlier);
         }
         let results = draft.get_untracked().results;
-        sync.record(Operation::SubmitInspection {
+        let problems = submitted.with_value(Vec::len)
+            + road_id.with_value(|r| {
+                sync.outbox.with_untracked(|o| o.findings_for(r, week).filter(|(q, _)| q.rejected.is_none()).count())
+            });
+        let id = sync.record(Operation::SubmitInspection {
             road_id: road_id.get_value(),
             week: week.to_string(),
             results,
             findings: Vec::new(),
         });
+        submitting.set(Some((id, problems)));
         submit_key.with_value(|k| device::forget(k));
-        flash.set(Some(Msg::inspection_queued));
+        flash.set(Some(i18n.t(Msg::inspection_queued).to_owned()));
     };
 
     let checklist = move || {
@@ -182,7 +203,7 @@ fn Inspection(page: InspectionPage, flash: RwSignal<Option<Msg>>, editing: RwSig
         </header>
         <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>
         <p class="notice success" role="status" hidden=move || flash.with(Option::is_none)>
-            {move || flash.get().map(|m| i18n.t(m)).unwrap_or_default()}
+            {move || flash.get().unwrap_or_default()}
         </p>
         {submitted_at
             .map(|at| {
@@ -216,7 +237,7 @@ fn Inspection(page: InspectionPage, flash: RwSignal<Option<Msg>>, editing: RwSig
                             d.results.insert(finding.category.clone(), CheckResult::Problem);
                         });
                         record_finding(sync, road_id.get_value(), week, &finding);
-                        flash.set(Some(Msg::finding_saved));
+                        flash.set(Some(i18n.t(Msg::finding_saved).to_owned()));
                         editing.set(None);
                     }),
                     on_cancel: Callback::new(move |()| editing.set(None)),
