@@ -1,10 +1,11 @@
-import { BrowserContext, Page, chromium, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CHROMIUM_ARGS } from '../playwright.config';
-import { hydrated, PASSWORD } from './helpers';
+import { hydrated } from './helpers';
 import { OwnServer } from './own-server';
+import { phone, readyForTheField, signIn, syncBar } from './phone';
+import { queueFindings } from './outbox-fixture';
 
 // A phone with no signal: the app opens, the week's inspection is recorded with photos, the
 // browser is closed and opened again, and when the network is back everything reaches the
@@ -16,43 +17,6 @@ const CATEGORIES = [
   'Illegal structure', 'Sanitation', 'Shop sign', 'Street-occupying business', 'Road damage',
   'Waterlogging', 'Parking and traffic', 'Food safety', 'Unlicensed business', 'Safety hazard',
 ];
-
-async function phone(profile: string, server: OwnServer): Promise<BrowserContext> {
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    baseURL: server.url,
-    viewport: { width: 360, height: 640 },
-    locale: 'en-US',
-    timezoneId: 'Asia/Shanghai',
-  });
-  await context.addCookies([{ name: 'lang', value: 'en', url: server.url }]);
-  return context;
-}
-
-async function signIn(page: Page, username: string) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  await hydrated(page);
-}
-
-/** Signed in, the service worker in control and the phone's copy of the roads filled. */
-async function readyForTheField(page: Page) {
-  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, {
-    timeout: 30_000,
-  });
-  const bar = page.getByRole('complementary', { name: 'Sync status' });
-  await expect(bar).toContainText('All synced');
-  await expect(bar).toContainText(/Last sync \d\d:\d\d/);
-}
-
-function syncBar(page: Page) {
-  return page.getByRole('complementary', { name: 'Sync status' });
-}
 
 test('an inspection recorded offline reaches the server once, with its photo', async () => {
   const server = new OwnServer(3200);
@@ -156,31 +120,7 @@ test('the server killed in the middle of a sync loses nothing and duplicates not
 
     // 300 findings recorded offline (written into the outbox as the app writes them).
     const total = 300;
-    await page.evaluate((total) => {
-      const me = JSON.parse(localStorage.getItem('roadchief.me')!);
-      const replica = JSON.parse(localStorage.getItem(`roadchief.${me.id}.replica`)!);
-      const page = replica.screens.inspections.find((p: any) => p.road.road.id === 'market-road-2');
-      const [a, b] = page.road.coordinates;
-      const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-      const uuid = (n: number, kind: number) =>
-        `0190${hex(kind, 4)}-0000-7000-8000-${hex(n, 12)}`;
-      const items = [];
-      for (let i = 0; i < total; i++) {
-        const t = (i % 100) / 100;
-        const finding = {
-          id: uuid(i, 1), category: 'sanitation', note: `Heap ${i}`,
-          lon: a[0] + (b[0] - a[0]) * t, lat: a[1] + (b[1] - a[1]) * t,
-          off_road_confirmed: false, observed_at: Date.now(),
-        };
-        const op = { kind: 'record_finding', road_id: 'market-road-2', week: page.week, finding };
-        items.push({
-          id: uuid(i, 2), op,
-          about: { kind: 'record_finding', road_id: 'market-road-2', week: page.week, finding, finding_id: finding.id },
-          queued_at: Date.now(), rejected: null,
-        });
-      }
-      localStorage.setItem(`roadchief.${me.id}.outbox`, JSON.stringify({ items, photos: [] }));
-    }, total);
+    await queueFindings(page, total, 'Heap');
     await page.reload();
     await hydrated(page);
     await expect(syncBar(page)).toContainText(`${total} not yet synced`);

@@ -60,6 +60,18 @@ pub fn forget(key: &str) {
     let _ = key;
 }
 
+/// Brings the element with this id into view once the screen has been drawn.
+pub fn scroll_to(id: String) {
+    #[cfg(feature = "hydrate")]
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id)) {
+            element.scroll_into_view();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 /// Asks the user a yes/no question the browser's way; `true` on the server.
 pub fn confirm(question: &str) -> bool {
     #[cfg(feature = "hydrate")]

@@ -239,6 +239,8 @@ fn Inspection(
                         record_finding(sync, road_id.get_value(), week, &finding);
                         flash.set(Some(i18n.t(Msg::finding_saved).to_owned()));
                         editing.set(None);
+                        // Back to where the chief was in the checklist.
+                        device::scroll_to(format!("cat-{}", finding.category));
                     }),
                     on_cancel: Callback::new(move |()| editing.set(None)),
                 };

@@ -33,7 +33,7 @@ pub fn OutboxPage() -> impl IntoView {
                         .into_iter()
                         .map(|photo| {
                             view! {
-                                <li class="card">
+                                <li class="card queued">
                                     <span class="card-title">{t!(i18n, op_photo)}</span>
                                     {match photo.rejected {
                                         None => view! { <span class="badge">{t!(i18n, waiting_to_sync)}</span> }.into_any(),
@@ -79,7 +79,7 @@ fn QueuedCard(queued: Queued) -> impl IntoView {
     let at = queued.queued_at.format_local();
     let refused = queued.rejected.is_some();
     view! {
-        <li class="card" class:refused=refused>
+        <li class="card queued" class:refused=refused>
             <span class="card-title">{move || i18n.t(title)}</span>
             <span>{detail}</span>
             <span class="muted small">{move || i18n.f(Msg::queued_at, &[("at", &at)])}</span>
@@ -95,7 +95,9 @@ fn QueuedCard(queued: Queued) -> impl IntoView {
                 }
             }}
             <span class="row">
-                {href.map(|h| view! { <a class="button secondary small" href=h>{t!(i18n, edit_finding)}</a> })}
+                {href
+                    .filter(|_| refused)
+                    .map(|h| view! { <a class="button secondary small" href=h>{t!(i18n, edit_finding)}</a> })}
                 <button
                     type="button"
                     class="ghost small"
