@@ -432,7 +432,6 @@ fn CategoryRow(
                                     <button
                                         type="button"
                                         class="secondary small"
-                                        hidden=!refused
                                         on:click=move |_| editing.set(Some(Editing { category: fix.category.clone(), fixing: Some((op, fix.clone())) }))
                                     >
                                         {t!(i18n, edit_finding)}
