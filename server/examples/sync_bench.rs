@@ -33,6 +33,7 @@ impl Fresh {
             demo: true,
             public_url: None,
             trust_forwarded_for: false,
+            notify_every_s: 0,
         };
         Fresh { dir, config }
     }

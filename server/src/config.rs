@@ -26,6 +26,7 @@ struct FileConfig {
     demo: Option<bool>,
     public_url: Option<String>,
     trust_forwarded_for: Option<bool>,
+    notify_every_s: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,9 +37,16 @@ pub struct Config {
     pub demo: bool,
     pub public_url: Option<String>,
     pub trust_forwarded_for: bool,
+    /// How often the courier looks for messages to send to sections' webhooks; 0 turns it off.
+    pub notify_every_s: u64,
 }
 
 impl Config {
+    /// Where links in messages point: the public URL, else the listening address.
+    pub fn base_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.address))
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
@@ -91,6 +99,13 @@ impl Config {
             demo: flag("ROADCHIEF_DEMO", file.demo)?,
             public_url: env("ROADCHIEF_PUBLIC_URL").or(file.public_url),
             trust_forwarded_for: flag("ROADCHIEF_TRUST_FORWARDED_FOR", file.trust_forwarded_for)?,
+            notify_every_s: match env("ROADCHIEF_NOTIFY_EVERY_S") {
+                Some(s) => s
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("ROADCHIEF_NOTIFY_EVERY_S {s:?} is not a number of seconds"))?,
+                None => file.notify_every_s.unwrap_or(15),
+            },
         })
     }
 }
@@ -131,5 +146,6 @@ mod tests {
         assert!(resolve("", &[("ROADCHIEF_ADDRESS", "nowhere")]).is_err());
         assert!(resolve("", &[("ROADCHIEF_DATABASE_URL", "mysql://x")]).is_err());
         assert!(resolve("colour = 1", &[]).is_err());
+        assert!(resolve("", &[("ROADCHIEF_NOTIFY_EVERY_S", "often")]).is_err());
     }
 }

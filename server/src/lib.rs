@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod courier;
 pub mod demo;
 pub mod http_api;
 pub mod pwa;

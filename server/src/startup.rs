@@ -1,6 +1,7 @@
 //! Building the server: database and migrations, demo data, the router, the listener.
 
 use crate::config::Config;
+use crate::courier::Courier;
 use crate::{demo, http_api, pwa};
 use anyhow::Context;
 use app::backend::auth::{self, SESSION_COOKIE};
@@ -17,6 +18,7 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -56,6 +58,11 @@ impl Application {
         };
         let listener =
             TcpListener::bind(config.address).await.with_context(|| format!("listening on {}", config.address))?;
+        app::backend::notify::set_base_url(&config.base_url());
+        if config.notify_every_s > 0 {
+            Courier::new(state.pool.clone(), state.clock.clone(), Duration::from_secs(10))
+                .spawn(Duration::from_secs(config.notify_every_s));
+        }
         Ok(Application { listener, router: router(state.clone()), state })
     }
 

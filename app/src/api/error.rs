@@ -34,6 +34,7 @@ pub enum ErrorCode {
     PhotoTooLarge,
     PhotoHashMismatch,
     BatchTooLarge,
+    InvalidWebhook,
     /// The browser could not reach the server.
     Network,
     Internal,
@@ -81,6 +82,7 @@ impl ErrorCode {
             ErrorCode::PhotoTooLarge => Msg::error_photo_too_large,
             ErrorCode::PhotoHashMismatch => Msg::error_photo_hash_mismatch,
             ErrorCode::BatchTooLarge => Msg::error_batch_too_large,
+            ErrorCode::InvalidWebhook => Msg::error_invalid_webhook,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
             ErrorCode::Network => Msg::error_network,
             ErrorCode::Internal => Msg::error_internal,

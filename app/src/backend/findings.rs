@@ -241,13 +241,14 @@ async fn record(
     section_id: &str,
     deadline: Option<Timestamp>,
     note: Option<&Note>,
-) -> Result<()> {
+) -> Result<String> {
+    let id = new_id(now);
     sqlx::query(
         "INSERT INTO finding_history (id, finding_id, seq, at, actor_user_id, from_status, to_status, section_id, \
          deadline_at, note) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM finding_history WHERE finding_id = $2), \
          $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(new_id(now))
+    .bind(&id)
     .bind(finding_id)
     .bind(now.millis())
     .bind(&actor.id)
@@ -258,7 +259,7 @@ async fn record(
     .bind(note.map(Note::as_str))
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// A finding as the chief recorded it, checked and ready to route.
@@ -321,7 +322,10 @@ pub async fn insert_routed(
             .execute(&mut **tx)
             .await?;
     }
-    record(tx, &id, now, chief, None, FindingStatus::Routed, section_id, Some(deadline), Some(&finding.note)).await?;
+    let event =
+        record(tx, &id, now, chief, None, FindingStatus::Routed, section_id, Some(deadline), Some(&finding.note))
+            .await?;
+    super::notify::enqueue(tx, &id, &event, now).await?;
     Ok(RoutedFinding { id: finding.id, section_id: section_id.clone(), deadline, urgency: urgency(deadline, now) })
 }
 
@@ -381,7 +385,7 @@ pub async fn apply_move(
     .execute(&mut **tx)
     .await?;
     let new_deadline = transition.restarts_deadline.then_some(deadline);
-    record(
+    let event = record(
         tx,
         &id.to_string(),
         now,
@@ -393,5 +397,9 @@ pub async fn apply_move(
         command.note(),
     )
     .await?;
+    if transition.restarts_deadline {
+        // Re-routed or reopened: the section that has it now is told.
+        super::notify::enqueue(tx, &id.to_string(), &event, now).await?;
+    }
     Ok(Outcome::FindingMoved { finding_id: *id, status: transition.to, section_id: transition.section, deadline })
 }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod findings;
 pub mod import;
 pub mod inspections;
+pub mod notify;
 pub mod operations;
 pub mod overview;
 pub mod photos;

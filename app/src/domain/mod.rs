@@ -7,6 +7,7 @@ pub mod finding;
 pub mod geometry;
 pub mod ids;
 pub mod inspection;
+pub mod notice;
 pub mod photo;
 pub mod text;
 pub mod time;

@@ -4,6 +4,7 @@
 
 mod extract;
 mod failure;
+mod notifications;
 mod operations;
 mod photos;
 mod session;
@@ -28,4 +29,6 @@ pub fn router() -> Router<AppState> {
             put(photos::upload).layer(DefaultBodyLimit::max(app::domain::photo::MAX_PHOTO_BYTES + 1)),
         )
         .route("/photos/{hash}", get(photos::download))
+        .route("/sections/{id}/webhook", put(notifications::set_webhook))
+        .route("/notifications/{id}/retry", post(notifications::retry))
 }

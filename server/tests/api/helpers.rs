@@ -33,6 +33,8 @@ pub fn test_config(dir: &std::path::Path, demo: bool) -> Config {
         demo,
         public_url: None,
         trust_forwarded_for: false,
+        // Tests run the courier themselves, with the test's clock.
+        notify_every_s: 0,
     }
 }
 
@@ -62,6 +64,11 @@ pub async fn spawn_app_with_site(site_root: &str) -> TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The test's data directory (its SQLite file is `test.db`).
+    pub fn state_dir(&self) -> &std::path::Path {
+        &self.dir
     }
 
     pub fn now(&self) -> Timestamp {

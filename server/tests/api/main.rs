@@ -8,6 +8,7 @@ mod auth;
 mod bad_input;
 mod idempotency;
 mod inspection_loop;
+mod notifications;
 mod permissions;
 mod photos;
 mod sync;

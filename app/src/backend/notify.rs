@@ -1,0 +1,208 @@
+//! Messages to sections outside the app (their webhooks), through a durable outbox: queued in
+//! the same transaction as the routing that causes them, delivered at least once by the
+//! courier (`server::courier`), each attempt logged, retried with back-off.
+
+use super::auth::new_id;
+use super::db::{Pool, Tx};
+use super::{BackendError, Result};
+use crate::api::error::ErrorCode;
+use crate::domain::notice::{retry_delay_ms, WebhookFormat, WebhookUrl};
+use crate::domain::time::Timestamp;
+use serde_json::json;
+use std::sync::OnceLock;
+
+/// How long a courier holds a message it is sending before another may take it over.
+const LEASE_MS: i64 = 2 * 60_000;
+
+static BASE_URL: OnceLock<String> = OnceLock::new();
+
+/// Where links in messages point (the server's public address), set once at start-up.
+pub fn set_base_url(url: &str) {
+    let _ = BASE_URL.set(url.trim_end_matches('/').to_owned());
+}
+
+fn base_url() -> &'static str {
+    BASE_URL.get().map_or("http://127.0.0.1:3000", String::as_str)
+}
+
+#[derive(sqlx::FromRow)]
+struct Facts {
+    road_zh: String,
+    category_zh: String,
+    section_id: String,
+    section_zh: String,
+    note: String,
+    deadline_at: i64,
+    along_m: f64,
+    webhook_url: Option<String>,
+    webhook_format: Option<String>,
+}
+
+/// Queues the message about a finding's routing (new, re-routed or reopened) for every channel
+/// its section has, inside the routing's transaction. `event` is the history row that caused it.
+pub async fn enqueue(tx: &mut Tx, finding_id: &str, event: &str, now: Timestamp) -> Result<()> {
+    let facts: Facts = sqlx::query_as(
+        "SELECT r.name_zh AS road_zh, c.name_zh AS category_zh, s.id AS section_id, s.name_zh AS section_zh, f.note, \
+         f.deadline_at, f.along_m, s.webhook_url, s.webhook_format \
+         FROM findings f JOIN roads r ON r.id = f.road_id JOIN categories c ON c.code = f.category_code \
+         JOIN sections s ON s.id = f.section_id WHERE f.id = $1",
+    )
+    .bind(finding_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let (Some(url), Some(format)) =
+        (&facts.webhook_url, facts.webhook_format.as_deref().and_then(WebhookFormat::parse))
+    else {
+        return Ok(());
+    };
+    let link = format!("{}/findings/{finding_id}", base_url());
+    let deadline = Timestamp(facts.deadline_at).format_local();
+    let text = format!(
+        "【路长巡查】{section}：{category}，{road}（距起点 {m} 米）。{note}\n处理期限：{deadline} 前\n查看：{link}",
+        section = facts.section_zh,
+        category = facts.category_zh,
+        road = facts.road_zh,
+        m = facts.along_m.round() as i64,
+        note = facts.note,
+    );
+    let body = match format {
+        WebhookFormat::Json => json!({
+            "event": "finding_routed",
+            "finding_id": finding_id,
+            "section": facts.section_zh,
+            "category": facts.category_zh,
+            "road": facts.road_zh,
+            "note": facts.note,
+            "deadline": facts.deadline_at,
+            "deadline_text": deadline,
+            "url": link,
+            "text": text,
+        }),
+        WebhookFormat::Wecom | WebhookFormat::Dingtalk => json!({ "msgtype": "text", "text": { "content": text } }),
+    };
+    sqlx::query(
+        "INSERT INTO notifications (id, idempotency_key, finding_id, section_id, channel, target, format, body, status, \
+         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'webhook', $5, $6, $7, 'pending', $8, $8) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(new_id(now))
+    .bind(format!("{event}:webhook"))
+    .bind(finding_id)
+    .bind(&facts.section_id)
+    .bind(url)
+    .bind(format.as_str())
+    .bind(body.to_string())
+    .bind(now.millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A message the courier has taken to send now.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Due {
+    pub id: String,
+    pub idempotency_key: String,
+    pub target: String,
+    pub format: String,
+    pub body: String,
+    pub failures: i64,
+}
+
+/// Takes up to `limit` messages whose time has come, leasing each so that no other courier
+/// (another process, or this one after a restart) sends it at the same time.
+pub async fn claim_due(pool: &Pool, now: Timestamp, limit: i64) -> Result<Vec<Due>> {
+    let candidates: Vec<Due> = sqlx::query_as(
+        "SELECT id, idempotency_key, target, format, body, failures FROM notifications \
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1) \
+         ORDER BY next_attempt_at LIMIT $2",
+    )
+    .bind(now.millis())
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let mut claimed = Vec::with_capacity(candidates.len());
+    for due in candidates {
+        let taken = sqlx::query(
+            "UPDATE notifications SET lease_until = $1 WHERE id = $2 AND status = 'pending' \
+             AND (lease_until IS NULL OR lease_until < $3)",
+        )
+        .bind(now.millis() + LEASE_MS)
+        .bind(&due.id)
+        .bind(now.millis())
+        .execute(pool)
+        .await?;
+        if taken.rows_affected() == 1 {
+            claimed.push(due);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Records how an attempt went: sent for good, or failed and due again after the back-off
+/// (given up after a day of retries).
+pub async fn record_attempt(pool: &Pool, due: &Due, delivered: bool, detail: &str, now: Timestamp) -> Result<()> {
+    let mut tx = super::db::begin_write(pool).await?;
+    sqlx::query("INSERT INTO notification_attempts (id, notification_id, at, ok, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(new_id(now))
+        .bind(&due.id)
+        .bind(now.millis())
+        .bind(super::db::flag(delivered))
+        .bind(detail.chars().take(500).collect::<String>())
+        .execute(&mut *tx)
+        .await?;
+    if delivered {
+        sqlx::query("UPDATE notifications SET status = 'sent', sent_at = $1, lease_until = NULL WHERE id = $2")
+            .bind(now.millis())
+            .bind(&due.id)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        let failures = due.failures + 1;
+        let (status, next) = match retry_delay_ms(u32::try_from(failures).unwrap_or(u32::MAX)) {
+            Some(delay) => ("pending", now.millis() + delay),
+            None => ("failed", now.millis()),
+        };
+        sqlx::query(
+            "UPDATE notifications SET status = $1, failures = $2, next_attempt_at = $3, lease_until = NULL WHERE id = $4",
+        )
+        .bind(status)
+        .bind(failures)
+        .bind(next)
+        .bind(&due.id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The coordinator sends a message again now (after it failed, or while it waits to retry).
+pub async fn retry_now(pool: &Pool, id: &str, now: Timestamp) -> Result<()> {
+    let changed = sqlx::query(
+        "UPDATE notifications SET status = 'pending', next_attempt_at = $1, lease_until = NULL \
+         WHERE id = $2 AND status IN ('pending', 'failed')",
+    )
+    .bind(now.millis())
+    .bind(id)
+    .execute(pool)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(ErrorCode::NotFound.into());
+    }
+    Ok(())
+}
+
+/// Sets (or with `None`, removes) a section's webhook.
+pub async fn set_webhook(pool: &Pool, section_id: &str, webhook: Option<(&WebhookUrl, WebhookFormat)>) -> Result<()> {
+    let changed = sqlx::query("UPDATE sections SET webhook_url = $1, webhook_format = $2 WHERE id = $3")
+        .bind(webhook.map(|(u, _)| u.as_str()))
+        .bind(webhook.map(|(_, f)| f.as_str()))
+        .bind(section_id)
+        .execute(pool)
+        .await?;
+    if changed.rows_affected() == 0 {
+        return Err(BackendError::Refused(ErrorCode::UnknownSection));
+    }
+    Ok(())
+}
