@@ -17,6 +17,10 @@ mod browser {
 
     pub async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
         let response = response.map_err(|_| ApiError::from(ErrorCode::Network))?;
+        if response.status() == 204 {
+            // No content: only callers that ignore the answer expect it.
+            return serde_json::from_str::<T>("null").map_err(|_| ErrorCode::Internal.into());
+        }
         if response.ok() {
             return response.json::<T>().await.map_err(|_| ErrorCode::Internal.into());
         }
@@ -134,6 +138,37 @@ pub async fn sync(body: String) -> Result<SyncAnswer, ApiError> {
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (body, SYNC_PATH);
+        Err(ErrorCode::Network.into())
+    }
+}
+
+/// Sets a section's webhook (coordinator): `PUT /api/v1/sections/{id}/webhook`.
+pub async fn set_webhook(section_id: &str, url: String, format: String) -> Result<(), ApiError> {
+    let path = format!("/api/v1/sections/{section_id}/webhook");
+    let body = serde_json::json!({ "url": url, "format": format });
+    #[cfg(feature = "hydrate")]
+    {
+        let request =
+            gloo_net::http::Request::put(&path).json(&body).map_err(|_| ApiError::from(ErrorCode::Internal))?;
+        browser::read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (path, body);
+        Err(ErrorCode::Network.into())
+    }
+}
+
+/// Sends a troubled message again now (coordinator).
+pub async fn retry_notification(id: &str) -> Result<(), ApiError> {
+    let path = format!("/api/v1/notifications/{id}/retry");
+    #[cfg(feature = "hydrate")]
+    {
+        browser::read::<serde::de::IgnoredAny>(gloo_net::http::Request::post(&path).send().await).await.map(|_| ())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = path;
         Err(ErrorCode::Network.into())
     }
 }

@@ -2,7 +2,7 @@
 //! checks what they may see, and answers refusals with the right status (401/403/404).
 
 use super::error::ApiError;
-use super::views::{ChiefHome, FindingDetail, FindingSummary, Inbox, InspectionPage, Me, Overview};
+use super::views::{Channels, ChiefHome, FindingDetail, FindingSummary, Inbox, InspectionPage, Me, Overview};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -62,4 +62,14 @@ pub async fn load_inbox(filter: String) -> Result<Inbox, ApiError> {
 pub async fn load_overview() -> Result<Overview, ApiError> {
     let ctx = signed_in().await?;
     backend::overview::week(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
+}
+
+/// Sections' webhooks and troubled deliveries, for the coordinator.
+#[server(endpoint = "channels")]
+pub async fn load_channels() -> Result<Channels, ApiError> {
+    let ctx = signed_in().await?;
+    if ctx.user.role != Role::Coordinator {
+        return Err(ctx.fail(ErrorCode::Forbidden));
+    }
+    backend::notify::channels(ctx.pool()).await.map_err(|e| ctx.fail(e))
 }

@@ -213,6 +213,33 @@ pub struct Overview {
     pub returned: Vec<FindingSummary>,
 }
 
+/// The coordinator's view of messages to sections: each section's webhook, and the messages
+/// that did not get through (yet).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Channels {
+    pub sections: Vec<SectionChannel>,
+    pub troubled: Vec<Delivery>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectionChannel {
+    pub section: Named,
+    pub webhook_url: Option<String>,
+    pub webhook_format: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: String,
+    pub finding_id: Uuid,
+    pub section: Named,
+    /// `pending` (retrying) or `failed` (given up).
+    pub status: String,
+    pub failures: u32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Timestamp,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -206,3 +206,47 @@ pub async fn set_webhook(pool: &Pool, section_id: &str, webhook: Option<(&Webhoo
     }
     Ok(())
 }
+
+/// Sections with their webhooks, and messages that failed at least once and are not sent.
+pub async fn channels(pool: &Pool) -> Result<crate::api::views::Channels> {
+    use crate::api::views::{Channels, Delivery, Named, SectionChannel};
+    let sections: Vec<(String, String, String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT id, name_zh, name_en, webhook_url, webhook_format FROM sections ORDER BY name_zh")
+            .fetch_all(pool)
+            .await?;
+    #[allow(clippy::type_complexity)]
+    let troubled: Vec<(String, String, String, String, String, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT n.id, n.finding_id, s.id, s.name_zh, s.name_en, n.status, n.failures, n.next_attempt_at, \
+         (SELECT a.detail FROM notification_attempts a WHERE a.notification_id = n.id ORDER BY a.at DESC LIMIT 1) \
+         FROM notifications n JOIN sections s ON s.id = n.section_id \
+         WHERE n.status = 'failed' OR (n.status = 'pending' AND n.failures > 0) ORDER BY n.created_at DESC LIMIT 100",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(Channels {
+        sections: sections
+            .into_iter()
+            .map(|(id, name_zh, name_en, webhook_url, webhook_format)| SectionChannel {
+                section: Named { id, name_zh, name_en },
+                webhook_url,
+                webhook_format,
+            })
+            .collect(),
+        troubled: troubled
+            .into_iter()
+            .map(|(id, finding, sid, szh, sen, status, failures, next, last_error)| {
+                let finding_id = uuid::Uuid::parse_str(&finding)
+                    .map_err(|e| BackendError::Corrupt(format!("finding id {finding}: {e}")))?;
+                Ok(Delivery {
+                    id,
+                    finding_id,
+                    section: Named { id: sid, name_zh: szh, name_en: sen },
+                    status,
+                    failures: u32::try_from(failures).unwrap_or(u32::MAX),
+                    last_error,
+                    next_attempt_at: Timestamp(next),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+    })
+}

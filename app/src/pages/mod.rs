@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod channels;
 pub mod finding;
 pub mod finding_form;
 pub mod home;

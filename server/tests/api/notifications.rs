@@ -229,3 +229,25 @@ async fn the_coordinator_can_send_a_failed_message_again() {
     let refused = head.post(app.url(&format!("/api/v1/notifications/{id}/retry"))).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_coordinator_sees_channels_and_troubled_deliveries() {
+    let app = spawn_app().await;
+    set_webhook(&app, "urban-management", json!({"url": "http://127.0.0.1:9/closed", "format": "wecom"})).await;
+    record_sanitation(&app, "垃圾").await;
+    courier(&app, Duration::from_millis(500)).deliver_due().await.unwrap();
+    let coordinator = app.user("coordinator").await;
+    let channels = app.read_ok(&coordinator, "channels", &[]).await;
+    let urban =
+        channels["sections"].as_array().unwrap().iter().find(|s| s["section"]["id"] == "urban-management").unwrap();
+    assert_eq!(
+        (urban["webhook_url"].as_str(), urban["webhook_format"].as_str()),
+        (Some("http://127.0.0.1:9/closed"), Some("wecom"))
+    );
+    let troubled = channels["troubled"].as_array().unwrap();
+    assert_eq!(troubled.len(), 1);
+    assert_eq!((troubled[0]["status"].as_str(), troubled[0]["failures"].as_u64()), (Some("pending"), Some(1)));
+    assert!(troubled[0]["last_error"].as_str().unwrap().starts_with("could not connect"));
+    let head = app.user("head_urban").await;
+    assert_eq!(app.read(&head, "channels", &[]).await.status(), StatusCode::FORBIDDEN);
+}
