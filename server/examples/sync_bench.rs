@@ -64,6 +64,7 @@ fn findings(coordinates: &[[f64; 2]], now: Timestamp) -> Vec<NewFinding> {
                 off_road_confirmed: false,
                 observed_at: now,
                 photos: Vec::new(),
+                urgent: false,
             }
         })
         .collect()

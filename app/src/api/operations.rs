@@ -63,6 +63,9 @@ pub struct NewFinding {
     /// Left out of the JSON when empty, so operations stored before photos keep their hash.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<PhotoHash>,
+    /// Due the same working day (e.g. a safety hazard) instead of the category's working days.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub urgent: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

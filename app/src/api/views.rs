@@ -1,6 +1,6 @@
 //! What the screens read: plain data shaped for each screen, sent by the server functions.
 
-use crate::domain::deadline::Urgency;
+use crate::domain::deadline::{DeadlineRule, Urgency};
 use crate::domain::finding::{FindingStatus, Move};
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::{CheckResult, InspectionStatus};
@@ -76,6 +76,8 @@ pub struct FindingSummary {
     pub observed_at: Timestamp,
     pub received_at: Timestamp,
     pub along_m: f64,
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,6 +101,9 @@ pub struct HistoryEntry {
     pub section: Named,
     pub deadline: Option<Timestamp>,
     pub note: Option<String>,
+    /// What set the deadline of this step, if it set one.
+    #[serde(default)]
+    pub deadline_rule: Option<DeadlineRule>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use crate::api::error::ErrorCode;
 use crate::api::operations::{Outcome, RoutedFinding};
 use crate::api::views::{FindingDetail, FindingSummary, HistoryEntry, Named};
 use crate::domain::calendar::OfficialCalendar;
-use crate::domain::deadline::{deadline_after, urgency};
+use crate::domain::deadline::{urgency, DeadlineRule};
 use crate::domain::finding::{available_moves, decide, Command, FindingStatus, Move, Party};
 use crate::domain::geometry::{GeoPoint, Placement};
 use crate::domain::photo::PhotoHash;
@@ -26,8 +26,11 @@ pub fn calendar() -> &'static OfficialCalendar {
     CALENDAR.get_or_init(crate::domain::calendar::shipped)
 }
 
-pub fn deadline_for(category: &Category, received: Timestamp) -> Timestamp {
-    deadline_after(received, category.deadline_days, calendar())
+/// The rule and deadline of a finding received now: its category's working days, or the same
+/// working day if it is urgent.
+pub fn deadline_for(category: &Category, urgent: bool, received: Timestamp) -> (Timestamp, DeadlineRule) {
+    let rule = DeadlineRule::for_finding(category.deadline_days, urgent);
+    (rule.deadline(received, calendar()), rule)
 }
 
 #[derive(sqlx::FromRow)]
@@ -48,11 +51,12 @@ struct Row {
     observed_at: i64,
     received_at: i64,
     along_m: f64,
+    urgent: i64,
 }
 
 const SELECT: &str = "SELECT f.id, f.road_id, r.name_zh AS road_zh, r.name_en AS road_en, f.category_code, \
      c.name_zh AS category_zh, c.name_en AS category_en, f.note, f.status, f.section_id, \
-     s.name_zh AS section_zh, s.name_en AS section_en, f.deadline_at, f.observed_at, f.received_at, f.along_m \
+     s.name_zh AS section_zh, s.name_en AS section_en, f.deadline_at, f.observed_at, f.received_at, f.along_m, f.urgent \
      FROM findings f JOIN roads r ON r.id = f.road_id JOIN categories c ON c.code = f.category_code \
      JOIN sections s ON s.id = f.section_id";
 
@@ -75,6 +79,7 @@ fn summary(row: Row, now: Timestamp) -> Result<FindingSummary> {
         observed_at: Timestamp(row.observed_at),
         received_at: Timestamp(row.received_at),
         along_m: row.along_m,
+        urgent: row.urgent != 0,
     })
 }
 
@@ -148,13 +153,14 @@ struct Access {
     category_code: String,
     deadline_at: i64,
     deadline_days: i64,
+    urgent: i64,
     chief_user_id: String,
     head_user_id: Option<String>,
 }
 
 async fn access(conn: &mut Conn, id: &Uuid) -> Result<Option<Access>> {
     Ok(sqlx::query_as(
-        "SELECT f.status, f.section_id, f.category_code, f.deadline_at, c.deadline_days, r.chief_user_id, \
+        "SELECT f.status, f.section_id, f.category_code, f.deadline_at, c.deadline_days, f.urgent, r.chief_user_id, \
          s.head_user_id FROM findings f JOIN roads r ON r.id = f.road_id JOIN sections s ON s.id = f.section_id \
          JOIN categories c ON c.code = f.category_code WHERE f.id = $1",
     )
@@ -205,10 +211,24 @@ pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Resu
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    at: i64,
+    actor: String,
+    from_status: Option<String>,
+    to_status: String,
+    section_id: String,
+    section_zh: String,
+    section_en: String,
+    deadline_at: Option<i64>,
+    note: Option<String>,
+    deadline_rule: Option<String>,
+}
+
 async fn history(pool: &Pool, id: &Uuid) -> Result<Vec<HistoryEntry>> {
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, Option<String>, String, String, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT h.at, u.display_name, h.from_status, h.to_status, s.id, s.name_zh, s.name_en, h.deadline_at, h.note \
+    let rows: Vec<HistoryRow> = sqlx::query_as(
+        "SELECT h.at, u.display_name AS actor, h.from_status, h.to_status, s.id AS section_id, s.name_zh AS section_zh, \
+         s.name_en AS section_en, h.deadline_at, h.note, h.deadline_rule \
          FROM finding_history h JOIN users u ON u.id = h.actor_user_id JOIN sections s ON s.id = h.section_id \
          WHERE h.finding_id = $1 ORDER BY h.seq",
     )
@@ -216,15 +236,17 @@ async fn history(pool: &Pool, id: &Uuid) -> Result<Vec<HistoryEntry>> {
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(at, actor, from, to, sid, szh, sen, deadline, note)| {
+        .map(|r| {
             Ok(HistoryEntry {
-                at: Timestamp(at),
-                actor,
-                from: from.as_deref().map(status).transpose()?,
-                to: status(&to)?,
-                section: Named { id: sid, name_zh: szh, name_en: sen },
-                deadline: deadline.map(Timestamp),
-                note,
+                at: Timestamp(r.at),
+                actor: r.actor,
+                from: r.from_status.as_deref().map(status).transpose()?,
+                to: status(&r.to_status)?,
+                section: Named { id: r.section_id, name_zh: r.section_zh, name_en: r.section_en },
+                deadline: r.deadline_at.map(Timestamp),
+                note: r.note,
+                // Rows written before rules were recorded have none.
+                deadline_rule: r.deadline_rule.as_deref().and_then(DeadlineRule::parse),
             })
         })
         .collect()
@@ -239,14 +261,14 @@ async fn record(
     from: Option<FindingStatus>,
     to: FindingStatus,
     section_id: &str,
-    deadline: Option<Timestamp>,
+    deadline: Option<(Timestamp, DeadlineRule)>,
     note: Option<&Note>,
 ) -> Result<String> {
     let id = new_id(now);
     sqlx::query(
         "INSERT INTO finding_history (id, finding_id, seq, at, actor_user_id, from_status, to_status, section_id, \
-         deadline_at, note) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM finding_history WHERE finding_id = $2), \
-         $3, $4, $5, $6, $7, $8, $9)",
+         deadline_at, note, deadline_rule) VALUES ($1, $2, \
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM finding_history WHERE finding_id = $2), $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&id)
     .bind(finding_id)
@@ -255,8 +277,9 @@ async fn record(
     .bind(from.map(FindingStatus::as_str))
     .bind(to.as_str())
     .bind(section_id)
-    .bind(deadline.map(Timestamp::millis))
+    .bind(deadline.map(|(at, _)| at.millis()))
     .bind(note.map(Note::as_str))
+    .bind(deadline.map(|(_, rule)| rule.to_text()))
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -271,6 +294,7 @@ pub struct Recorded {
     pub off_road_confirmed: bool,
     pub observed_at: Timestamp,
     pub photos: Vec<PhotoHash>,
+    pub urgent: bool,
 }
 
 /// The next value of the change counter devices pull by. Called inside write transactions,
@@ -287,13 +311,13 @@ pub async fn insert_routed(
     finding: &Recorded,
     now: Timestamp,
 ) -> Result<RoutedFinding> {
-    let deadline = deadline_for(&finding.category, now);
+    let (deadline, rule) = deadline_for(&finding.category, finding.urgent, now);
     let section_id = &finding.category.section.id;
     let id = finding.id.to_string();
     sqlx::query(&format!(
         "INSERT INTO findings (id, inspection_id, road_id, category_code, note, lon, lat, along_m, off_road_m, \
-         off_road_confirmed, observed_at, received_at, reported_by_user_id, status, section_id, deadline_at, updated_at, change_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, {NEXT_CHANGE})",
+         off_road_confirmed, observed_at, received_at, reported_by_user_id, status, section_id, deadline_at, updated_at, urgent, change_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, {NEXT_CHANGE})",
     ))
     .bind(&id)
     .bind(inspection_id)
@@ -312,6 +336,7 @@ pub async fn insert_routed(
     .bind(section_id)
     .bind(deadline.millis())
     .bind(now.millis())
+    .bind(flag(finding.urgent))
     .execute(&mut **tx)
     .await?;
     for (position, photo) in finding.photos.iter().enumerate() {
@@ -322,9 +347,18 @@ pub async fn insert_routed(
             .execute(&mut **tx)
             .await?;
     }
-    let event =
-        record(tx, &id, now, chief, None, FindingStatus::Routed, section_id, Some(deadline), Some(&finding.note))
-            .await?;
+    let event = record(
+        tx,
+        &id,
+        now,
+        chief,
+        None,
+        FindingStatus::Routed,
+        section_id,
+        Some((deadline, rule)),
+        Some(&finding.note),
+    )
+    .await?;
     super::notify::enqueue(tx, &id, &event, now).await?;
     Ok(RoutedFinding { id: finding.id, section_id: section_id.clone(), deadline, urgency: urgency(deadline, now) })
 }
@@ -361,6 +395,7 @@ pub async fn apply_move(
     let transition = decide(from, &access.section_id, &parties, command)?;
 
     let mut deadline = Timestamp(access.deadline_at);
+    let mut rule = None;
     if transition.restarts_deadline {
         let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM sections WHERE id = $1")
             .bind(&transition.section)
@@ -370,7 +405,9 @@ pub async fn apply_move(
             return Err(ErrorCode::UnknownSection.into());
         }
         let days = directory::stored_working_days(access.deadline_days, &access.category_code)?;
-        deadline = deadline_after(now, days, calendar());
+        let restarted = DeadlineRule::for_finding(days, access.urgent != 0);
+        deadline = restarted.deadline(now, calendar());
+        rule = Some(restarted);
     }
 
     sqlx::query(&format!(
@@ -384,7 +421,7 @@ pub async fn apply_move(
     .bind(id.to_string())
     .execute(&mut **tx)
     .await?;
-    let new_deadline = transition.restarts_deadline.then_some(deadline);
+    let new_deadline = rule.map(|r| (deadline, r));
     let event = record(
         tx,
         &id.to_string(),

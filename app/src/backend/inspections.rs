@@ -191,6 +191,7 @@ fn parse_finding(
         off_road_confirmed: input.off_road_confirmed && placement.is_off_road(),
         observed_at: input.observed_at,
         photos: input.photos.clone(),
+        urgent: input.urgent,
     })
 }
 

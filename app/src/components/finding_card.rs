@@ -2,7 +2,7 @@
 
 use crate::api::views::FindingSummary;
 use crate::components::badges::{deadline_text, StatusBadge, UrgencyBadge};
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 
 #[component]
@@ -22,6 +22,7 @@ pub fn FindingCard(finding: FindingSummary) -> impl IntoView {
                 <span class="card-line">
                     <StatusBadge status=finding.status/>
                     <UrgencyBadge urgency=finding.urgency/>
+                    <span class="badge urgent" hidden=!finding.urgent>{move || i18n.t(Msg::urgent_badge)}</span>
                     {finding
                         .status
                         .deadline_runs()

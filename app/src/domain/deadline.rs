@@ -81,6 +81,47 @@ pub fn urgent_deadline(received: Timestamp, calendar: &impl WorkingCalendar) -> 
     Timestamp::end_of_day(day)
 }
 
+/// Which rule set a deadline: the category's number of working days, or the urgent rule.
+/// Kept in the finding's history, so a later change of the rules explains itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule", content = "days")]
+pub enum DeadlineRule {
+    WorkingDays(WorkingDays),
+    Urgent,
+}
+
+impl DeadlineRule {
+    pub fn for_finding(days: WorkingDays, urgent: bool) -> DeadlineRule {
+        if urgent {
+            DeadlineRule::Urgent
+        } else {
+            DeadlineRule::WorkingDays(days)
+        }
+    }
+
+    pub fn deadline(self, received: Timestamp, calendar: &impl WorkingCalendar) -> Timestamp {
+        match self {
+            DeadlineRule::WorkingDays(days) => deadline_after(received, days, calendar),
+            DeadlineRule::Urgent => urgent_deadline(received, calendar),
+        }
+    }
+
+    /// As stored: `working_days:N` or `urgent`.
+    pub fn to_text(self) -> String {
+        match self {
+            DeadlineRule::WorkingDays(days) => format!("working_days:{}", days.get()),
+            DeadlineRule::Urgent => "urgent".to_owned(),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeadlineRule> {
+        match text.strip_prefix("working_days:") {
+            Some(n) => n.parse::<u16>().ok().and_then(|n| WorkingDays::try_from(n).ok()).map(DeadlineRule::WorkingDays),
+            None => (text == "urgent").then_some(DeadlineRule::Urgent),
+        }
+    }
+}
+
 /// How pressing an open finding is for its section, derived from its deadline and now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -198,6 +239,20 @@ mod tests {
         assert_eq!(due(urgent_deadline(at(2026, 11, 26, 16), &WeekdaysOnly)), "2026-11-26 23:59:59");
         assert_eq!(due(urgent_deadline(at(2026, 11, 28, 9), &WeekdaysOnly)), "2026-11-30 23:59:59");
         assert_eq!(due(urgent_deadline(at(2026, 11, 29, 23), &WeekdaysOnly)), "2026-11-30 23:59:59");
+    }
+
+    #[test]
+    fn deadline_rules_are_stored_as_text_and_apply() {
+        let three = WorkingDays::try_from(3).unwrap();
+        for rule in [DeadlineRule::Urgent, DeadlineRule::WorkingDays(three)] {
+            assert_eq!(DeadlineRule::parse(&rule.to_text()), Some(rule));
+        }
+        assert_eq!(DeadlineRule::parse("working_days:0"), None);
+        assert_eq!(DeadlineRule::parse("soon"), None);
+        assert_eq!(DeadlineRule::for_finding(three, true), DeadlineRule::Urgent);
+        let thursday = at(2026, 11, 26, 16);
+        assert_eq!(due(DeadlineRule::Urgent.deadline(thursday, &WeekdaysOnly)), "2026-11-26 23:59:59");
+        assert_eq!(due(DeadlineRule::WorkingDays(three).deadline(thursday, &WeekdaysOnly)), "2026-12-01 23:59:59");
     }
 
     #[test]

@@ -292,6 +292,7 @@ mod tests {
             off_road_confirmed: false,
             observed_at: Timestamp(0),
             photos,
+            urgent: false,
         };
         (id(n), Operation::RecordFinding { road_id: "r1".into(), week: week().to_string(), finding })
     }

@@ -94,6 +94,7 @@ mod tests {
             observed_at: Timestamp(0),
             received_at: Timestamp(0),
             along_m: 0.0,
+            urgent: false,
         }
     }
 

@@ -7,6 +7,7 @@ use crate::api::views::{FindingDetail, PhotoState};
 use crate::components::badges::{deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::road_map::RoadMap;
+use crate::domain::deadline::DeadlineRule;
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::{self, engine::use_sync};
 use crate::t;
@@ -76,6 +77,7 @@ fn Detail(
             <p class="card-line">
                 <StatusBadge status=summary.status/>
                 <UrgencyBadge urgency=summary.urgency/>
+                {summary.urgent.then(|| view! { <span class="badge urgent">{t!(i18n, urgent_badge)}</span> })}
             </p>
         </header>
         {move || flash.get().map(|m| view! { <p class="notice success" role="status">{move || i18n.t(m)}</p> })}
@@ -150,6 +152,18 @@ fn Detail(
                                     {move || i18n.t(finding_status_msg(h.to))} " · " {move || i18n.pick(&szh, &sen)}
                                 </span>
                                 {h.deadline.map(|d| view! { <span class="muted small">{move || deadline_text(i18n, d)}</span> })}
+                                {h
+                                    .deadline_rule
+                                    .map(|rule| {
+                                        view! {
+                                            <span class="muted small">
+                                                {move || match rule {
+                                                    DeadlineRule::Urgent => i18n.t(Msg::rule_urgent).to_owned(),
+                                                    DeadlineRule::WorkingDays(n) => i18n.f(Msg::rule_working_days, &[("n", &n.get().to_string())]),
+                                                }}
+                                            </span>
+                                        }
+                                    })}
                                 {h.note.clone().map(|n| view! { <span class="history-note">{n}</span> })}
                             </li>
                         }

@@ -30,6 +30,8 @@ pub struct DraftFinding {
     pub observed_at: Timestamp,
     #[serde(default)]
     pub photos: Vec<PhotoHash>,
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 impl DraftFinding {
@@ -43,6 +45,7 @@ impl DraftFinding {
             off_road_confirmed: self.off_road_confirmed,
             observed_at: self.observed_at,
             photos: self.photos.clone(),
+            urgent: self.urgent,
         }
     }
 
@@ -58,6 +61,7 @@ impl DraftFinding {
             off_road_confirmed: finding.off_road_confirmed,
             observed_at: finding.observed_at,
             photos: finding.photos.clone(),
+            urgent: finding.urgent,
         }
     }
 }
@@ -131,6 +135,7 @@ pub fn FindingForm(
     let locating = RwSignal::new(Locating::Idle);
     let confirmed = RwSignal::new(initial.as_ref().is_some_and(|f| f.off_road_confirmed));
     let observed = RwSignal::new(initial.as_ref().map_or(device::now(), |f| f.observed_at).to_local_input());
+    let urgent = RwSignal::new(initial.as_ref().is_some_and(|f| f.urgent));
     let photos = RwSignal::new(initial.map(|f| f.photos).unwrap_or_default());
     let error = RwSignal::new(None::<Msg>);
 
@@ -195,6 +200,7 @@ pub fn FindingForm(
             off_road_confirmed: placement.is_off_road(),
             observed_at,
             photos: photos.get_untracked(),
+            urgent: urgent.get_untracked(),
         });
     };
 
@@ -312,6 +318,11 @@ pub fn FindingForm(
             />
 
             <PhotoPicker photos/>
+
+            <label class="check urgent">
+                <input type="checkbox" prop:checked=move || urgent.get() on:change=move |ev| urgent.set(event_target_checked(&ev))/>
+                {t!(i18n, urgent_label)}
+            </label>
 
             {move || error.get().map(|msg| view! { <p class="field-error" role="alert">{move || i18n.t(msg)}</p> })}
             <div class="row actions">

@@ -155,6 +155,7 @@ impl TestApp {
             off_road_confirmed: false,
             observed_at: self.now(),
             photos: Vec::new(),
+            urgent: false,
         }
     }
 

@@ -179,3 +179,35 @@ async fn a_second_submission_in_the_same_week_adds_to_the_first() {
         sqlx::query_as("SELECT COUNT(*) FROM inspections").fetch_one(&app.state.pool).await.unwrap();
     assert_eq!(inspections, 1);
 }
+
+#[tokio::test]
+async fn an_urgent_finding_is_due_the_same_working_day_and_the_history_says_why() {
+    use app::api::operations::{Operation, OperationRequest};
+    use app::domain::deadline::{urgent_deadline, DeadlineRule, WorkingDays};
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let mut urgent = app.finding(&chief, "market-road-2", "road_damage", "井盖缺失，有人跌倒危险").await;
+    urgent.urgent = true;
+    let normal = app.finding(&chief, "market-road-2", "road_damage", "路面裂缝").await;
+    let ops: Vec<OperationRequest> = [urgent.clone(), normal.clone()]
+        .into_iter()
+        .map(|finding| OperationRequest {
+            id: new_uuid(),
+            op: Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding },
+        })
+        .collect();
+    let answer = app.sync_ok(&chief, &serde_json::json!({ "ops": ops })).await;
+    let deadline = |i: usize| answer["results"][i]["outcome"]["finding"]["deadline"].as_i64().unwrap();
+    let calendar = app::backend::findings::calendar();
+    let expected = urgent_deadline(app.now(), calendar);
+    assert_eq!(deadline(0), expected.millis(), "the end of today (a working day) or of the next one");
+    assert!(deadline(1) > deadline(0), "five working days are later than the same day");
+
+    let detail = app.read_ok(&chief, "finding", &[("id", &urgent.id.to_string())]).await;
+    assert_eq!(detail["summary"]["urgent"], true);
+    let rule: DeadlineRule = serde_json::from_value(detail["history"][0]["deadline_rule"].clone()).unwrap();
+    assert_eq!(rule, DeadlineRule::Urgent);
+    let detail = app.read_ok(&chief, "finding", &[("id", &normal.id.to_string())]).await;
+    let rule: DeadlineRule = serde_json::from_value(detail["history"][0]["deadline_rule"].clone()).unwrap();
+    assert_eq!(rule, DeadlineRule::WorkingDays(WorkingDays::try_from(5).unwrap()));
+}
