@@ -210,6 +210,7 @@ pub async fn set_webhook(pool: &Pool, section_id: &str, webhook: Option<(&Webhoo
 /// Sections with their webhooks, and messages that failed at least once and are not sent.
 pub async fn channels(pool: &Pool) -> Result<crate::api::views::Channels> {
     use crate::api::views::{Channels, Delivery, Named, SectionChannel};
+    #[allow(clippy::type_complexity)]
     let sections: Vec<(String, String, String, Option<String>, Option<String>)> =
         sqlx::query_as("SELECT id, name_zh, name_en, webhook_url, webhook_format FROM sections ORDER BY name_zh")
             .fetch_all(pool)
