@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { hydrated } from './helpers';
+import { hydrated, signIn as signInOnSharedServer } from './helpers';
 import { OwnServer } from './own-server';
 import { phone, readyForTheField, signIn, syncBar } from './phone';
 import { queueFindings } from './outbox-fixture';
@@ -155,4 +155,23 @@ test('the server killed in the middle of a sync loses nothing and duplicates not
     await server.stop();
     fs.rmSync(profile, { recursive: true, force: true });
   }
+});
+
+test('records this version cannot read are kept, never overwritten', async ({ browser }) => {
+  const page = await signInOnSharedServer(browser, 'chief04');
+  await expect(page.getByRole('complementary', { name: '同步状态' })).toBeVisible();
+  const key = await page.evaluate(() => {
+    const me = JSON.parse(localStorage.getItem('roadchief.me')!);
+    const key = `roadchief.${me.id}.outbox`;
+    localStorage.setItem(key, '{"items": "from another version"}');
+    return key;
+  });
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('alert')).toContainText('本机有记录无法被此版本读取');
+  const kept = await page.evaluate((key) => {
+    const names = Object.keys(localStorage).filter((k) => k.startsWith(`${key}.unreadable.`));
+    return names.map((k) => localStorage.getItem(k));
+  }, key);
+  expect(kept).toEqual(['{"items": "from another version"}']);
 });

@@ -24,6 +24,8 @@ pub fn SyncStatus() -> impl IntoView {
     let alert = move || {
         if sync.needs_sign_in.get() {
             Some(Msg::sync_sign_in_again)
+        } else if sync.unreadable.get() {
+            Some(Msg::records_unreadable)
         } else if sync.storage_failed.get() {
             Some(Msg::storage_failed)
         } else if sync.storage_low.get() {

@@ -50,6 +50,29 @@ pub fn save<T: Serialize>(key: &str, value: &T) -> bool {
     }
 }
 
+/// Moves a stored record this version cannot read to `<key>.unreadable.<ms>`, so that nothing
+/// overwrites it (it can be exported and read by hand). Returns whether there was one.
+pub fn keep_aside(key: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        let storage = gloo_storage::LocalStorage::raw();
+        match storage.get_item(key) {
+            Ok(Some(text)) => {
+                let _ = storage.set_item(&format!("{key}.unreadable.{}", now().millis()), &text);
+                let _ = storage.remove_item(key);
+                true
+            }
+            _ => false,
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        false
+    }
+}
+
 pub fn forget(key: &str) {
     #[cfg(feature = "hydrate")]
     {

@@ -75,6 +75,8 @@ pub struct SyncEngine {
     /// The browser refused to store (full or disabled): say so, never pretend it was saved.
     pub storage_failed: RwSignal<bool>,
     pub storage_low: RwSignal<bool>,
+    /// Stored records this version could not read were kept aside (`device::keep_aside`).
+    pub unreadable: RwSignal<bool>,
     /// Bumped when the server's state for this user changed: screens reload what they show.
     pub changed: RwSignal<u32>,
     /// A signed-in user's outbox is loaded: the status bar has something to say.
@@ -101,6 +103,7 @@ impl SyncEngine {
             busy: RwSignal::new(false),
             storage_failed: RwSignal::new(false),
             storage_low: RwSignal::new(false),
+            unreadable: RwSignal::new(false),
             changed: RwSignal::new(0),
             active: RwSignal::new(false),
             update_ready: RwSignal::new(false),
@@ -121,7 +124,16 @@ impl SyncEngine {
         }
         self.user.set_value(Some(me.id.clone()));
         device::save(ME_KEY, me);
-        self.outbox.set(device::load(&outbox_key(&me.id)).unwrap_or_default());
+        let key = outbox_key(&me.id);
+        let outbox = device::load(&key).unwrap_or_else(|| {
+            // Records an older or newer version wrote in a form this one cannot read are kept,
+            // never overwritten.
+            if device::keep_aside(&key) {
+                self.unreadable.set(true);
+            }
+            Outbox::default()
+        });
+        self.outbox.set(outbox);
         self.last_sync.set(device::load::<Replica>(&replica_key(&me.id)).and_then(|r| r.last_sync));
         self.active.set(true);
         #[cfg(feature = "hydrate")]
