@@ -1,8 +1,9 @@
-//! The browser's side of the JSON API: sign in and out, send operations. On the server these
+//! The browser's side of the JSON API: sign in and out, sync the outbox, the coordinator's
+//! channel settings. On the server these
 //! are never called (they run from event handlers), so there they only refuse.
 
 use super::error::{ApiError, ErrorCode};
-use super::operations::{Operation, OperationRequest, SignIn, OPERATIONS_PATH, SESSION_PATH};
+use super::operations::{SignIn, SESSION_PATH};
 use super::sync::{SyncAnswer, SYNC_PATH};
 use super::views::Me;
 use crate::offline::outbox::Outgoing;
@@ -92,23 +93,6 @@ pub async fn sign_out() -> Result<(), ApiError> {
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        Err(ErrorCode::Network.into())
-    }
-}
-
-/// Sends one operation; `Ok` once the server has applied it. Sending it again with the same id is safe: the server answers with
-/// the first outcome.
-pub async fn send(id: Uuid, op: Operation) -> Result<(), ApiError> {
-    let request = OperationRequest { id, op };
-    #[cfg(feature = "hydrate")]
-    {
-        // The screens reload what they show; the outcome itself is not needed here, and not
-        // parsing it keeps its deserializer out of the bundle.
-        browser::post::<_, serde::de::IgnoredAny>(OPERATIONS_PATH, &request).await.map(|_| ())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (request, OPERATIONS_PATH);
         Err(ErrorCode::Network.into())
     }
 }

@@ -1,6 +1,7 @@
 //! The road chief's and the sections' writes, as operations with ids made on the device.
 //! The server applies each one once (`POST /api/v1/operations`); sending the same operation
-//! again returns the first result. Offline sync later queues these same operations.
+//! again returns the first result. The phone queues them in its outbox and sends them in
+//! batches through `POST /api/v1/sync` (see `docs/sync-api.md`).
 
 use crate::domain::deadline::Urgency;
 use crate::domain::finding::{FindingStatus, Move};

@@ -47,14 +47,6 @@ pub enum OpResult {
     Rejected { id: Uuid, status: u16, error: ApiError },
 }
 
-impl OpResult {
-    pub fn id(&self) -> Uuid {
-        match self {
-            OpResult::Applied { id, .. } | OpResult::Rejected { id, .. } => *id,
-        }
-    }
-}
-
 /// Everything the road chief's screens need to work with no network: the home screen and this
 /// week's inspection page of every road they look after.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! the app starts, when the network comes back, every minute while online, on "sync now" and
 //! right after a new record. Failures back off; a record the server refuses waits for the user.
 
-use super::outbox::{Outbox, BATCH};
+use super::outbox::{Outbox, Settled, BATCH};
 use super::photos::{self, Upload};
 use super::replica::Replica;
 use crate::api::client;
@@ -263,11 +263,10 @@ impl SyncEngine {
             });
             match client::sync(body).await {
                 Ok(answer) => {
-                    self.outbox.update(|o| {
-                        o.settle(&answer.results);
-                    });
+                    let mut settled = Settled::default();
+                    self.outbox.update(|o| settled = o.settle(&answer.results));
                     self.save_outbox();
-                    let applied = answer.results.iter().any(|r| r.result == crate::api::sync::AnswerKind::Applied);
+                    let applied = settled.applied > 0;
                     let changed = replica.absorb(answer, device::now());
                     self.storage_failed.set(!device::save(&replica_key(&user), &replica));
                     self.last_sync.set(replica.last_sync);
