@@ -111,6 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/overview") view={Lazy::<pages::overview::OverviewRoute>::new()}/>
                     <Route path=path!("/outbox") view={Lazy::<pages::outbox::OutboxRoute>::new()}/>
                     <Route path=path!("/channels") view={Lazy::<pages::channels::ChannelsRoute>::new()}/>
+                    <Route path=path!("/rules") view={Lazy::<pages::rules::RulesRoute>::new()}/>
                     <Route path=path!("/shell") view=pages::shell::OfflineShell/>
                 </Routes>
             </main>

@@ -8,6 +8,10 @@
 //! | demo data | `demo` | `ROADCHIEF_DEMO` | `false` |
 //! | public URL (https → Secure cookies) | `public_url` | `ROADCHIEF_PUBLIC_URL` | none |
 //! | trust X-Forwarded-For | `trust_forwarded_for` | `ROADCHIEF_TRUST_FORWARDED_FOR` | `false` |
+//! | courier round (s, 0 = off) | `notify_every_s` | `ROADCHIEF_NOTIFY_EVERY_S` | `15` |
+//! | scheduler round (s, 0 = off) | `schedule_every_s` | `ROADCHIEF_SCHEDULE_EVERY_S` | `60` |
+//! | SMTP server for email | `smtp_url` | `ROADCHIEF_SMTP_URL` | none (email is not sent) |
+//! | sender of email | `mail_from` | `ROADCHIEF_MAIL_FROM` | `路长巡查 <road-chief@localhost>` |
 //!
 //! The file is `ROADCHIEF_CONFIG` if set, else `road-chief.toml` in the working directory
 //! if it exists.
@@ -27,6 +31,9 @@ struct FileConfig {
     public_url: Option<String>,
     trust_forwarded_for: Option<bool>,
     notify_every_s: Option<u64>,
+    schedule_every_s: Option<u64>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +46,11 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// How often the courier looks for messages to send to sections' webhooks; 0 turns it off.
     pub notify_every_s: u64,
+    /// How often the scheduler looks for reminders to send; 0 turns it off.
+    pub schedule_every_s: u64,
+    /// `smtp://host:25`, `smtp://host:587?tls=required` or `smtps://user:password@host:465`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 impl Config {
@@ -78,6 +90,18 @@ impl Config {
                 Some(other) => bail!("{key} must be true or false, not {other:?}"),
             }
         };
+        let seconds = |key: &str, value: Option<u64>, default: u64| -> anyhow::Result<u64> {
+            match env(key) {
+                Some(s) => s.trim().parse().with_context(|| format!("{key} {s:?} is not a number of seconds")),
+                None => Ok(value.unwrap_or(default)),
+            }
+        };
+        let smtp_url = env("ROADCHIEF_SMTP_URL").or(file.smtp_url).filter(|u| !u.trim().is_empty());
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                bail!("ROADCHIEF_SMTP_URL must start with smtp:// or smtps://");
+            }
+        }
         let address = match env("ROADCHIEF_ADDRESS") {
             Some(a) => {
                 a.parse().with_context(|| format!("ROADCHIEF_ADDRESS {a:?} is not an address like 127.0.0.1:3000"))?
@@ -99,13 +123,12 @@ impl Config {
             demo: flag("ROADCHIEF_DEMO", file.demo)?,
             public_url: env("ROADCHIEF_PUBLIC_URL").or(file.public_url),
             trust_forwarded_for: flag("ROADCHIEF_TRUST_FORWARDED_FOR", file.trust_forwarded_for)?,
-            notify_every_s: match env("ROADCHIEF_NOTIFY_EVERY_S") {
-                Some(s) => s
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("ROADCHIEF_NOTIFY_EVERY_S {s:?} is not a number of seconds"))?,
-                None => file.notify_every_s.unwrap_or(15),
-            },
+            notify_every_s: seconds("ROADCHIEF_NOTIFY_EVERY_S", file.notify_every_s, 15)?,
+            schedule_every_s: seconds("ROADCHIEF_SCHEDULE_EVERY_S", file.schedule_every_s, 60)?,
+            smtp_url,
+            mail_from: env("ROADCHIEF_MAIL_FROM")
+                .or(file.mail_from)
+                .unwrap_or_else(|| "路长巡查 <road-chief@localhost>".to_owned()),
         })
     }
 }
@@ -147,5 +170,7 @@ mod tests {
         assert!(resolve("", &[("ROADCHIEF_DATABASE_URL", "mysql://x")]).is_err());
         assert!(resolve("colour = 1", &[]).is_err());
         assert!(resolve("", &[("ROADCHIEF_NOTIFY_EVERY_S", "often")]).is_err());
+        assert!(resolve("", &[("ROADCHIEF_SCHEDULE_EVERY_S", "-1")]).is_err());
+        assert!(resolve("smtp_url = \"http://mail\"", &[]).is_err());
     }
 }

@@ -1,19 +1,40 @@
 //! The courier: takes due messages from the notifications outbox (`app::backend::notify`) and
-//! posts them to the sections' webhooks. At least once: a message counts as sent only when the
-//! receiver acknowledged it; every attempt is logged; failures wait and retry.
+//! delivers them: webhooks by HTTP POST, email through the configured SMTP server. At least
+//! once: a message counts as sent only when the receiver acknowledged it; every attempt is
+//! logged; failures wait and retry.
 
 use app::backend::notify::{self, Due};
 use app::backend::{db::Pool, Clock};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
 /// Messages handled per round.
 const ROUND: i64 = 20;
+
+/// Email: the SMTP server and the sender's address.
+#[derive(Clone)]
+pub struct Mail {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mail {
+    /// From `smtp://host:port`, `smtp://host:587?tls=required` or `smtps://user:pass@host`.
+    pub fn new(url: &str, from: &str, timeout: Duration) -> anyhow::Result<Mail> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.timeout(Some(timeout)).build();
+        let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("the sender {from:?} is not an address: {e}"))?;
+        Ok(Mail { transport, from })
+    }
+}
 
 #[derive(Clone)]
 pub struct Courier {
     pool: Pool,
     clock: Clock,
     http: reqwest::Client,
+    mail: Option<Mail>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,26 +50,67 @@ impl Courier {
             .connect_timeout(timeout)
             .build()
             .expect("an HTTP client with timeouts builds");
-        Courier { pool, clock, http }
+        Courier { pool, clock, http, mail: None }
+    }
+
+    /// Sends email through this server (without it, email messages fail and wait).
+    pub fn with_mail(mut self, mail: Mail) -> Courier {
+        self.mail = Some(mail);
+        self
     }
 
     /// Sends what is due now, one round.
     pub async fn deliver_due(&self) -> anyhow::Result<Round> {
         let mut round = Round::default();
         for due in notify::claim_due(&self.pool, self.clock.now(), ROUND).await? {
-            let (delivered, detail) = self.send(&due).await;
+            let (delivered, detail) = match due.channel.as_str() {
+                "email" => self.send_email(&due).await,
+                _ => self.post(&due).await,
+            };
             if delivered {
                 round.sent += 1;
             } else {
                 round.failed += 1;
-                tracing::warn!(notification = %due.id, target = %due.target, %detail, "webhook delivery failed");
+                tracing::warn!(notification = %due.id, channel = %due.channel, target = %due.target, %detail, "delivery failed");
             }
             notify::record_attempt(&self.pool, &due, delivered, &detail, self.clock.now()).await?;
         }
         Ok(round)
     }
 
-    async fn send(&self, due: &Due) -> (bool, String) {
+    async fn send_email(&self, due: &Due) -> (bool, String) {
+        let Some(mail) = &self.mail else {
+            return (false, "no SMTP server is configured (ROADCHIEF_SMTP_URL)".into());
+        };
+        let to: Mailbox = match due.target.parse() {
+            Ok(to) => to,
+            Err(e) => return (false, format!("not an address: {e}")),
+        };
+        let message = Message::builder()
+            .from(mail.from.clone())
+            .to(to)
+            .subject(due.subject.clone().unwrap_or_else(|| "路长巡查".into()))
+            // The same message on every attempt: a receiving system can drop duplicates.
+            .message_id(Some(format!("<{}@road-chief>", due.idempotency_key.replace([':', '@'], "."))))
+            .singlepart(
+                // Base64 carries Chinese text through any mail server, 8BITMIME or not.
+                SinglePart::builder().header(ContentType::TEXT_PLAIN).body(
+                    Body::new_with_encoding(due.body.clone(), ContentTransferEncoding::Base64)
+                        .unwrap_or_else(|text| Body::new(text)),
+                ),
+            );
+        let message = match message {
+            Ok(m) => m,
+            Err(e) => return (false, format!("could not build the email: {e}")),
+        };
+        match mail.transport.send(message).await {
+            Ok(answer) => (true, format!("SMTP {}", answer.code())),
+            Err(e) if e.is_timeout() => (false, "timed out".into()),
+            Err(e) => (false, format!("SMTP: {e}")),
+        }
+    }
+
+    async fn post(&self, due: &Due) -> (bool, String) {
         let request = self
             .http
             .post(&due.target)
@@ -87,4 +149,20 @@ impl Courier {
             }
         });
     }
+}
+
+/// The scheduler: reminders and escalations (`app::backend::schedule`), one round every
+/// `every`. Safe to run in several processes at once: each reminder is claimed by a unique key.
+pub fn spawn_scheduler(pool: Pool, clock: Clock, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            match app::backend::schedule::run(&pool, clock.now()).await {
+                Ok(done) if done != Default::default() => tracing::info!(?done, "reminders queued"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "the scheduler's round failed"),
+            }
+        }
+    });
 }

@@ -1,7 +1,7 @@
 //! Building the server: database and migrations, demo data, the router, the listener.
 
 use crate::config::Config;
-use crate::courier::Courier;
+use crate::courier::{spawn_scheduler, Courier, Mail};
 use crate::{demo, http_api, pwa};
 use anyhow::Context;
 use app::backend::auth::{self, SESSION_COOKIE};
@@ -59,9 +59,18 @@ impl Application {
         let listener =
             TcpListener::bind(config.address).await.with_context(|| format!("listening on {}", config.address))?;
         app::backend::notify::set_base_url(&config.base_url());
+        app::backend::calendars::seed_shipped(&state.pool, state.clock.now())
+            .await
+            .context("writing the shipped working-day calendars")?;
         if config.notify_every_s > 0 {
-            Courier::new(state.pool.clone(), state.clock.clone(), Duration::from_secs(10))
-                .spawn(Duration::from_secs(config.notify_every_s));
+            let mut courier = Courier::new(state.pool.clone(), state.clock.clone(), Duration::from_secs(10));
+            if let Some(url) = &config.smtp_url {
+                courier = courier.with_mail(Mail::new(url, &config.mail_from, Duration::from_secs(20))?);
+            }
+            courier.spawn(Duration::from_secs(config.notify_every_s));
+        }
+        if config.schedule_every_s > 0 {
+            spawn_scheduler(state.pool.clone(), state.clock.clone(), Duration::from_secs(config.schedule_every_s));
         }
         Ok(Application { listener, router: router(state.clone()), state })
     }

@@ -126,33 +126,25 @@ pub async fn sync(body: String) -> Result<SyncAnswer, ApiError> {
     }
 }
 
-/// Sets a section's webhook (coordinator): `PUT /api/v1/sections/{id}/webhook`.
-pub async fn set_webhook(section_id: &str, url: String, format: String) -> Result<(), ApiError> {
-    let path = format!("/api/v1/sections/{section_id}/webhook");
-    let body = serde_json::json!({ "url": url, "format": format });
+/// Sends a coordinator's or section head's setting or decision (`PUT`/`POST` with a JSON
+/// body) and waits for the server's yes or its refusal; the answer's content is not needed.
+pub async fn send(method: &str, path: &str, body: Option<serde_json::Value>) -> Result<(), ApiError> {
     #[cfg(feature = "hydrate")]
     {
-        let request =
-            gloo_net::http::Request::put(&path).json(&body).map_err(|_| ApiError::from(ErrorCode::Internal))?;
+        use gloo_net::http::RequestBuilder;
+        let builder = RequestBuilder::new(path).method(match method {
+            "PUT" => gloo_net::http::Method::PUT,
+            _ => gloo_net::http::Method::POST,
+        });
+        let request = match body {
+            Some(b) => builder.json(&b).map_err(|_| ApiError::from(ErrorCode::Internal))?,
+            None => builder.build().map_err(|_| ApiError::from(ErrorCode::Internal))?,
+        };
         browser::read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (path, body);
-        Err(ErrorCode::Network.into())
-    }
-}
-
-/// Sends a troubled message again now (coordinator).
-pub async fn retry_notification(id: &str) -> Result<(), ApiError> {
-    let path = format!("/api/v1/notifications/{id}/retry");
-    #[cfg(feature = "hydrate")]
-    {
-        browser::read::<serde::de::IgnoredAny>(gloo_net::http::Request::post(&path).send().await).await.map(|_| ())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = path;
+        let _ = (method, path, body);
         Err(ErrorCode::Network.into())
     }
 }

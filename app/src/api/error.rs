@@ -35,6 +35,12 @@ pub enum ErrorCode {
     PhotoHashMismatch,
     BatchTooLarge,
     InvalidWebhook,
+    InvalidEmail,
+    InvalidCalendar,
+    InvalidWorkingDays,
+    ExtensionAlreadyAsked,
+    NoExtensionPending,
+    DeadlineNotLater,
     /// The browser could not reach the server.
     Network,
     Internal,
@@ -46,7 +52,10 @@ impl ErrorCode {
             ErrorCode::Unauthorized | ErrorCode::WrongCredentials => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::IllegalTransition | ErrorCode::OperationConflict => 409,
+            ErrorCode::IllegalTransition
+            | ErrorCode::OperationConflict
+            | ErrorCode::ExtensionAlreadyAsked
+            | ErrorCode::NoExtensionPending => 409,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::PhotoTooLarge | ErrorCode::BatchTooLarge => 413,
             ErrorCode::NotAnImage => 415,
@@ -83,6 +92,12 @@ impl ErrorCode {
             ErrorCode::PhotoHashMismatch => Msg::error_photo_hash_mismatch,
             ErrorCode::BatchTooLarge => Msg::error_batch_too_large,
             ErrorCode::InvalidWebhook => Msg::error_invalid_webhook,
+            ErrorCode::InvalidEmail => Msg::error_invalid_email,
+            ErrorCode::InvalidCalendar => Msg::error_invalid_calendar,
+            ErrorCode::InvalidWorkingDays => Msg::error_invalid_working_days,
+            ErrorCode::ExtensionAlreadyAsked => Msg::error_extension_already_asked,
+            ErrorCode::NoExtensionPending => Msg::error_no_extension_pending,
+            ErrorCode::DeadlineNotLater => Msg::error_deadline_not_later,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
             ErrorCode::Network => Msg::error_network,
             ErrorCode::Internal => Msg::error_internal,

@@ -73,3 +73,10 @@ pub async fn load_channels() -> Result<Channels, ApiError> {
     }
     backend::notify::channels(ctx.pool()).await.map_err(|e| ctx.fail(e))
 }
+
+/// Routing rules, their changes and the working-day calendars, for the coordinator.
+#[server(endpoint = "rules")]
+pub async fn load_rules() -> Result<super::views::Rules, ApiError> {
+    let ctx = signed_in().await?;
+    backend::rules::screen(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
+}

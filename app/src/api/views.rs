@@ -120,6 +120,34 @@ pub struct FindingDetail {
     pub moves: Vec<Move>,
     /// Where the coordinator may re-route it (empty unless re-routing is offered).
     pub reroute_targets: Vec<Named>,
+    /// Reminders, messages sent about it and extension requests, for the timeline.
+    #[serde(default)]
+    pub notices: Vec<NoticeEntry>,
+    /// The section head may ask for more time (once per finding, while it is with them).
+    #[serde(default)]
+    pub may_ask_extension: bool,
+    /// A request waits for the coordinator's decision, and the reader is the coordinator.
+    #[serde(default)]
+    pub may_decide_extension: bool,
+}
+
+/// Something that happened around a finding besides its moves: a reminder, a message to a
+/// section or a person, an extension asked for or decided.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeEntry {
+    pub at: Timestamp,
+    /// `routed`, `due_soon`, `overdue`, `escalated`, `extension` (messages and reminders);
+    /// `extension_asked`, `extension_granted`, `extension_refused`.
+    pub kind: String,
+    /// `webhook` or `email` for a message; none for a reminder or a decision.
+    pub channel: Option<String>,
+    /// Whom the message was for.
+    pub to: Option<String>,
+    /// `pending`, `sent` or `failed` for a message.
+    pub status: Option<String>,
+    pub actor: Option<String>,
+    pub note: Option<String>,
+    pub deadline: Option<Timestamp>,
 }
 
 /// A photo declared with a finding; `uploaded` once its file has reached the server.
@@ -231,18 +259,59 @@ pub struct SectionChannel {
     pub section: Named,
     pub webhook_url: Option<String>,
     pub webhook_format: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     pub id: String,
-    pub finding_id: Uuid,
-    pub section: Named,
+    pub finding_id: Option<Uuid>,
+    /// The section or the person (display name) it was for.
+    pub recipient: String,
+    /// `webhook` or `email`.
+    pub channel: String,
     /// `pending` (retrying) or `failed` (given up).
     pub status: String,
     pub failures: u32,
     pub last_error: Option<String>,
     pub next_attempt_at: Timestamp,
+}
+
+/// The coordinator's rules screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rules {
+    pub categories: Vec<RuleRow>,
+    pub sections: Vec<Named>,
+    pub changes: Vec<RuleChange>,
+    pub calendars: Vec<CalendarYear>,
+    /// This year (and next, from November) without an official calendar: Monday–Friday.
+    pub missing_years: Vec<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleRow {
+    pub category: Named,
+    pub section_id: String,
+    pub days: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleChange {
+    pub at: Timestamp,
+    pub actor: String,
+    pub category: Named,
+    pub old_section: Option<String>,
+    pub new_section: Option<String>,
+    pub old_days: u16,
+    pub new_days: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub imported_at: Timestamp,
+    /// None for a calendar that shipped with the app.
+    pub imported_by: Option<String>,
 }
 
 #[cfg(test)]

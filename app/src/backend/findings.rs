@@ -16,21 +16,18 @@ use crate::domain::photo::PhotoHash;
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
-use std::sync::OnceLock;
 use uuid::Uuid;
 
-/// The working-day calendar deadlines are counted in: the official holidays and make-up days
-/// of the years that ship with the app, Monday–Friday for other years.
-pub fn calendar() -> &'static OfficialCalendar {
-    static CALENDAR: OnceLock<OfficialCalendar> = OnceLock::new();
-    CALENDAR.get_or_init(crate::domain::calendar::shipped)
-}
-
 /// The rule and deadline of a finding received now: its category's working days, or the same
-/// working day if it is urgent.
-pub fn deadline_for(category: &Category, urgent: bool, received: Timestamp) -> (Timestamp, DeadlineRule) {
+/// working day if it is urgent, counted in the stored calendar (`backend::calendars`).
+pub fn deadline_for(
+    category: &Category,
+    urgent: bool,
+    received: Timestamp,
+    calendar: &OfficialCalendar,
+) -> (Timestamp, DeadlineRule) {
     let rule = DeadlineRule::for_finding(category.deadline_days, urgent);
-    (rule.deadline(received, calendar()), rule)
+    (rule.deadline(received, calendar), rule)
 }
 
 #[derive(sqlx::FromRow)]
@@ -60,7 +57,7 @@ const SELECT: &str = "SELECT f.id, f.road_id, r.name_zh AS road_zh, r.name_en AS
      FROM findings f JOIN roads r ON r.id = f.road_id JOIN categories c ON c.code = f.category_code \
      JOIN sections s ON s.id = f.section_id";
 
-fn status(text: &str) -> Result<FindingStatus> {
+pub(super) fn status(text: &str) -> Result<FindingStatus> {
     FindingStatus::parse(text).ok_or_else(|| BackendError::Corrupt(format!("finding status {text}")))
 }
 
@@ -135,7 +132,7 @@ pub async fn returned(pool: &Pool, now: Timestamp) -> Result<Vec<FindingSummary>
 }
 
 /// The roles `user` holds towards a finding on `road_chief` routed to `section_head`.
-fn parties(user: &User, road_chief: &str, section_head: Option<&str>) -> Vec<Party> {
+pub(super) fn parties(user: &User, road_chief: &str, section_head: Option<&str>) -> Vec<Party> {
     let mut parties = Vec::new();
     match user.role {
         Role::RoadChief if user.id == road_chief => parties.push(Party::RoadChief),
@@ -147,18 +144,18 @@ fn parties(user: &User, road_chief: &str, section_head: Option<&str>) -> Vec<Par
 }
 
 #[derive(sqlx::FromRow)]
-struct Access {
-    status: String,
-    section_id: String,
-    category_code: String,
-    deadline_at: i64,
-    deadline_days: i64,
-    urgent: i64,
-    chief_user_id: String,
-    head_user_id: Option<String>,
+pub(super) struct Access {
+    pub status: String,
+    pub section_id: String,
+    pub category_code: String,
+    pub deadline_at: i64,
+    pub deadline_days: i64,
+    pub urgent: i64,
+    pub chief_user_id: String,
+    pub head_user_id: Option<String>,
 }
 
-async fn access(conn: &mut Conn, id: &Uuid) -> Result<Option<Access>> {
+pub(super) async fn access(conn: &mut Conn, id: &Uuid) -> Result<Option<Access>> {
     Ok(sqlx::query_as(
         "SELECT f.status, f.section_id, f.category_code, f.deadline_at, c.deadline_days, f.urgent, r.chief_user_id, \
          s.head_user_id FROM findings f JOIN roads r ON r.id = f.road_id JOIN sections s ON s.id = f.section_id \
@@ -192,6 +189,7 @@ pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Resu
     .fetch_one(pool)
     .await?;
     let moves = available_moves(summary.status, &parties);
+    let summary_status_runs = summary.status.deadline_runs();
     let reroute_targets = if moves.contains(&Move::Reroute) {
         directory::sections(pool).await?.into_iter().map(|s| s.named).filter(|s| s.id != summary.section.id).collect()
     } else {
@@ -208,6 +206,12 @@ pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Resu
         photos: super::photos::of_finding(pool, id).await?,
         moves,
         reroute_targets,
+        notices: super::timeline::notices(pool, id).await?,
+        may_ask_extension: parties.contains(&Party::Section)
+            && summary_status_runs
+            && super::extensions::of_finding(pool, id).await?.is_none(),
+        may_decide_extension: parties.contains(&Party::Coordinator)
+            && super::extensions::of_finding(pool, id).await?.as_deref() == Some("pending"),
     })
 }
 
@@ -253,7 +257,7 @@ async fn history(pool: &Pool, id: &Uuid) -> Result<Vec<HistoryEntry>> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn record(
+pub(super) async fn record(
     tx: &mut Tx,
     finding_id: &str,
     now: Timestamp,
@@ -299,7 +303,7 @@ pub struct Recorded {
 
 /// The next value of the change counter devices pull by. Called inside write transactions,
 /// which SQLite runs one at a time, so the counter follows the order of commits.
-const NEXT_CHANGE: &str = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM findings)";
+pub(super) const NEXT_CHANGE: &str = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM findings)";
 
 /// Stores a new finding routed to its category's section, with its deadline counted from now
 /// (the moment the server received it).
@@ -311,7 +315,8 @@ pub async fn insert_routed(
     finding: &Recorded,
     now: Timestamp,
 ) -> Result<RoutedFinding> {
-    let (deadline, rule) = deadline_for(&finding.category, finding.urgent, now);
+    let calendar = super::calendars::current(tx).await?;
+    let (deadline, rule) = deadline_for(&finding.category, finding.urgent, now, &calendar);
     let section_id = &finding.category.section.id;
     let id = finding.id.to_string();
     sqlx::query(&format!(
@@ -406,7 +411,7 @@ pub async fn apply_move(
         }
         let days = directory::stored_working_days(access.deadline_days, &access.category_code)?;
         let restarted = DeadlineRule::for_finding(days, access.urgent != 0);
-        deadline = restarted.deadline(now, calendar());
+        deadline = restarted.deadline(now, &super::calendars::current(tx).await?);
         rule = Some(restarted);
     }
 

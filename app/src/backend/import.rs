@@ -40,6 +40,10 @@ pub struct UserEntry {
     pub role: Role,
     #[serde(default)]
     pub phone: Option<String>,
+    /// Where reminders for this person go (a road chief's Friday reminder, the coordinator's
+    /// escalations and weekly summary).
+    #[serde(default)]
+    pub email: Option<crate::domain::notice::EmailAddress>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,7 +217,7 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
     let mut summary = ImportSummary { communities: file.communities.len(), ..Default::default() };
     for u in &file.users {
         let created = sqlx::query(
-            "INSERT INTO users (id, username, display_name, role, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+            "INSERT INTO users (id, username, display_name, role, phone, email, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (username) DO NOTHING",
         )
         .bind(new_id(now))
@@ -221,14 +225,16 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
         .bind(&u.display_name)
         .bind(u.role.as_str())
         .bind(&u.phone)
+        .bind(u.email.as_ref().map(|e| e.as_str()))
         .bind(now.millis())
         .execute(&mut *tx)
         .await?;
         if created.rows_affected() == 0 {
-            sqlx::query("UPDATE users SET display_name = $1, role = $2, phone = $3 WHERE username = $4")
+            sqlx::query("UPDATE users SET display_name = $1, role = $2, phone = $3, email = $4 WHERE username = $5")
                 .bind(&u.display_name)
                 .bind(u.role.as_str())
                 .bind(&u.phone)
+                .bind(u.email.as_ref().map(|e| e.as_str()))
                 .bind(u.username.as_str())
                 .execute(&mut *tx)
                 .await?;

@@ -2,8 +2,10 @@
 //! aggregate), sessions and passwords. Compiled only with the `ssr` feature.
 
 pub mod auth;
+pub mod calendars;
 pub mod db;
 pub mod directory;
+pub mod extensions;
 pub mod findings;
 pub mod import;
 pub mod inspections;
@@ -12,7 +14,10 @@ pub mod operations;
 pub mod overview;
 pub mod photos;
 pub mod request;
+pub mod rules;
+pub mod schedule;
 pub mod sync;
+pub mod timeline;
 
 use crate::api::error::ErrorCode;
 use crate::domain::time::Timestamp;

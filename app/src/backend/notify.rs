@@ -6,7 +6,7 @@ use super::auth::new_id;
 use super::db::{Pool, Tx};
 use super::{BackendError, Result};
 use crate::api::error::ErrorCode;
-use crate::domain::notice::{retry_delay_ms, WebhookFormat, WebhookUrl};
+use crate::domain::notice::{retry_delay_ms, EmailAddress, WebhookFormat, WebhookUrl};
 use crate::domain::time::Timestamp;
 use serde_json::json;
 use std::sync::OnceLock;
@@ -25,6 +25,26 @@ fn base_url() -> &'static str {
     BASE_URL.get().map_or("http://127.0.0.1:3000", String::as_str)
 }
 
+/// What a message says, in the office's language, ready for every channel: a subject and a
+/// text (email, robot text messages) and the generic JSON webhook's body.
+pub struct Message {
+    pub kind: &'static str,
+    pub finding_id: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub json: serde_json::Value,
+}
+
+/// A link to the app's start page for messages.
+pub fn home_link() -> String {
+    format!("{}/", base_url())
+}
+
+/// A link to a finding for messages.
+pub fn finding_link(finding_id: &str) -> String {
+    format!("{}/findings/{finding_id}", base_url())
+}
+
 #[derive(sqlx::FromRow)]
 struct Facts {
     road_zh: String,
@@ -34,64 +54,157 @@ struct Facts {
     note: String,
     deadline_at: i64,
     along_m: f64,
-    webhook_url: Option<String>,
-    webhook_format: Option<String>,
 }
 
-/// Queues the message about a finding's routing (new, re-routed or reopened) for every channel
-/// its section has, inside the routing's transaction. `event` is the history row that caused it.
-pub async fn enqueue(tx: &mut Tx, finding_id: &str, event: &str, now: Timestamp) -> Result<()> {
+/// The message about a finding for its section: `headline` first, then what, where, which
+/// road, the deadline and the link.
+pub async fn about_finding(
+    tx: &mut Tx,
+    kind: &'static str,
+    finding_id: &str,
+    headline: &str,
+) -> Result<(String, Message)> {
     let facts: Facts = sqlx::query_as(
         "SELECT r.name_zh AS road_zh, c.name_zh AS category_zh, s.id AS section_id, s.name_zh AS section_zh, f.note, \
-         f.deadline_at, f.along_m, s.webhook_url, s.webhook_format \
-         FROM findings f JOIN roads r ON r.id = f.road_id JOIN categories c ON c.code = f.category_code \
-         JOIN sections s ON s.id = f.section_id WHERE f.id = $1",
+         f.deadline_at, f.along_m FROM findings f JOIN roads r ON r.id = f.road_id \
+         JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id WHERE f.id = $1",
     )
     .bind(finding_id)
     .fetch_one(&mut **tx)
     .await?;
-    let (Some(url), Some(format)) =
-        (&facts.webhook_url, facts.webhook_format.as_deref().and_then(WebhookFormat::parse))
-    else {
-        return Ok(());
-    };
-    let link = format!("{}/findings/{finding_id}", base_url());
+    let link = finding_link(finding_id);
     let deadline = Timestamp(facts.deadline_at).format_local();
     let text = format!(
-        "【路长巡查】{section}：{category}，{road}（距起点 {m} 米）。{note}\n处理期限：{deadline} 前\n查看：{link}",
+        "【路长巡查】{headline}\n{section}：{category}，{road}（距起点 {m} 米）。{note}\n处理期限：{deadline} 前\n查看：{link}",
         section = facts.section_zh,
         category = facts.category_zh,
         road = facts.road_zh,
         m = facts.along_m.round() as i64,
         note = facts.note,
     );
-    let body = match format {
-        WebhookFormat::Json => json!({
-            "event": "finding_routed",
-            "finding_id": finding_id,
-            "section": facts.section_zh,
-            "category": facts.category_zh,
-            "road": facts.road_zh,
-            "note": facts.note,
-            "deadline": facts.deadline_at,
-            "deadline_text": deadline,
-            "url": link,
-            "text": text,
-        }),
-        WebhookFormat::Wecom | WebhookFormat::Dingtalk => json!({ "msgtype": "text", "text": { "content": text } }),
-    };
+    let json = json!({
+        "event": format!("finding_{kind}"),
+        "finding_id": finding_id,
+        "section": facts.section_zh,
+        "category": facts.category_zh,
+        "road": facts.road_zh,
+        "note": facts.note,
+        "deadline": facts.deadline_at,
+        "deadline_text": deadline,
+        "url": link,
+        "text": text,
+    });
+    let subject = format!("【路长巡查】{headline}：{}，{}", facts.category_zh, facts.road_zh);
+    let message = Message { kind, finding_id: Some(finding_id.to_owned()), subject, text, json };
+    Ok((facts.section_id, message))
+}
+
+/// Queues the message about a finding's routing (new, re-routed or reopened) for every channel
+/// its section has, inside the routing's transaction. `event` is the history row that caused it.
+pub async fn enqueue(tx: &mut Tx, finding_id: &str, event: &str, now: Timestamp) -> Result<()> {
+    let (section_id, message) = about_finding(tx, "routed", finding_id, "新问题交办").await?;
+    to_section(tx, &section_id, event, &message, now).await
+}
+
+/// Queues a message for every channel the section has (its webhook, its email address); its
+/// in-app inbox always has the finding anyway. `event` makes the idempotency keys.
+pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, message: &Message, now: Timestamp) -> Result<()> {
+    let (webhook_url, webhook_format, email): (Option<String>, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT webhook_url, webhook_format, email FROM sections WHERE id = $1")
+            .bind(section_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let recipient = Recipient { section_id: Some(section_id), user_id: None };
+    if let (Some(url), Some(format)) = (webhook_url, webhook_format.as_deref().and_then(WebhookFormat::parse)) {
+        let body = match format {
+            WebhookFormat::Json => message.json.to_string(),
+            WebhookFormat::Wecom | WebhookFormat::Dingtalk => {
+                json!({ "msgtype": "text", "text": { "content": message.text } }).to_string()
+            }
+        };
+        let outgoing =
+            Outgoing { channel: "webhook", target: &url, format: format.as_str(), subject: None, body: &body };
+        insert(tx, &format!("{event}:webhook"), message, recipient, outgoing, now).await?;
+    }
+    if let Some(address) = email {
+        let outgoing = Outgoing {
+            channel: "email",
+            target: &address,
+            format: "email",
+            subject: Some(&message.subject),
+            body: &message.text,
+        };
+        insert(tx, &format!("{event}:email"), message, recipient, outgoing, now).await?;
+    }
+    Ok(())
+}
+
+/// Queues an email to a person, if they have an address.
+pub async fn to_user(tx: &mut Tx, user_id: &str, event: &str, message: &Message, now: Timestamp) -> Result<()> {
+    let email: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut **tx).await?;
+    if let Some((Some(address),)) = email {
+        let recipient = Recipient { section_id: None, user_id: Some(user_id) };
+        let outgoing = Outgoing {
+            channel: "email",
+            target: &address,
+            format: "email",
+            subject: Some(&message.subject),
+            body: &message.text,
+        };
+        insert(tx, &format!("{event}:email:{user_id}"), message, recipient, outgoing, now).await?;
+    }
+    Ok(())
+}
+
+/// Queues an email to every coordinator who has an address.
+pub async fn to_coordinators(tx: &mut Tx, event: &str, message: &Message, now: Timestamp) -> Result<()> {
+    let coordinators: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM users WHERE role = 'coordinator' ORDER BY id").fetch_all(&mut **tx).await?;
+    for (id,) in coordinators {
+        to_user(tx, &id, event, message, now).await?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+struct Recipient<'a> {
+    section_id: Option<&'a str>,
+    user_id: Option<&'a str>,
+}
+
+struct Outgoing<'a> {
+    channel: &'static str,
+    target: &'a str,
+    format: &'a str,
+    subject: Option<&'a str>,
+    body: &'a str,
+}
+
+async fn insert(
+    tx: &mut Tx,
+    key: &str,
+    message: &Message,
+    to: Recipient<'_>,
+    out: Outgoing<'_>,
+    now: Timestamp,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO notifications (id, idempotency_key, finding_id, section_id, channel, target, format, body, status, \
-         next_attempt_at, created_at) VALUES ($1, $2, $3, $4, 'webhook', $5, $6, $7, 'pending', $8, $8) \
-         ON CONFLICT (idempotency_key) DO NOTHING",
+        "INSERT INTO notifications (id, idempotency_key, kind, finding_id, section_id, user_id, channel, target, format, \
+         subject, body, status, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $12) ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(new_id(now))
-    .bind(format!("{event}:webhook"))
-    .bind(finding_id)
-    .bind(&facts.section_id)
-    .bind(url)
-    .bind(format.as_str())
-    .bind(body.to_string())
+    .bind(key)
+    .bind(message.kind)
+    .bind(message.finding_id.as_deref())
+    .bind(to.section_id)
+    .bind(to.user_id)
+    .bind(out.channel)
+    .bind(out.target)
+    .bind(out.format)
+    .bind(out.subject)
+    .bind(out.body)
     .bind(now.millis())
     .execute(&mut **tx)
     .await?;
@@ -103,6 +216,8 @@ pub async fn enqueue(tx: &mut Tx, finding_id: &str, event: &str, now: Timestamp)
 pub struct Due {
     pub id: String,
     pub idempotency_key: String,
+    pub channel: String,
+    pub subject: Option<String>,
     pub target: String,
     pub format: String,
     pub body: String,
@@ -113,7 +228,7 @@ pub struct Due {
 /// (another process, or this one after a restart) sends it at the same time.
 pub async fn claim_due(pool: &Pool, now: Timestamp, limit: i64) -> Result<Vec<Due>> {
     let candidates: Vec<Due> = sqlx::query_as(
-        "SELECT id, idempotency_key, target, format, body, failures FROM notifications \
+        "SELECT id, idempotency_key, channel, subject, target, format, body, failures FROM notifications \
          WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1) \
          ORDER BY next_attempt_at LIMIT $2",
     )
@@ -207,19 +322,45 @@ pub async fn set_webhook(pool: &Pool, section_id: &str, webhook: Option<(&Webhoo
     Ok(())
 }
 
-/// Sections with their webhooks, and messages that failed at least once and are not sent.
+/// Sets (or with `None`, removes) a section's email address.
+pub async fn set_email(pool: &Pool, section_id: &str, email: Option<&EmailAddress>) -> Result<()> {
+    let changed = sqlx::query("UPDATE sections SET email = $1 WHERE id = $2")
+        .bind(email.map(EmailAddress::as_str))
+        .bind(section_id)
+        .execute(pool)
+        .await?;
+    if changed.rows_affected() == 0 {
+        return Err(BackendError::Refused(ErrorCode::UnknownSection));
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Troubled {
+    id: String,
+    finding_id: Option<String>,
+    recipient: String,
+    channel: String,
+    status: String,
+    failures: i64,
+    next_attempt_at: i64,
+    last_error: Option<String>,
+}
+
+/// Sections with their channels, and messages that failed at least once and are not sent.
 pub async fn channels(pool: &Pool) -> Result<crate::api::views::Channels> {
     use crate::api::views::{Channels, Delivery, Named, SectionChannel};
     #[allow(clippy::type_complexity)]
-    let sections: Vec<(String, String, String, Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT id, name_zh, name_en, webhook_url, webhook_format FROM sections ORDER BY name_zh")
-            .fetch_all(pool)
-            .await?;
-    #[allow(clippy::type_complexity)]
-    let troubled: Vec<(String, String, String, String, String, String, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT n.id, n.finding_id, s.id, s.name_zh, s.name_en, n.status, n.failures, n.next_attempt_at, \
-         (SELECT a.detail FROM notification_attempts a WHERE a.notification_id = n.id ORDER BY a.at DESC LIMIT 1) \
-         FROM notifications n JOIN sections s ON s.id = n.section_id \
+    let sections: Vec<(String, String, String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, name_zh, name_en, webhook_url, webhook_format, email FROM sections ORDER BY name_zh",
+    )
+    .fetch_all(pool)
+    .await?;
+    let troubled: Vec<Troubled> = sqlx::query_as(
+        "SELECT n.id, n.finding_id, COALESCE(s.name_zh, u.display_name, n.target) AS recipient, n.channel, n.status, \
+         n.failures, n.next_attempt_at, \
+         (SELECT a.detail FROM notification_attempts a WHERE a.notification_id = n.id ORDER BY a.at DESC LIMIT 1) AS last_error \
+         FROM notifications n LEFT JOIN sections s ON s.id = n.section_id LEFT JOIN users u ON u.id = n.user_id \
          WHERE n.status = 'failed' OR (n.status = 'pending' AND n.failures > 0) ORDER BY n.created_at DESC LIMIT 100",
     )
     .fetch_all(pool)
@@ -227,25 +368,31 @@ pub async fn channels(pool: &Pool) -> Result<crate::api::views::Channels> {
     Ok(Channels {
         sections: sections
             .into_iter()
-            .map(|(id, name_zh, name_en, webhook_url, webhook_format)| SectionChannel {
+            .map(|(id, name_zh, name_en, webhook_url, webhook_format, email)| SectionChannel {
                 section: Named { id, name_zh, name_en },
                 webhook_url,
                 webhook_format,
+                email,
             })
             .collect(),
         troubled: troubled
             .into_iter()
-            .map(|(id, finding, sid, szh, sen, status, failures, next, last_error)| {
-                let finding_id = uuid::Uuid::parse_str(&finding)
-                    .map_err(|e| BackendError::Corrupt(format!("finding id {finding}: {e}")))?;
+            .map(|t| {
+                let finding_id = t
+                    .finding_id
+                    .map(|f| {
+                        uuid::Uuid::parse_str(&f).map_err(|e| BackendError::Corrupt(format!("finding id {f}: {e}")))
+                    })
+                    .transpose()?;
                 Ok(Delivery {
-                    id,
+                    id: t.id,
                     finding_id,
-                    section: Named { id: sid, name_zh: szh, name_en: sen },
-                    status,
-                    failures: u32::try_from(failures).unwrap_or(u32::MAX),
-                    last_error,
-                    next_attempt_at: Timestamp(next),
+                    recipient: t.recipient,
+                    channel: t.channel,
+                    status: t.status,
+                    failures: u32::try_from(t.failures).unwrap_or(u32::MAX),
+                    last_error: t.last_error,
+                    next_attempt_at: Timestamp(t.next_attempt_at),
                 })
             })
             .collect::<Result<Vec<_>>>()?,

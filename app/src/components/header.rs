@@ -19,7 +19,13 @@ pub fn Header() -> impl IntoView {
                 let links: Vec<(&'static str, Msg)> = match me.role {
                     Role::RoadChief => vec![("/", Msg::nav_my_roads), ("/findings", Msg::nav_my_findings)],
                     Role::SectionHead => vec![("/inbox", Msg::nav_inbox)],
-                    Role::Coordinator => vec![("/overview", Msg::nav_overview), ("/channels", Msg::nav_channels)],
+                    Role::Coordinator => {
+                        vec![
+                            ("/overview", Msg::nav_overview),
+                            ("/rules", Msg::nav_rules),
+                            ("/channels", Msg::nav_channels),
+                        ]
+                    }
                 };
                 view! {
                     <nav class="nav" aria-label=move || i18n.t(Msg::nav_label)>

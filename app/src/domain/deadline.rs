@@ -88,6 +88,8 @@ pub fn urgent_deadline(received: Timestamp, calendar: &impl WorkingCalendar) -> 
 pub enum DeadlineRule {
     WorkingDays(WorkingDays),
     Urgent,
+    /// An extension the coordinator granted: this many working days after the old deadline.
+    Extension(WorkingDays),
 }
 
 impl DeadlineRule {
@@ -103,6 +105,7 @@ impl DeadlineRule {
         match self {
             DeadlineRule::WorkingDays(days) => deadline_after(received, days, calendar),
             DeadlineRule::Urgent => urgent_deadline(received, calendar),
+            DeadlineRule::Extension(days) => deadline_after(received, days, calendar),
         }
     }
 
@@ -111,13 +114,18 @@ impl DeadlineRule {
         match self {
             DeadlineRule::WorkingDays(days) => format!("working_days:{}", days.get()),
             DeadlineRule::Urgent => "urgent".to_owned(),
+            DeadlineRule::Extension(days) => format!("extension:{}", days.get()),
         }
     }
 
     pub fn parse(text: &str) -> Option<DeadlineRule> {
-        match text.strip_prefix("working_days:") {
-            Some(n) => n.parse::<u16>().ok().and_then(|n| WorkingDays::try_from(n).ok()).map(DeadlineRule::WorkingDays),
-            None => (text == "urgent").then_some(DeadlineRule::Urgent),
+        let days = |n: &str| n.parse::<u16>().ok().and_then(|n| WorkingDays::try_from(n).ok());
+        if let Some(n) = text.strip_prefix("working_days:") {
+            days(n).map(DeadlineRule::WorkingDays)
+        } else if let Some(n) = text.strip_prefix("extension:") {
+            days(n).map(DeadlineRule::Extension)
+        } else {
+            (text == "urgent").then_some(DeadlineRule::Urgent)
         }
     }
 }

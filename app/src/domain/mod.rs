@@ -9,6 +9,7 @@ pub mod ids;
 pub mod inspection;
 pub mod notice;
 pub mod photo;
+pub mod reminder;
 pub mod text;
 pub mod time;
 

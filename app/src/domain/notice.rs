@@ -65,6 +65,46 @@ impl fmt::Display for WebhookUrl {
     }
 }
 
+/// An email address as typed by the coordinator: one `@`, a local part, a domain with a dot,
+/// no spaces. Whether it exists is the mail server's business.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub struct EmailAddress(String);
+
+impl TryFrom<String> for EmailAddress {
+    type Error = NotAnEmailAddress;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        EmailAddress::parse(&text)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not an email address like name@example.gov.cn")]
+pub struct NotAnEmailAddress;
+
+impl EmailAddress {
+    pub fn parse(text: &str) -> Result<EmailAddress, NotAnEmailAddress> {
+        let address = text.trim();
+        let (local, domain) = address.split_once('@').ok_or(NotAnEmailAddress)?;
+        let ok = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && address.len() <= 254
+            && !address.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'));
+        if ok {
+            Ok(EmailAddress(address.to_owned()))
+        } else {
+            Err(NotAnEmailAddress)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 60 * MINUTE_MS;
 /// After the first three retries, hourly for a day.
@@ -109,6 +149,18 @@ mod tests {
             assert_eq!(WebhookUrl::parse(bad), Err(NotAWebhookUrl), "{bad}");
         }
         assert_eq!(WebhookUrl::parse(" http://a/b ").unwrap().as_str(), "http://a/b");
+    }
+
+    #[test]
+    fn email_addresses_are_checked_loosely() {
+        for good in ["chengguan@jiedao.gov.cn", " a.b+c@mail.example.com "] {
+            assert!(EmailAddress::parse(good).is_ok(), "{good}");
+        }
+        for bad in
+            ["", "no-at.example.com", "@example.com", "a@b", "a@.com", "a@b.", "a b@c.com", "a@b@c.com", "<a@b.com>"]
+        {
+            assert_eq!(EmailAddress::parse(bad), Err(NotAnEmailAddress), "{bad}");
+        }
     }
 
     #[test]

@@ -63,9 +63,11 @@ fn ChannelForm(channel: SectionChannel) -> impl IntoView {
     let section_id = StoredValue::new(channel.section.id.clone());
     let url = RwSignal::new(channel.webhook_url.clone().unwrap_or_default());
     let format = RwSignal::new(channel.webhook_format.clone().unwrap_or_else(|| "json".into()));
+    let email = RwSignal::new(channel.email.clone().unwrap_or_default());
     let saved = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let url_id = format!("webhook-{}", channel.section.id);
+    let email_id = format!("email-{}", channel.section.id);
     let format_id = format!("format-{}", channel.section.id);
     let (zh, en) = (channel.section.name_zh.clone(), channel.section.name_en.clone());
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -73,7 +75,15 @@ fn ChannelForm(channel: SectionChannel) -> impl IntoView {
         saved.set(false);
         error.set(None);
         spawn_local(async move {
-            match client::set_webhook(&section_id.get_value(), url.get_untracked(), format.get_untracked()).await {
+            let base = format!("/api/v1/sections/{}", section_id.get_value());
+            let webhook = serde_json::json!({ "url": url.get_untracked(), "format": format.get_untracked() });
+            let address = email.get_untracked();
+            let address = serde_json::json!({ "email": (!address.trim().is_empty()).then_some(address) });
+            let result = match client::send("PUT", &format!("{base}/webhook"), Some(webhook)).await {
+                Ok(()) => client::send("PUT", &format!("{base}/email"), Some(address)).await,
+                Err(e) => Err(e),
+            };
+            match result {
                 Ok(()) => saved.set(true),
                 Err(e) => error.set(Some(e)),
             }
@@ -106,6 +116,15 @@ fn ChannelForm(channel: SectionChannel) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <label for=email_id.clone()>{t!(i18n, section_email)}</label>
+                <input
+                    id=email_id
+                    type="email"
+                    inputmode="email"
+                    placeholder="name@example.gov.cn"
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                />
                 <p class="notice error" role="alert" hidden=move || error.with(Option::is_none)>
                     {move || error.get().map(|e| e.localized(i18n.lang())).unwrap_or_default()}
                 </p>
@@ -123,14 +142,14 @@ fn DeliveryCard(delivery: Delivery, on_retry: impl Fn() + Copy + Send + Sync + '
     let i18n = use_i18n();
     let id = StoredValue::new(delivery.id.clone());
     let error = RwSignal::new(None::<ApiError>);
-    let href = format!("/findings/{}", delivery.finding_id);
+    let href = delivery.finding_id.map(|f| format!("/findings/{f}"));
     let given_up = delivery.status == "failed";
     let failures = delivery.failures.to_string();
     let next = delivery.next_attempt_at.format_local();
-    let (zh, en) = (delivery.section.name_zh.clone(), delivery.section.name_en.clone());
+    let channel = if delivery.channel == "email" { Msg::channel_email } else { Msg::channel_webhook };
     let retry = move |_| {
         spawn_local(async move {
-            match client::retry_notification(&id.get_value()).await {
+            match client::send("POST", &format!("/api/v1/notifications/{}/retry", id.get_value()), None).await {
                 Ok(()) => on_retry(),
                 Err(e) => error.set(Some(e)),
             }
@@ -138,8 +157,8 @@ fn DeliveryCard(delivery: Delivery, on_retry: impl Fn() + Copy + Send + Sync + '
     };
     view! {
         <li class="card queued" class:refused=given_up>
-            <span class="card-title">{move || i18n.pick(&zh, &en)}</span>
-            <a href=href>{t!(i18n, open_finding)}</a>
+            <span class="card-title">{delivery.recipient.clone()} " · " {move || i18n.t(channel)}</span>
+            {href.map(|href| view! { <a href=href>{t!(i18n, open_finding)}</a> })}
             <span class="small">
                 {move || {
                     if given_up {

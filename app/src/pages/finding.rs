@@ -1,9 +1,10 @@
 //! One finding: what, where, who has it until when, everything that happened to it, and what
 //! the reader may do next.
 
+use super::extension::{AskExtension, DecideExtension};
 use super::moves::MoveForm;
 use crate::api::reads::load_finding;
-use crate::api::views::{FindingDetail, PhotoState};
+use crate::api::views::{FindingDetail, HistoryEntry, NoticeEntry, PhotoState};
 use crate::components::badges::{deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::road_map::RoadMap;
@@ -64,6 +65,14 @@ fn Detail(
     let summary = detail.summary.clone();
     let off_road = (detail.off_road_m > crate::domain::geometry::OFF_ROAD_LIMIT_M).then_some(detail.off_road_m);
     let targets = detail.reroute_targets.clone();
+    let (ask, decide) = (detail.may_ask_extension, detail.may_decide_extension);
+    let mut steps: Vec<Step> = detail.history.into_iter().map(Step::Move).collect();
+    steps.extend(detail.notices.into_iter().map(Step::Notice));
+    // Stable: a move and the messages it caused in the same millisecond keep that order.
+    steps.sort_by_key(|s| match s {
+        Step::Move(h) => h.at,
+        Step::Notice(n) => n.at,
+    });
 
     view! {
         <header class="page-head">
@@ -112,7 +121,7 @@ fn Detail(
                 })}
         </section>
         <Photos photos=detail.photos.clone()/>
-        {(!detail.moves.is_empty())
+        {(!detail.moves.is_empty() || detail.may_ask_extension || detail.may_decide_extension)
             .then(|| {
                 view! {
                     <section class="card actions-card">
@@ -134,43 +143,113 @@ fn Detail(
                                 }
                             })
                             .collect_view()}
+                        {ask.then(|| {
+                            view! {
+                                <AskExtension finding_id=summary.id on_done=move |msg| { flash.set(Some(msg)); on_moved(); }/>
+                            }
+                        })}
+                        {decide.then(|| {
+                            view! {
+                                <h3>{t!(i18n, notice_extension_pending)}</h3>
+                                <DecideExtension finding_id=summary.id on_done=move |msg| { flash.set(Some(msg)); on_moved(); }/>
+                            }
+                        })}
                     </section>
                 }
             })}
         <section class="card">
             <h2>{t!(i18n, history_title)}</h2>
             <ol class="timeline">
-                {detail
-                    .history
+                {steps
                     .into_iter()
-                    .map(|h| {
-                        let (szh, sen) = (h.section.name_zh.clone(), h.section.name_en.clone());
-                        view! {
-                            <li>
-                                <span class="muted small">{h.at.format_local()} " · " {h.actor.clone()}</span>
-                                <span>
-                                    {move || i18n.t(finding_status_msg(h.to))} " · " {move || i18n.pick(&szh, &sen)}
-                                </span>
-                                {h.deadline.map(|d| view! { <span class="muted small">{move || deadline_text(i18n, d)}</span> })}
-                                {h
-                                    .deadline_rule
-                                    .map(|rule| {
-                                        view! {
-                                            <span class="muted small">
-                                                {move || match rule {
-                                                    DeadlineRule::Urgent => i18n.t(Msg::rule_urgent).to_owned(),
-                                                    DeadlineRule::WorkingDays(n) => i18n.f(Msg::rule_working_days, &[("n", &n.get().to_string())]),
-                                                }}
-                                            </span>
-                                        }
-                                    })}
-                                {h.note.clone().map(|n| view! { <span class="history-note">{n}</span> })}
-                            </li>
-                        }
+                    .map(|step| match step {
+                        Step::Move(h) => view! { <MoveStep h/> }.into_any(),
+                        Step::Notice(n) => view! { <NoticeStep n/> }.into_any(),
                     })
                     .collect_view()}
             </ol>
         </section>
+    }
+}
+
+enum Step {
+    Move(HistoryEntry),
+    Notice(NoticeEntry),
+}
+
+#[component]
+fn MoveStep(h: HistoryEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let (szh, sen) = (h.section.name_zh.clone(), h.section.name_en.clone());
+    view! {
+        <li>
+            <span class="muted small">{h.at.format_local()} " · " {h.actor.clone()}</span>
+            <span>{move || i18n.t(finding_status_msg(h.to))} " · " {move || i18n.pick(&szh, &sen)}</span>
+            {h.deadline.map(|d| view! { <span class="muted small">{move || deadline_text(i18n, d)}</span> })}
+            {h
+                .deadline_rule
+                .map(|rule| {
+                    view! {
+                        <span class="muted small">
+                            {move || match rule {
+                                DeadlineRule::Urgent => i18n.t(Msg::rule_urgent).to_owned(),
+                                DeadlineRule::WorkingDays(n) => i18n.f(Msg::rule_working_days, &[("n", &n.get().to_string())]),
+                                DeadlineRule::Extension(n) => i18n.f(Msg::rule_extension, &[("n", &n.get().to_string())]),
+                            }}
+                        </span>
+                    }
+                })}
+            {h.note.clone().map(|n| view! { <span class="history-note">{n}</span> })}
+        </li>
+    }
+}
+
+/// A reminder, a message sent, or an extension step, in one line.
+#[component]
+fn NoticeStep(n: NoticeEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = match n.kind.as_str() {
+        "due_soon" => Some(Msg::notice_due_soon),
+        "overdue" => Some(Msg::notice_overdue),
+        "message_routed" => Some(Msg::message_routed),
+        "message_due_soon" => Some(Msg::message_due_soon),
+        "message_overdue" => Some(Msg::message_overdue),
+        "message_escalated" => Some(Msg::message_escalated),
+        "message_extension" => Some(Msg::message_extension),
+        "extension_asked" => Some(Msg::notice_extension_asked),
+        "extension_granted" => Some(Msg::notice_extension_granted),
+        "extension_refused" => Some(Msg::notice_extension_refused),
+        _ => None,
+    };
+    let channel = match n.channel.as_deref() {
+        Some("email") => Some(Msg::channel_email),
+        Some(_) => Some(Msg::channel_webhook),
+        None => None,
+    };
+    let status = match n.status.as_deref() {
+        Some("sent") => Msg::delivery_sent,
+        Some("failed") => Msg::delivery_failed,
+        _ => Msg::delivery_pending,
+    };
+    let to = n.to.clone().unwrap_or_default();
+    let line = move || {
+        let kind = kind.map(|k| i18n.t(k)).unwrap_or_default();
+        match channel {
+            Some(c) => i18n.f(
+                Msg::notice_message,
+                &[("kind", kind), ("to", &to), ("channel", i18n.t(c)), ("status", i18n.t(status))],
+            ),
+            None => kind.to_owned(),
+        }
+    };
+    let who = n.actor.clone().map(|a| format!(" · {a}")).unwrap_or_default();
+    view! {
+        <li class="notice-step">
+            <span class="muted small">{n.at.format_local()} {who}</span>
+            <span>{line}</span>
+            {n.deadline.map(|d| view! { <span class="muted small">{move || deadline_text(i18n, d)}</span> })}
+            {n.note.clone().map(|t| view! { <span class="history-note">{t}</span> })}
+        </li>
     }
 }
 

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod channels;
+pub mod extension;
 pub mod finding;
 pub mod finding_form;
 pub mod home;
@@ -11,5 +12,6 @@ pub mod my_findings;
 pub mod not_found;
 pub mod outbox;
 pub mod overview;
+pub mod rules;
 pub mod shell;
 pub mod sign_in;

@@ -8,6 +8,7 @@ mod notifications;
 mod operations;
 mod photos;
 mod session;
+mod settings;
 mod sync;
 
 use app::backend::AppState;
@@ -30,5 +31,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/photos/{hash}", get(photos::download))
         .route("/sections/{id}/webhook", put(notifications::set_webhook))
+        .route("/sections/{id}/email", put(notifications::set_email))
         .route("/notifications/{id}/retry", post(notifications::retry))
+        .route("/categories/{code}/rule", put(settings::set_rule))
+        .route("/calendars/{year}", get(settings::get_calendar).put(settings::put_calendar))
+        .route("/findings/{id}/extension", post(settings::ask_extension))
+        .route("/findings/{id}/extension/decision", post(settings::decide_extension))
 }

@@ -1,12 +1,13 @@
 //! The coordinator's hand on messages to sections: a section's webhook, and retrying a message.
 //!   PUT  /api/v1/sections/{id}/webhook       {"url": "https://...", "format": "wecom"} or {"url": null}
+//!   PUT  /api/v1/sections/{id}/email         {"email": "name@example.gov.cn"} or {"email": null}
 //!   POST /api/v1/notifications/{id}/retry
 
 use super::extract::JsonBody;
 use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
 use app::backend::{notify, AppState};
-use app::domain::notice::{WebhookFormat, WebhookUrl};
+use app::domain::notice::{EmailAddress, WebhookFormat, WebhookUrl};
 use app::domain::Role;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -47,6 +48,28 @@ pub async fn set_webhook(
     notify::set_webhook(&state.pool, &section_id, webhook.as_ref().map(|(u, f)| (u, *f)))
         .await
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSetting {
+    email: Option<String>,
+}
+
+pub async fn set_email(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(section_id): Path<String>,
+    JsonBody(setting): JsonBody<EmailSetting>,
+) -> Result<StatusCode, ApiFailure> {
+    coordinator(&signed_in)?;
+    let lang = signed_in.lang;
+    let email = match setting.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => None,
+        Some(text) => Some(EmailAddress::parse(text).map_err(|_| ApiFailure::new(ErrorCode::InvalidEmail, lang))?),
+    };
+    notify::set_email(&state.pool, &section_id, email.as_ref()).await.map_err(|e| ApiFailure::from_backend(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

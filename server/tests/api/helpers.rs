@@ -33,8 +33,11 @@ pub fn test_config(dir: &std::path::Path, demo: bool) -> Config {
         demo,
         public_url: None,
         trust_forwarded_for: false,
-        // Tests run the courier themselves, with the test's clock.
+        // Tests run the courier and the scheduler themselves, with the test's clock.
         notify_every_s: 0,
+        schedule_every_s: 0,
+        smtp_url: None,
+        mail_from: "路长巡查 <road-chief@test.invalid>".into(),
     }
 }
 

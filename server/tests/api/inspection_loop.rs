@@ -2,14 +2,14 @@
 //! the chief closes out.
 
 use crate::helpers::*;
-use app::backend::findings::calendar;
+use app::domain::calendar::shipped as calendar;
 use app::domain::deadline::{deadline_after, WorkingDays};
 use app::domain::time::Timestamp;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 fn deadline_of(received_ms: i64, days: u16) -> i64 {
-    deadline_after(Timestamp(received_ms), WorkingDays::try_from(days).unwrap(), calendar()).millis()
+    deadline_after(Timestamp(received_ms), WorkingDays::try_from(days).unwrap(), &calendar()).millis()
 }
 
 async fn find_in<'a>(list: &'a Value, id: &str) -> Option<&'a Value> {
@@ -198,7 +198,7 @@ async fn an_urgent_finding_is_due_the_same_working_day_and_the_history_says_why(
         .collect();
     let answer = app.sync_ok(&chief, &serde_json::json!({ "ops": ops })).await;
     let deadline = |i: usize| answer["results"][i]["outcome"]["finding"]["deadline"].as_i64().unwrap();
-    let calendar = app::backend::findings::calendar();
+    let calendar = &calendar();
     let expected = urgent_deadline(app.now(), calendar);
     assert_eq!(deadline(0), expected.millis(), "the end of today (a working day) or of the next one");
     assert!(deadline(1) > deadline(0), "five working days are later than the same day");

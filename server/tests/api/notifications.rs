@@ -16,14 +16,14 @@ use std::time::Duration;
 /// A webhook receiver on 127.0.0.1 inside the test: records what arrives, fails the first
 /// `fail` requests, or hangs.
 #[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<(String, Value)>>>,
+pub struct Receiver {
+    pub got: Arc<Mutex<Vec<(String, Value)>>>,
     fail: Arc<AtomicUsize>,
     hang: Arc<AtomicBool>,
 }
 
 impl Receiver {
-    async fn start(self) -> (Receiver, String) {
+    pub async fn start(self) -> (Receiver, String) {
         async fn hook(State(r): State<Receiver>, headers: HeaderMap, body: String) -> (AxumStatus, String) {
             if r.hang.load(Ordering::SeqCst) {
                 tokio::time::sleep(Duration::from_secs(30)).await;
@@ -43,18 +43,18 @@ impl Receiver {
         (self, url)
     }
 
-    fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.got.lock().unwrap().len()
     }
 }
 
-async fn set_webhook(app: &TestApp, section: &str, body: Value) -> reqwest::Response {
+pub async fn set_webhook(app: &TestApp, section: &str, body: Value) -> reqwest::Response {
     let coordinator = app.user("coordinator").await;
     coordinator.put(app.url(&format!("/api/v1/sections/{section}/webhook"))).json(&body).send().await.unwrap()
 }
 
 /// chief01 records a sanitation finding (urban management) through sync; its note.
-async fn record_sanitation(app: &TestApp, note: &str) -> String {
+pub async fn record_sanitation(app: &TestApp, note: &str) -> String {
     let chief = app.user("chief01").await;
     let f = app.finding(&chief, "market-road-2", "sanitation", note).await;
     let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f.clone() };
@@ -62,7 +62,7 @@ async fn record_sanitation(app: &TestApp, note: &str) -> String {
     f.id.to_string()
 }
 
-fn courier(app: &TestApp, timeout: Duration) -> Courier {
+pub fn courier(app: &TestApp, timeout: Duration) -> Courier {
     Courier::new(app.state.pool.clone(), app.state.clock.clone(), timeout)
 }
 

@@ -1,0 +1,115 @@
+//! The working-day calendars deadlines are counted in: one official file per year, stored in
+//! the database (the years that ship with the app are written at start-up when missing), and
+//! imported or edited by the coordinator. Years without a file count Monday–Friday.
+
+use super::auth::User;
+use super::db::{Conn, Pool};
+use super::{BackendError, Result};
+use crate::api::error::ErrorCode;
+use crate::domain::calendar::{OfficialCalendar, YearFile, SHIPPED};
+use crate::domain::time::Timestamp;
+use crate::domain::Role;
+
+/// The calendar as stored now. Read in the transaction that sets a deadline, so an import
+/// and a routing never mix (a few small files: parsing them costs microseconds).
+pub async fn current(conn: &mut Conn) -> Result<OfficialCalendar> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT year, body FROM calendars").fetch_all(&mut *conn).await?;
+    let mut years = Vec::with_capacity(rows.len());
+    for (year, body) in rows {
+        // Checked on import; a row that no longer parses is a corrupt database, not a user error.
+        let file: YearFile =
+            serde_json::from_str(&body).map_err(|e| BackendError::Corrupt(format!("calendar {year}: {e}")))?;
+        let checked = file.check().map_err(|e| BackendError::Corrupt(format!("calendar {year}: {e}")))?;
+        years.push((file.year, checked));
+    }
+    Ok(OfficialCalendar::new(years))
+}
+
+/// Writes the calendars that ship with the app for years the database does not have yet;
+/// a year the coordinator imported or edited is left alone.
+pub async fn seed_shipped(pool: &Pool, now: Timestamp) -> Result<()> {
+    for text in SHIPPED {
+        let file: YearFile = serde_json::from_str(text).map_err(|e| BackendError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO calendars (year, body, imported_at, imported_by) VALUES ($1, $2, $3, NULL) \
+             ON CONFLICT (year) DO NOTHING",
+        )
+        .bind(i64::from(file.year))
+        .bind(text)
+        .bind(now.millis())
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Why a calendar file was refused, for the coordinator to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the file is for {found}, not {expected}")]
+    WrongYear { expected: i32, found: i32 },
+}
+
+/// Checks a year's file completely before anything is written; stores it as sent.
+pub fn parse_year(expected: i32, text: &str) -> std::result::Result<YearFile, ImportError> {
+    let file: YearFile = serde_json::from_str(text).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    if file.year != expected {
+        return Err(ImportError::WrongYear { expected, found: file.year });
+    }
+    file.check().map_err(|e| ImportError::Invalid(e.to_string()))?;
+    Ok(file)
+}
+
+/// Imports (or replaces) a year's calendar. Deadlines already set stay as they are.
+pub async fn import(pool: &Pool, user: &User, file: &YearFile, now: Timestamp) -> Result<()> {
+    if user.role != Role::Coordinator {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let body = serde_json::to_string_pretty(file).map_err(|e| BackendError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO calendars (year, body, imported_at, imported_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (year) DO UPDATE SET body = excluded.body, imported_at = excluded.imported_at, \
+         imported_by = excluded.imported_by",
+    )
+    .bind(i64::from(file.year))
+    .bind(body)
+    .bind(now.millis())
+    .bind(&user.id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A year's file as stored, if any.
+pub async fn year(pool: &Pool, year: i32) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT body FROM calendars WHERE year = $1").bind(i64::from(year)).fetch_optional(pool).await?;
+    Ok(row.map(|(b,)| b))
+}
+
+/// The years that have a calendar, with when and by whom it was imported.
+pub async fn years(pool: &Pool) -> Result<Vec<(i32, Timestamp, Option<String>)>> {
+    let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT c.year, c.imported_at, u.display_name FROM calendars c LEFT JOIN users u ON u.id = c.imported_by \
+         ORDER BY c.year",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(y, at, by)| (y as i32, Timestamp(at), by)).collect())
+}
+
+/// The years near `now` (this one, and the next from November on, when deadlines start to
+/// reach into it) that have no calendar: deadlines there count Monday–Friday only.
+pub async fn missing_years(pool: &Pool, now: Timestamp) -> Result<Vec<i32>> {
+    let today = now.local_date();
+    let mut near = vec![today.year()];
+    if today.month() >= 11 {
+        near.push(today.year() + 1);
+    }
+    let known: Vec<i32> = years(pool).await?.into_iter().map(|(y, _, _)| y).collect();
+    Ok(near.into_iter().filter(|y| !known.contains(y)).collect())
+}

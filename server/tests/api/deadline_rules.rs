@@ -1,0 +1,170 @@
+//! The coordinator's hand on deadlines: routing rules (new findings only, recorded), the
+//! working-day calendars (checked whole before anything is stored), and extensions (asked once
+//! by the section, granted in working days or refused).
+
+use crate::helpers::*;
+use crate::notifications::record_sanitation;
+use app::domain::calendar::shipped;
+use app::domain::deadline::{deadline_after, WorkingDays};
+use app::domain::time::Timestamp;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn deadline_and_section(app: &TestApp, id: &str) -> (i64, String) {
+    sqlx::query_as("SELECT deadline_at, section_id FROM findings WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap()
+}
+
+async fn put_rule(app: &TestApp, who: &str, category: &str, body: Value) -> reqwest::Response {
+    let client = app.user(who).await;
+    client.put(app.url(&format!("/api/v1/categories/{category}/rule"))).json(&body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_changed_rule_routes_new_findings_only_and_is_recorded() {
+    let app = spawn_app().await;
+    let before = record_sanitation(&app, "旧规则").await;
+    let (old_deadline, old_section) = deadline_and_section(&app, &before).await;
+    assert_eq!(old_section, "urban-management");
+
+    for (who, body, status, code) in [
+        ("head_urban", json!({"section_id": "law-enforcement", "days": 7}), 403, "forbidden"),
+        ("coordinator", json!({"section_id": "no-such-section", "days": 7}), 400, "unknown_section"),
+        ("coordinator", json!({"section_id": "law-enforcement", "days": 0}), 400, "invalid_working_days"),
+        ("coordinator", json!({"section_id": "law-enforcement", "days": 61}), 400, "invalid_working_days"),
+    ] {
+        let (s, c, message) = error_code(put_rule(&app, who, "sanitation", body.clone()).await).await;
+        assert_eq!((s.as_u16(), c.as_str()), (status, code), "{body}");
+        assert!(!message.is_empty());
+    }
+    let (s, c, _) = error_code(
+        put_rule(&app, "coordinator", "no_such_category", json!({"section_id": "law-enforcement", "days": 3})).await,
+    )
+    .await;
+    assert_eq!((s.as_u16(), c.as_str()), (400, "unknown_category"));
+    let (days,): (i64,) = sqlx::query_as("SELECT deadline_days FROM categories WHERE code = 'sanitation'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(days, 2, "refused changes change nothing");
+
+    let ok = put_rule(&app, "coordinator", "sanitation", json!({"section_id": "law-enforcement", "days": 7})).await;
+    assert_eq!(ok.status(), StatusCode::NO_CONTENT);
+    let after = record_sanitation(&app, "新规则").await;
+    let (new_deadline, new_section) = deadline_and_section(&app, &after).await;
+    assert_eq!(new_section, "law-enforcement");
+    let (received,): (i64,) = sqlx::query_as("SELECT received_at FROM findings WHERE id = $1")
+        .bind(&after)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    let seven = deadline_after(Timestamp(received), WorkingDays::try_from(7).unwrap(), &shipped());
+    assert_eq!(new_deadline, seven.millis());
+    assert_eq!(deadline_and_section(&app, &before).await, (old_deadline, old_section), "existing deadlines stay");
+    let (rule,): (String,) = sqlx::query_as("SELECT deadline_rule FROM finding_history WHERE finding_id = $1")
+        .bind(&after)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(rule, "working_days:7");
+
+    let coordinator = app.user("coordinator").await;
+    let screen = app.read_ok(&coordinator, "rules", &[]).await;
+    let change = &screen["changes"][0];
+    assert_eq!((change["old_days"].as_i64(), change["new_days"].as_i64()), (Some(2), Some(7)));
+    let head = app.user("head_urban").await;
+    assert_eq!(app.read(&head, "rules", &[]).await.status(), StatusCode::FORBIDDEN);
+}
+
+fn year_file(year: i32, holidays: Value, makeup: Value) -> String {
+    json!({ "year": year, "holidays": holidays, "makeup_workdays": makeup }).to_string()
+}
+
+#[tokio::test]
+async fn a_calendar_file_is_checked_whole_and_a_year_without_one_is_flagged() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let put = |year: i32, body: String| {
+        let coordinator = coordinator.clone();
+        let url = app.url(&format!("/api/v1/calendars/{year}"));
+        async move { coordinator.put(url).header("content-type", "application/json").body(body).send().await.unwrap() }
+    };
+    let national_day =
+        json!([{ "name_zh": "国庆节", "name_en": "National Day", "from": "2027-10-01", "to": "2027-10-07" }]);
+    for bad in [
+        year_file(2027, national_day.clone(), json!(["2027-10-11"])), // a Monday cannot be a make-up day
+        year_file(2027, national_day.clone(), json!(["2027-02-30"])), // no such date
+        year_file(2027, national_day.clone(), json!(["2027-10-02"])), // both off and worked
+        year_file(2028, national_day.clone(), json!([])),             // the file is for another year
+        "{ not json".to_owned(),
+    ] {
+        let (status, code, message) = error_code(put(2027, bad.clone()).await).await;
+        assert_eq!((status.as_u16(), code.as_str()), (400, "invalid_calendar"), "{bad}");
+        assert!(message.contains('('), "the message names the problem: {message}");
+    }
+    let screen = app.read_ok(&coordinator, "rules", &[]).await;
+    let years: Vec<i64> = screen["calendars"].as_array().unwrap().iter().map(|c| c["year"].as_i64().unwrap()).collect();
+    assert_eq!(years, [2026], "nothing half-imported; the shipped year is there");
+    let this_year = app.now().local_date().year();
+    let missing = screen["missing_years"].as_array().unwrap().clone();
+    assert_eq!(missing.contains(&json!(this_year + 1)), app.now().local_date().month() >= 11);
+
+    let existing = record_sanitation(&app, "导入前").await;
+    let before = deadline_and_section(&app, &existing).await;
+    let good = year_file(2027, national_day, json!(["2027-09-26"]));
+    assert_eq!(put(2027, good).await.status(), StatusCode::NO_CONTENT);
+    let stored: Value = coordinator.get(app.url("/api/v1/calendars/2027")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stored["makeup_workdays"], json!(["2027-09-26"]));
+    assert_eq!(deadline_and_section(&app, &existing).await, before, "importing recomputes nothing already set");
+    let screen = app.read_ok(&coordinator, "rules", &[]).await;
+    assert!(!screen["missing_years"].as_array().unwrap().contains(&json!(2027)));
+    let head = app.user("head_urban").await;
+    let refused = head.put(app.url("/api/v1/calendars/2027")).body("{}").send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_extension_is_asked_once_and_granted_in_working_days() {
+    let app = spawn_app().await;
+    let id = record_sanitation(&app, "需要协调").await;
+    let (old_deadline, _) = deadline_and_section(&app, &id).await;
+    let head = app.user("head_urban").await;
+    let chief = app.user("chief01").await;
+    let coordinator = app.user("coordinator").await;
+    let ask = |client: &reqwest::Client, body: Value| {
+        client.post(app.url(&format!("/api/v1/findings/{id}/extension"))).json(&body).send()
+    };
+    let decide = |body: Value| {
+        coordinator.post(app.url(&format!("/api/v1/findings/{id}/extension/decision"))).json(&body).send()
+    };
+
+    assert_eq!(ask(&chief, json!({"reason": "x"})).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let (s, c, _) = error_code(decide(json!({"grant": true, "days": 3})).await.unwrap()).await;
+    assert_eq!((s.as_u16(), c.as_str()), (409, "no_extension_pending"));
+    let (s, c, _) = error_code(ask(&head, json!({"reason": "  "})).await.unwrap()).await;
+    assert_eq!((s.as_u16(), c.as_str()), (400, "note_empty"));
+    assert_eq!(ask(&head, json!({"reason": "需要与业主协调"})).await.unwrap().status(), StatusCode::NO_CONTENT);
+    let (s, c, _) = error_code(ask(&head, json!({"reason": "再申请"})).await.unwrap()).await;
+    assert_eq!((s.as_u16(), c.as_str()), (409, "extension_already_asked"));
+
+    let detail = app.read_ok(&coordinator, "finding", &[("id", &id)]).await;
+    assert_eq!(detail["may_decide_extension"], true);
+    let (s, c, _) = error_code(decide(json!({"grant": true, "days": 0})).await.unwrap()).await;
+    assert_eq!((s.as_u16(), c.as_str()), (400, "invalid_working_days"));
+    let granted: Value = decide(json!({"grant": true, "days": 3, "note": "同意"})).await.unwrap().json().await.unwrap();
+    let expected = deadline_after(Timestamp(old_deadline), WorkingDays::try_from(3).unwrap(), &shipped());
+    assert_eq!(granted["deadline"].as_i64(), Some(expected.millis()));
+    assert_eq!(deadline_and_section(&app, &id).await.0, expected.millis());
+    let (s, c, _) = error_code(decide(json!({"grant": false})).await.unwrap()).await;
+    assert_eq!((s.as_u16(), c.as_str()), (409, "no_extension_pending"), "decided once");
+
+    let detail = app.read_ok(&head, "finding", &[("id", &id)]).await;
+    assert_eq!(detail["may_ask_extension"], false);
+    let history = detail["history"].as_array().unwrap();
+    assert_eq!(history.last().unwrap()["deadline_rule"], json!({"rule": "extension", "days": 3}));
+    let kinds: Vec<&str> = detail["notices"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"extension_asked") && kinds.contains(&"extension_granted"), "{kinds:?}");
+}
