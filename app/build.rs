@@ -42,11 +42,13 @@ fn main() {
         writeln!(out, "    {key},").unwrap();
     }
     out.push_str("}\n\n");
+    out.push_str("#[cfg_attr(not(test), allow(dead_code))]\n");
     writeln!(out, "pub(crate) const KEYS: [&str; {}] = [", keys.len()).unwrap();
     for key in &keys {
         writeln!(out, "    {key:?},").unwrap();
     }
     out.push_str("];\n\n");
+    out.push_str("#[cfg_attr(not(test), allow(dead_code))]\n");
     out.push_str("pub(crate) const ALL: [Msg; KEYS.len()] = [\n");
     for key in &keys {
         writeln!(out, "    Msg::{key},").unwrap();

@@ -51,6 +51,16 @@ pub async fn load_finding(id: String) -> Result<FindingDetail, ApiError> {
     backend::findings::detail(ctx.pool(), &ctx.user, &id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
+/// Reminders, messages and extension steps of a finding, for its timeline (a separate read, so
+/// the phone's offline copy of finding pages stays small).
+#[server(endpoint = "finding_notices")]
+pub async fn load_finding_notices(id: String) -> Result<Vec<super::views::NoticeEntry>, ApiError> {
+    let ctx = signed_in().await?;
+    let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| ctx.fail(ErrorCode::NotFound))?;
+    backend::findings::parties_of(ctx.pool(), &ctx.user, &id).await.map_err(|e| ctx.fail(e))?;
+    backend::timeline::notices(ctx.pool(), &id).await.map_err(|e| ctx.fail(e))
+}
+
 #[server(endpoint = "inbox")]
 pub async fn load_inbox(filter: String) -> Result<Inbox, ApiError> {
     let ctx = signed_in().await?;

@@ -120,9 +120,6 @@ pub struct FindingDetail {
     pub moves: Vec<Move>,
     /// Where the coordinator may re-route it (empty unless re-routing is offered).
     pub reroute_targets: Vec<Named>,
-    /// Reminders, messages sent about it and extension requests, for the timeline.
-    #[serde(default)]
-    pub notices: Vec<NoticeEntry>,
     /// The section head may ask for more time (once per finding, while it is with them).
     #[serde(default)]
     pub may_ask_extension: bool,

@@ -206,7 +206,6 @@ pub async fn detail(pool: &Pool, user: &User, id: &Uuid, now: Timestamp) -> Resu
         photos: super::photos::of_finding(pool, id).await?,
         moves,
         reroute_targets,
-        notices: super::timeline::notices(pool, id).await?,
         may_ask_extension: parties.contains(&Party::Section)
             && summary_status_runs
             && super::extensions::of_finding(pool, id).await?.is_none(),

@@ -74,6 +74,8 @@ impl Lang {
     }
 }
 
+// Only tests look messages up by key: in the browser the key strings would cost bundle bytes.
+#[cfg(test)]
 impl Msg {
     pub fn key(self) -> &'static str {
         KEYS[self as usize]

@@ -3,7 +3,7 @@
 
 use super::extension::{AskExtension, DecideExtension};
 use super::moves::MoveForm;
-use crate::api::reads::load_finding;
+use crate::api::reads::{load_finding, load_finding_notices};
 use crate::api::views::{FindingDetail, HistoryEntry, NoticeEntry, PhotoState};
 use crate::components::badges::{deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge};
 use crate::components::notice::{ErrorNotice, Loading};
@@ -36,12 +36,31 @@ pub fn FindingPage() -> impl IntoView {
             }
         },
     );
+    // Reminders and messages: online only (an empty timeline addition offline).
+    let notices = Resource::new(
+        move || (id(), sync.changed.get()),
+        |(id, _)| async move { load_finding_notices(id).await.unwrap_or_default() },
+    );
     let flash = RwSignal::new(None::<Msg>);
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <Detail detail=d flash on_moved=move || detail.refetch()/> }.into_any(),
+                let (found, notices_now) = (detail.await, notices.await);
+                match found {
+                    Ok(d) => {
+                        view! {
+                            <Detail
+                                detail=d
+                                notices=notices_now
+                                flash
+                                on_moved=move || {
+                                    detail.refetch();
+                                    notices.refetch();
+                                }
+                            />
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
@@ -52,6 +71,7 @@ pub fn FindingPage() -> impl IntoView {
 #[component]
 fn Detail(
     detail: FindingDetail,
+    notices: Vec<NoticeEntry>,
     flash: RwSignal<Option<Msg>>,
     on_moved: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -67,7 +87,7 @@ fn Detail(
     let targets = detail.reroute_targets.clone();
     let (ask, decide) = (detail.may_ask_extension, detail.may_decide_extension);
     let mut steps: Vec<Step> = detail.history.into_iter().map(Step::Move).collect();
-    steps.extend(detail.notices.into_iter().map(Step::Notice));
+    steps.extend(notices.into_iter().map(Step::Notice));
     // Stable: a move and the messages it caused in the same millisecond keep that order.
     steps.sort_by_key(|s| match s {
         Step::Move(h) => h.at,

@@ -165,6 +165,11 @@ async fn an_extension_is_asked_once_and_granted_in_working_days() {
     assert_eq!(detail["may_ask_extension"], false);
     let history = detail["history"].as_array().unwrap();
     assert_eq!(history.last().unwrap()["deadline_rule"], json!({"rule": "extension", "days": 3}));
-    let kinds: Vec<&str> = detail["notices"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    let notices = app.read_ok(&head, "finding_notices", &[("id", &id)]).await;
+    let kinds: Vec<&str> = notices.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"extension_asked") && kinds.contains(&"extension_granted"), "{kinds:?}");
+    let chief_sees = app.read(&chief, "finding_notices", &[("id", &id)]).await.status();
+    assert_eq!(chief_sees, StatusCode::OK, "the road chief may see the finding's timeline");
+    let other_chief = app.user("chief02").await;
+    assert_eq!(app.read(&other_chief, "finding_notices", &[("id", &id)]).await.status(), StatusCode::FORBIDDEN);
 }

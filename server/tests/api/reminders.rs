@@ -187,8 +187,8 @@ async fn due_soon_then_overdue_each_once_by_webhook_and_email_with_escalation() 
 
     // The finding's timeline shows the reminders and the messages.
     let head = app.user("head_urban").await;
-    let detail = app.read_ok(&head, "finding", &[("id", &id)]).await;
-    let kinds: Vec<&str> = detail["notices"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    let notices = app.read_ok(&head, "finding_notices", &[("id", &id)]).await;
+    let kinds: Vec<&str> = notices.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
     for kind in ["due_soon", "overdue", "message_routed", "message_due_soon", "message_overdue", "message_escalated"] {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
