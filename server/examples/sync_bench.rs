@@ -34,6 +34,9 @@ impl Fresh {
             public_url: None,
             trust_forwarded_for: false,
             notify_every_s: 0,
+            schedule_every_s: 0,
+            smtp_url: None,
+            mail_from: "bench@localhost".into(),
         };
         Fresh { dir, config }
     }

@@ -96,7 +96,7 @@ impl Courier {
                 // Base64 carries Chinese text through any mail server, 8BITMIME or not.
                 SinglePart::builder().header(ContentType::TEXT_PLAIN).body(
                     Body::new_with_encoding(due.body.clone(), ContentTransferEncoding::Base64)
-                        .unwrap_or_else(|text| Body::new(text)),
+                        .unwrap_or_else(Body::new),
                 ),
             );
         let message = match message {

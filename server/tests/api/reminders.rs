@@ -14,10 +14,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
+/// A message as the sink got it: its recipients and its raw data.
+type Received = (Vec<String>, String);
+
 /// A minimal SMTP server on 127.0.0.1 inside the test: accepts every message and keeps it.
 #[derive(Clone, Default)]
 pub struct SmtpSink {
-    pub mails: Arc<Mutex<Vec<(Vec<String>, String)>>>,
+    pub mails: Arc<Mutex<Vec<Received>>>,
 }
 
 impl SmtpSink {
@@ -68,7 +71,7 @@ impl SmtpSink {
     }
 
     /// The text of each message (its base64 body decoded).
-    pub fn texts(&self) -> Vec<(Vec<String>, String)> {
+    pub fn texts(&self) -> Vec<Received> {
         self.mails
             .lock()
             .unwrap()
