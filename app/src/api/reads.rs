@@ -62,10 +62,12 @@ pub async fn load_finding_notices(id: String) -> Result<Vec<super::views::Notice
 }
 
 #[server(endpoint = "inbox")]
-pub async fn load_inbox(filter: String) -> Result<Inbox, ApiError> {
+pub async fn load_inbox(filter: String, road: Option<String>, community: Option<String>) -> Result<Inbox, ApiError> {
     let ctx = signed_in().await?;
     let filter = InboxFilter::parse(&filter).unwrap_or_default();
-    backend::overview::inbox(ctx.pool(), &ctx.user, filter, ctx.now).await.map_err(|e| ctx.fail(e))
+    let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let scope = backend::overview::InboxScope { road: given(road), community: given(community) };
+    backend::overview::inbox(ctx.pool(), &ctx.user, filter, &scope, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "overview")]

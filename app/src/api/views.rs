@@ -166,7 +166,11 @@ pub struct InboxCounts {
 pub struct Inbox {
     pub section: Named,
     pub items: Vec<FindingSummary>,
+    /// Counted within the chosen road or community.
     pub counts: InboxCounts,
+    /// The roads and communities the section has findings on, to narrow the list by.
+    pub roads: Vec<Named>,
+    pub communities: Vec<Named>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,20 +4,48 @@ use super::auth::User;
 use super::db::Pool;
 use super::{directory, findings, Result};
 use crate::api::error::ErrorCode;
-use crate::api::views::{Inbox, InboxCounts, InboxFilter, Overview, OverviewRoad, SectionLoad};
+use crate::api::views::{Inbox, InboxCounts, InboxFilter, Named, Overview, OverviewRoad, SectionLoad};
 use crate::domain::deadline::Urgency;
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::time::{IsoWeek, Timestamp};
 use crate::domain::Role;
 use std::collections::HashMap;
 
-pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, now: Timestamp) -> Result<Inbox> {
+/// Narrows the inbox to one road or one community (by id); empty means all.
+#[derive(Clone, Debug, Default)]
+pub struct InboxScope {
+    pub road: Option<String>,
+    pub community: Option<String>,
+}
+
+pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, scope: &InboxScope, now: Timestamp) -> Result<Inbox> {
     if head.role != Role::SectionHead {
         return Err(ErrorCode::Forbidden.into());
     }
     let section =
         directory::sections_headed_by(pool, &head.id).await?.into_iter().next().ok_or(ErrorCode::Forbidden)?;
-    let all = findings::of_section(pool, &section.id, now).await?;
+    let everything = findings::of_section(pool, &section.id, now).await?;
+    let community_of: HashMap<String, Named> =
+        directory::all_roads(pool).await?.into_iter().map(|r| (r.named.id, r.community)).collect();
+    let mut roads: Vec<Named> = Vec::new();
+    let mut communities: Vec<Named> = Vec::new();
+    for f in &everything {
+        if !roads.iter().any(|r| r.id == f.road.id) {
+            roads.push(f.road.clone());
+        }
+        if let Some(c) = community_of.get(&f.road.id) {
+            if !communities.iter().any(|x| x.id == c.id) {
+                communities.push(c.clone());
+            }
+        }
+    }
+    roads.sort_by(|a, b| a.name_zh.cmp(&b.name_zh));
+    communities.sort_by(|a, b| a.name_zh.cmp(&b.name_zh));
+    let all: Vec<_> = everything
+        .into_iter()
+        .filter(|f| scope.road.as_ref().is_none_or(|r| *r == f.road.id))
+        .filter(|f| scope.community.as_ref().is_none_or(|c| community_of.get(&f.road.id).is_some_and(|n| n.id == *c)))
+        .collect();
     let mut counts = InboxCounts::default();
     for f in &all {
         if f.status.deadline_runs() {
@@ -34,7 +62,7 @@ pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, now: Timestamp
         }
     }
     let items = all.into_iter().filter(|f| filter.admits(f.status, f.urgency)).collect();
-    Ok(Inbox { section, items, counts })
+    Ok(Inbox { section, items, counts, roads, communities })
 }
 
 pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Overview> {

@@ -173,3 +173,44 @@ async fn an_extension_is_asked_once_and_granted_in_working_days() {
     let other_chief = app.user("chief02").await;
     assert_eq!(app.read(&other_chief, "finding_notices", &[("id", &id)]).await.status(), StatusCode::FORBIDDEN);
 }
+
+/// chief's sanitation finding on `road` through sync; its id.
+async fn sanitation_on(app: &TestApp, chief: &str, road: &str, note: &str) -> String {
+    use app::api::operations::{Operation, OperationRequest};
+    let client = app.user(chief).await;
+    let f = app.finding(&client, road, "sanitation", note).await;
+    let op = Operation::RecordFinding { road_id: road.into(), week: app.week(), finding: f.clone() };
+    app.sync_ok(&client, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    f.id.to_string()
+}
+
+#[tokio::test]
+async fn the_inbox_narrows_to_a_road_or_a_community_with_counts() {
+    let app = spawn_app().await;
+    sanitation_on(&app, "chief01", "market-road-1", "大包岛一").await;
+    sanitation_on(&app, "chief01", "market-road-2", "大包岛二").await;
+    sanitation_on(&app, "chief03", "jimo-road", "即墨路").await;
+    let head = app.user("head_urban").await;
+    let notes = |inbox: &Value| -> Vec<String> {
+        let mut n: Vec<String> =
+            inbox["items"].as_array().unwrap().iter().map(|i| i["note"].as_str().unwrap().to_owned()).collect();
+        n.sort();
+        n
+    };
+    let all = app.read_ok(&head, "inbox", &[("filter", "open")]).await;
+    assert_eq!(notes(&all).len(), 3);
+    assert_eq!(all["counts"]["open"], 3);
+    let ids = |key: &str| -> Vec<String> {
+        all[key].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ids("communities").len(), 2);
+    assert!(ids("roads").contains(&"jimo-road".to_owned()));
+
+    let road = app.read_ok(&head, "inbox", &[("filter", "open"), ("road", "market-road-2")]).await;
+    assert_eq!(notes(&road), ["大包岛二"]);
+    assert_eq!(road["counts"]["open"], 1, "counts follow the narrowing");
+    let community = app.read_ok(&head, "inbox", &[("filter", "open"), ("community", "dabaodao")]).await;
+    assert_eq!(notes(&community), ["大包岛一", "大包岛二"]);
+    let nothing = app.read_ok(&head, "inbox", &[("filter", "open"), ("community", "no-such")]).await;
+    assert!(notes(&nothing).is_empty());
+}
