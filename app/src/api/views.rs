@@ -236,6 +236,13 @@ pub struct SectionLoad {
     pub head_name: Option<String>,
     pub open: u32,
     pub overdue: u32,
+    pub due_this_week: u32,
+    /// Of the findings resolved in the last 12 weeks plus those overdue now, the share resolved
+    /// by their deadline.
+    pub on_time_percent: Option<u32>,
+    /// Median days from receipt to close-out (销号) of findings closed in the last 12 weeks,
+    /// in tenths.
+    pub median_close_tenths: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -245,6 +252,29 @@ pub struct Overview {
     pub sections: Vec<SectionLoad>,
     /// Findings a section sent back, waiting for re-routing.
     pub returned: Vec<FindingSummary>,
+    pub communities: Vec<CommunityProgress>,
+    /// The last 12 weeks, oldest first.
+    pub trend: Vec<WeekPoint>,
+    /// Years near today without an official calendar (deadlines count Monday–Friday there).
+    pub missing_calendar_years: Vec<i32>,
+}
+
+/// This week's inspections in one community.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommunityProgress {
+    pub community: Named,
+    pub submitted: u32,
+    pub roads: u32,
+}
+
+/// One week of the trend: roads inspected (of all roads now), findings reported and closed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeekPoint {
+    pub week: IsoWeek,
+    pub inspected: u32,
+    pub roads: u32,
+    pub reported: u32,
+    pub closed: u32,
 }
 
 /// The coordinator's view of messages to sections: each section's webhook, and the messages

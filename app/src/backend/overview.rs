@@ -2,10 +2,10 @@
 
 use super::auth::User;
 use super::db::Pool;
-use super::{directory, findings, Result};
+use super::{calendars, directory, findings, review, Result};
 use crate::api::error::ErrorCode;
 use crate::api::views::{Inbox, InboxCounts, InboxFilter, Named, Overview, OverviewRoad, SectionLoad};
-use crate::domain::deadline::Urgency;
+use crate::domain::deadline::{urgency, Urgency};
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::time::{IsoWeek, Timestamp};
 use crate::domain::Role;
@@ -83,7 +83,7 @@ pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Ove
             (road, InspectionStatus::from_times(Some(Timestamp(started)), submitted.map(Timestamp)))
         })
         .collect();
-    let roads = directory::all_roads(pool)
+    let roads: Vec<OverviewRoad> = directory::all_roads(pool)
         .await?
         .into_iter()
         .map(|r| OverviewRoad {
@@ -98,18 +98,34 @@ pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Ove
         sqlx::query_as("SELECT section_id, deadline_at FROM findings WHERE status IN ('routed', 'accepted')")
             .fetch_all(pool)
             .await?;
+    let performance = review::section_performance(pool, now).await?;
     let sections = directory::sections(pool)
         .await?
         .into_iter()
         .map(|s| {
             let mine = open.iter().filter(|(sid, _)| *sid == s.named.id);
+            let (on_time_percent, median_close_tenths) = performance.get(&s.named.id).copied().unwrap_or_default();
             SectionLoad {
                 open: mine.clone().count() as u32,
-                overdue: mine.filter(|(_, d)| now > Timestamp(*d)).count() as u32,
+                overdue: mine.clone().filter(|(_, d)| now > Timestamp(*d)).count() as u32,
+                due_this_week: mine
+                    .filter(|(_, d)| matches!(urgency(Timestamp(*d), now), Urgency::DueToday | Urgency::DueThisWeek))
+                    .count() as u32,
+                on_time_percent,
+                median_close_tenths,
                 section: s.named,
                 head_name: s.head_name,
             }
         })
         .collect();
-    Ok(Overview { week, roads, sections, returned: findings::returned(pool, now).await? })
+    let road_count = roads.len() as u32;
+    Ok(Overview {
+        week,
+        communities: review::communities(&roads),
+        roads,
+        sections,
+        returned: findings::returned(pool, now).await?,
+        trend: review::trend(pool, road_count, now).await?,
+        missing_calendar_years: calendars::missing_years(pool, now).await?,
+    })
 }

@@ -12,6 +12,7 @@ pub mod my_findings;
 pub mod not_found;
 pub mod outbox;
 pub mod overview;
+pub mod overview_charts;
 pub mod rules;
 pub mod shell;
 pub mod sign_in;

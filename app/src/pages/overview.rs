@@ -1,11 +1,13 @@
 //! The coordinator's week: which roads were checked, which sections are late, and what waits
 //! for re-routing.
 
+use super::overview_charts::{FindingsTrend, InspectionTrend};
 use crate::api::reads::load_overview;
 use crate::components::badges::{week_label, InspectionBadge};
 use crate::components::finding_card::FindingCard;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::inspection::InspectionStatus;
+use crate::domain::performance::{percent, tenths_text};
 use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
@@ -31,8 +33,22 @@ pub fn OverviewView() -> impl IntoView {
                         );
                         let week = o.week;
                         let returned = o.returned.len();
+                        let (trend_a, trend_b) = (o.trend.clone(), o.trend.clone());
                         view! {
                             <p class="muted">{move || week_label(i18n, week)}</p>
+                            {o
+                                .missing_calendar_years
+                                .iter()
+                                .map(|y| {
+                                    let y = y.to_string();
+                                    view! {
+                                        <p class="notice warning" role="status">
+                                            {move || i18n.f(Msg::calendar_missing, &[("year", &y)])} " "
+                                            <a href="/rules">{t!(i18n, nav_rules)}</a>
+                                        </p>
+                                    }
+                                })
+                                .collect_view()}
                             <p class="summary">
                                 {move || {
                                     i18n.f(
@@ -63,7 +79,10 @@ pub fn OverviewView() -> impl IntoView {
                                                 <th scope="col">{t!(i18n, section_label)}</th>
                                                 <th scope="col">{t!(i18n, head_label)}</th>
                                                 <th scope="col" class="num">{t!(i18n, open_label)}</th>
+                                                <th scope="col" class="num">{t!(i18n, due_week_label)}</th>
                                                 <th scope="col" class="num">{t!(i18n, overdue_label)}</th>
+                                                <th scope="col" class="num">{t!(i18n, on_time_label)}</th>
+                                                <th scope="col" class="num">{t!(i18n, median_close_label)}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -77,10 +96,13 @@ pub fn OverviewView() -> impl IntoView {
                                                             <th scope="row">{move || i18n.pick(&s.section.name_zh, &s.section.name_en)}</th>
                                                             <td>{s.head_name.clone().unwrap_or_default()}</td>
                                                             <td class="num">{s.open}</td>
+                                                            <td class="num">{s.due_this_week}</td>
                                                             <td class="num">
                                                                 {s.overdue}
                                                                 {late.then(|| view! { <span class="badge urgency-overdue">{t!(i18n, late_word)}</span> })}
                                                             </td>
+                                                            <td class="num">{s.on_time_percent.map(|p| format!("{p}%")).unwrap_or_else(|| "–".into())}</td>
+                                                            <td class="num">{s.median_close_tenths.map(tenths_text).unwrap_or_else(|| "–".into())}</td>
                                                         </tr>
                                                     }
                                                 })
@@ -89,6 +111,34 @@ pub fn OverviewView() -> impl IntoView {
                                     </table>
                                 </div>
                             </section>
+                            <section class="group">
+                                <h2>{t!(i18n, communities_title)}</h2>
+                                <ul class="progress-list">
+                                    {o
+                                        .communities
+                                        .into_iter()
+                                        .map(|c| {
+                                            let (done, total) = (c.submitted.to_string(), c.roads.to_string());
+                                            let share = percent(c.submitted, c.roads).unwrap_or(0);
+                                            view! {
+                                                <li>
+                                                    <span>{move || i18n.pick(&c.community.name_zh, &c.community.name_en)}</span>
+                                                    <span class="muted small">{move || i18n.f(Msg::community_progress, &[("done", &done), ("total", &total)])}</span>
+                                                    <span class="meter" aria-hidden="true"><span style=format!("width:{share}%")></span></span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                            <section class="group">
+                                <h2>{t!(i18n, trend_title)}</h2>
+                                <div class="charts">
+                                    <InspectionTrend points=trend_a/>
+                                    <FindingsTrend points=trend_b/>
+                                </div>
+                            </section>
+                            <Export/>
                             <section class="group">
                                 <h2>{t!(i18n, roads_title)}</h2>
                                 <div class="table-wrap">
@@ -126,6 +176,31 @@ pub fn OverviewView() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Findings of a date range as CSV or XLSX (a plain download from the JSON API).
+#[component]
+fn Export() -> impl IntoView {
+    let i18n = use_i18n();
+    let today = crate::device::now().local_date();
+    let from = RwSignal::new(today.add_days(-30).to_string());
+    let to = RwSignal::new(today.to_string());
+    let href = move |format: &str| format!("/api/v1/exports/findings.{format}?from={}&to={}", from.get(), to.get());
+    view! {
+        <section class="group">
+            <h2>{t!(i18n, export_title)}</h2>
+            <div class="row export">
+                <label for="export-from">{t!(i18n, export_from)}</label>
+                <input id="export-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                <label for="export-to">{t!(i18n, export_to)}</label>
+                <input id="export-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+            </div>
+            <div class="row">
+                <a class="button secondary" href=move || href("csv") download>{t!(i18n, export_csv)}</a>
+                <a class="button secondary" href=move || href("xlsx") download>{t!(i18n, export_xlsx)}</a>
+            </div>
+        </section>
     }
 }
 

@@ -2,6 +2,7 @@
 //! (sign-in and sign-out, operations, sync, photo files). Every refusal is `{"error": {"code", "message"}}` with
 //! the message in the caller's language.
 
+mod exports;
 mod extract;
 mod failure;
 mod notifications;
@@ -37,4 +38,6 @@ pub fn router() -> Router<AppState> {
         .route("/calendars/{year}", get(settings::get_calendar).put(settings::put_calendar))
         .route("/findings/{id}/extension", post(settings::ask_extension))
         .route("/findings/{id}/extension/decision", post(settings::decide_extension))
+        .route("/exports/findings.csv", get(exports::csv))
+        .route("/exports/findings.xlsx", get(exports::xlsx))
 }

@@ -214,3 +214,86 @@ async fn the_inbox_narrows_to_a_road_or_a_community_with_counts() {
     let nothing = app.read_ok(&head, "inbox", &[("filter", "open"), ("community", "no-such")]).await;
     assert!(notes(&nothing).is_empty());
 }
+
+#[tokio::test]
+async fn findings_export_as_csv_and_xlsx_with_chinese_headers() {
+    let app = spawn_app().await;
+    sanitation_on(&app, "chief01", "market-road-1", "路口垃圾, \"满溢\"").await;
+    let coordinator = app.user("coordinator").await;
+    let today = app.now().local_date();
+    let range = format!("from={}&to={}", today.add_days(-7), today);
+    let csv = coordinator.get(app.url(&format!("/api/v1/exports/findings.csv?{range}"))).send().await.unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM so Excel reads UTF-8");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("编号,道路,社区,问题类别,描述"));
+    let row = lines.next().unwrap();
+    assert!(row.contains("市场一路") && row.contains("\"路口垃圾, \"\"满溢\"\"\"") && row.contains("城管科"), "{row}");
+    assert_eq!(lines.next(), None);
+
+    let xlsx = coordinator.get(app.url(&format!("/api/v1/exports/findings.xlsx?{range}"))).send().await.unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip file");
+    assert!(bytes.windows(24).any(|w| w == b"xl/worksheets/sheet1.xml"));
+
+    let earlier = format!("from={}&to={}", today.add_days(-60), today.add_days(-30));
+    let empty = coordinator.get(app.url(&format!("/api/v1/exports/findings.csv?{earlier}"))).send().await.unwrap();
+    assert_eq!(empty.text().await.unwrap().lines().count(), 1, "only the headers");
+    for bad in ["from=2026-11-30&to=2026-11-01", "from=soon&to=2026-11-01", ""] {
+        let response = coordinator.get(app.url(&format!("/api/v1/exports/findings.csv?{bad}"))).send().await.unwrap();
+        let (status, code, _) = error_code(response).await;
+        assert_eq!((status.as_u16(), code.as_str()), (400, "malformed"), "{bad}");
+    }
+    let head = app.user("head_urban").await;
+    let refused = head.get(app.url(&format!("/api/v1/exports/findings.xlsx?{range}"))).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_overview_reviews_sections_communities_and_twelve_weeks() {
+    let app = spawn_app().await;
+    let id = sanitation_on(&app, "chief01", "market-road-1", "待办").await;
+    let coordinator = app.user("coordinator").await;
+    let overview = app.read_ok(&coordinator, "overview", &[]).await;
+    assert_eq!(overview["trend"].as_array().unwrap().len(), 12);
+    let this_week = overview["trend"].as_array().unwrap().last().unwrap().clone();
+    assert!(this_week["reported"].as_u64().unwrap() >= 1);
+    let dabaodao = overview["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["community"]["id"] == "dabaodao")
+        .unwrap()
+        .clone();
+    assert_eq!(dabaodao["roads"], 5);
+    let urban = overview["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["section"]["id"] == "urban-management")
+        .unwrap()
+        .clone();
+    assert!(urban["open"].as_u64().unwrap() >= 1);
+
+    // Past its deadline the finding counts against the section's on-time rate.
+    let (deadline,): (i64,) = sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    app.state.clock.advance(deadline - app.now().millis() + 1000);
+    let overview = app.read_ok(&coordinator, "overview", &[]).await;
+    let urban = overview["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["section"]["id"] == "urban-management")
+        .unwrap()
+        .clone();
+    assert!(urban["overdue"].as_u64().unwrap() >= 1);
+    assert!(urban["on_time_percent"].as_u64().unwrap() < 100, "{urban}");
+}

@@ -1,0 +1,175 @@
+//! Findings of a date range as rows for a spreadsheet, with the headers in the reader's
+//! language (Chinese in zh-CN). The files themselves (CSV, XLSX) are written in `server`.
+
+use super::auth::User;
+use super::db::Pool;
+use super::Result;
+use crate::api::error::ErrorCode;
+use crate::domain::finding::{overdue, FindingStatus};
+use crate::domain::time::{LocalDate, Timestamp};
+use crate::domain::Role;
+use crate::i18n::Lang;
+
+/// The most days one export may cover (a few years of a subdistrict's findings).
+pub const MAX_DAYS: i64 = 3 * 366;
+
+/// A checked date range: `from` ≤ `to`, at most `MAX_DAYS` long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: LocalDate,
+    pub to: LocalDate,
+}
+
+impl DateRange {
+    pub fn parse(from: &str, to: &str) -> Option<DateRange> {
+        let (from, to) = (LocalDate::parse(from).ok()?, LocalDate::parse(to).ok()?);
+        (from <= to && to.days() - from.days() <= MAX_DAYS).then_some(DateRange { from, to })
+    }
+}
+
+pub fn headers(lang: Lang) -> [&'static str; 14] {
+    match lang {
+        Lang::ZhCn => [
+            "编号",
+            "道路",
+            "社区",
+            "问题类别",
+            "描述",
+            "距起点（米）",
+            "上报人",
+            "发现时间",
+            "收到时间",
+            "状态",
+            "责任科室",
+            "办理期限",
+            "紧急",
+            "逾期",
+        ],
+        Lang::En => [
+            "ID",
+            "Road",
+            "Community",
+            "Category",
+            "Note",
+            "Metres from start",
+            "Reported by",
+            "Observed",
+            "Received",
+            "Status",
+            "Section",
+            "Deadline",
+            "Urgent",
+            "Overdue",
+        ],
+    }
+}
+
+fn status_text(status: FindingStatus, lang: Lang) -> &'static str {
+    match (lang, status) {
+        (Lang::ZhCn, FindingStatus::Routed) => "待接收",
+        (Lang::ZhCn, FindingStatus::Accepted) => "办理中",
+        (Lang::ZhCn, FindingStatus::Resolved) => "待销号",
+        (Lang::ZhCn, FindingStatus::Closed) => "已销号",
+        (Lang::ZhCn, FindingStatus::Returned) => "已退回",
+        (Lang::En, s) => s.as_str(),
+    }
+}
+
+/// One exported finding; `metres` stays a number so spreadsheets can sum it.
+pub struct ExportRow {
+    pub cells: [String; 14],
+    pub metres: f64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    road_zh: String,
+    road_en: String,
+    community_zh: String,
+    community_en: String,
+    category_zh: String,
+    category_en: String,
+    note: String,
+    along_m: f64,
+    reporter: String,
+    observed_at: i64,
+    received_at: i64,
+    status: String,
+    section_zh: String,
+    section_en: String,
+    deadline_at: i64,
+    urgent: i64,
+}
+
+pub async fn rows(pool: &Pool, user: &User, range: DateRange, lang: Lang, now: Timestamp) -> Result<Vec<ExportRow>> {
+    if user.role != Role::Coordinator {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let found: Vec<Row> = sqlx::query_as(
+        "SELECT f.id, r.name_zh AS road_zh, r.name_en AS road_en, m.name_zh AS community_zh, m.name_en AS community_en, \
+         c.name_zh AS category_zh, c.name_en AS category_en, f.note, f.along_m, u.display_name AS reporter, \
+         f.observed_at, f.received_at, f.status, s.name_zh AS section_zh, s.name_en AS section_en, f.deadline_at, f.urgent \
+         FROM findings f JOIN roads r ON r.id = f.road_id JOIN communities m ON m.id = r.community_id \
+         JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id \
+         JOIN users u ON u.id = f.reported_by_user_id \
+         WHERE f.received_at >= $1 AND f.received_at <= $2 ORDER BY f.received_at",
+    )
+    .bind(Timestamp::start_of_day(range.from).millis())
+    .bind(Timestamp::end_of_day(range.to).millis())
+    .fetch_all(pool)
+    .await?;
+    let pick = |zh: String, en: String| if lang == Lang::ZhCn || en.is_empty() { zh } else { en };
+    let yes_no = |b: bool| match (lang, b) {
+        (Lang::ZhCn, true) => "是",
+        (Lang::ZhCn, false) => "否",
+        (Lang::En, true) => "yes",
+        (Lang::En, false) => "no",
+    };
+    found
+        .into_iter()
+        .map(|r| {
+            let status = FindingStatus::parse(&r.status)
+                .ok_or_else(|| super::BackendError::Corrupt(format!("finding status {}", r.status)))?;
+            let late = overdue(status, Timestamp(r.deadline_at), now);
+            Ok(ExportRow {
+                metres: r.along_m.round(),
+                cells: [
+                    r.id,
+                    pick(r.road_zh, r.road_en),
+                    pick(r.community_zh, r.community_en),
+                    pick(r.category_zh, r.category_en),
+                    r.note,
+                    format!("{}", r.along_m.round() as i64),
+                    r.reporter,
+                    Timestamp(r.observed_at).format_local(),
+                    Timestamp(r.received_at).format_local(),
+                    status_text(status, lang).to_owned(),
+                    pick(r.section_zh, r.section_en),
+                    Timestamp(r.deadline_at).format_local(),
+                    yes_no(r.urgent != 0).to_owned(),
+                    yes_no(late).to_owned(),
+                ],
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_must_be_ordered_and_bounded() {
+        assert!(DateRange::parse("2026-11-01", "2026-11-30").is_some());
+        assert!(DateRange::parse("2026-11-30", "2026-11-01").is_none());
+        assert!(DateRange::parse("2026-11-01", "2030-11-01").is_none());
+        assert!(DateRange::parse("yesterday", "2026-11-01").is_none());
+    }
+
+    #[test]
+    fn headers_are_chinese_in_zh_cn() {
+        assert_eq!(headers(Lang::ZhCn)[3], "问题类别");
+        assert_eq!(headers(Lang::En)[3], "Category");
+    }
+}

@@ -1,0 +1,110 @@
+//! Findings of a date range as a file, for the coordinator:
+//!   GET /api/v1/exports/findings.csv?from=2026-11-01&to=2026-11-30
+//!   GET /api/v1/exports/findings.xlsx?from=2026-11-01&to=2026-11-30
+//! Headers in the reader's language (Chinese in zh-CN). The CSV starts with a byte-order mark
+//! so that Excel opens its Chinese text as UTF-8.
+
+use super::{ApiFailure, SignedIn};
+use app::api::error::ErrorCode;
+use app::backend::export::{self, DateRange, ExportRow};
+use app::backend::AppState;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct Range {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+async fn rows(
+    state: &AppState,
+    signed_in: &SignedIn,
+    range: &Range,
+) -> Result<(DateRange, Vec<ExportRow>), ApiFailure> {
+    let lang = signed_in.lang;
+    let range = DateRange::parse(range.from.trim(), range.to.trim())
+        .ok_or_else(|| ApiFailure::new(ErrorCode::Malformed, lang))?;
+    let rows = export::rows(&state.pool, &signed_in.user, range, lang, state.clock.now())
+        .await
+        .map_err(|e| ApiFailure::from_backend(e, lang))?;
+    Ok((range, rows))
+}
+
+fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn csv(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(range): Query<Range>,
+) -> Result<Response, ApiFailure> {
+    let (range, rows) = rows(&state, &signed_in, &range).await?;
+    let internal = |e: csv::Error| {
+        tracing::error!(error = %e, "writing the CSV export");
+        ApiFailure::new(ErrorCode::Internal, signed_in.lang)
+    };
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(export::headers(signed_in.lang)).map_err(internal)?;
+    for row in &rows {
+        out.write_record(&row.cells).map_err(internal)?;
+    }
+    let body = out.into_inner().map_err(|e| internal(e.into_error().into()))?;
+    Ok(download("text/csv; charset=utf-8", format!("findings-{}-{}.csv", range.from, range.to), body))
+}
+
+pub async fn xlsx(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(range): Query<Range>,
+) -> Result<Response, ApiFailure> {
+    let (range, rows) = rows(&state, &signed_in, &range).await?;
+    let body = workbook(&rows, signed_in.lang).map_err(|e| {
+        tracing::error!(error = %e, "writing the XLSX export");
+        ApiFailure::new(ErrorCode::Internal, signed_in.lang)
+    })?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("findings-{}-{}.xlsx", range.from, range.to),
+        body,
+    ))
+}
+
+/// The metres column is a number; everything else text.
+const METRES: u16 = 5;
+
+fn workbook(rows: &[ExportRow], lang: app::i18n::Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(if lang == app::i18n::Lang::ZhCn { "问题清单" } else { "Findings" })?;
+    let bold = Format::new().set_bold();
+    for (col, title) in export::headers(lang).iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &bold)?;
+        sheet.set_column_width(col as u16, if col == 4 { 40 } else { 16 })?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (col, cell) in row.cells.iter().enumerate() {
+            if col as u16 == METRES {
+                sheet.write_number(r, METRES, row.metres)?;
+            } else {
+                sheet.write_string(r, col as u16, cell)?;
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}
