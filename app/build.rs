@@ -54,12 +54,18 @@ fn main() {
         writeln!(out, "    Msg::{key},").unwrap();
     }
     out.push_str("];\n\n");
+    // Each language as one string and the end offset of every message in it: a table of
+    // `&str` would cost 8 bytes of pointer and length per message in the browser bundle.
     for (name, table) in &tables {
-        writeln!(out, "pub(crate) const {name}: [&str; KEYS.len()] = [").unwrap();
+        let mut text = String::new();
+        let mut ends = Vec::new();
         for key in &keys {
-            writeln!(out, "    {:?},", table[*key]).unwrap();
+            text.push_str(&table[*key]);
+            ends.push(text.len());
         }
-        out.push_str("];\n\n");
+        assert!(text.len() <= usize::from(u16::MAX), "locale {name} is longer than 64 KB");
+        writeln!(out, "pub(crate) const {name}_TEXT: &str = {text:?};").unwrap();
+        writeln!(out, "pub(crate) const {name}_ENDS: [u16; KEYS.len()] = {ends:?};\n").unwrap();
     }
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("messages.rs");
     std::fs::write(dest, out).unwrap();

@@ -119,6 +119,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Renders the whole app in the browser (no server HTML to hydrate): only for the offline
+/// shell, so its code is loaded on demand.
+#[cfg(feature = "hydrate")]
+#[leptos::lazy]
+fn mount_offline_shell() {
+    let body = leptos::tachys::dom::body();
+    body.set_inner_html("");
+    leptos::mount::mount_to_body(App);
+}
+
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -129,13 +139,14 @@ pub fn hydrate() {
     let document = web_sys::window().and_then(|w| w.document());
     if document.as_ref().and_then(|d| d.get_element_by_id(pages::shell::SHELL_MARK)).is_some() {
         // The service worker answered a navigation with no network with the cached app shell:
-        // there is nothing to hydrate, so the app renders itself from the phone's copy.
-        let body = leptos::tachys::dom::body();
-        body.set_inner_html("");
-        leptos::mount::mount_to_body(App);
-        if let Some(html) = document.and_then(|d| d.document_element()) {
-            let _ = html.set_attribute("data-hydrated", "true");
-        }
+        // there is nothing to hydrate, so the app renders itself from the phone's copy. The
+        // code that builds the page in the browser comes in a chunk of its own (precached).
+        leptos::task::spawn_local(async move {
+            mount_offline_shell().await;
+            if let Some(html) = document.and_then(|d| d.document_element()) {
+                let _ = html.set_attribute("data-hydrated", "true");
+            }
+        });
         return;
     }
     leptos::task::spawn_local(async {

@@ -49,10 +49,14 @@ impl Lang {
     }
 
     pub fn text(self, msg: Msg) -> &'static str {
-        match self {
-            Lang::ZhCn => ZH_CN[msg as usize],
-            Lang::En => EN[msg as usize],
-        }
+        let (text, ends) = match self {
+            Lang::ZhCn => (ZH_CN_TEXT, &ZH_CN_ENDS),
+            Lang::En => (EN_TEXT, &EN_ENDS),
+        };
+        let i = msg as usize;
+        let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) };
+        // The offsets were cut at message boundaries by build.rs: always char boundaries.
+        text.get(start..usize::from(ends[i])).unwrap_or("")
     }
 
     /// A message with `{name}` placeholders filled in.
