@@ -6,9 +6,10 @@ use super::auth::User;
 use super::db::{Conn, Pool};
 use super::{BackendError, Result};
 use crate::api::error::ErrorCode;
-use crate::domain::calendar::{OfficialCalendar, YearFile, SHIPPED};
+use crate::domain::calendar::{CalendarError, OfficialCalendar, YearFile, SHIPPED};
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
+use crate::i18n::Lang;
 
 /// The calendar as stored now. Read in the transaction that sets a deadline, so an import
 /// and a routing never mix (a few small files: parsing them costs microseconds).
@@ -49,9 +50,30 @@ pub enum ImportError {
     #[error("{0}")]
     Unreadable(String),
     #[error("{0}")]
-    Invalid(String),
+    Invalid(CalendarError),
     #[error("the file is for {found}, not {expected}")]
     WrongYear { expected: i32, found: i32 },
+}
+
+impl ImportError {
+    /// What is wrong, in the coordinator's language (English is the `Display` text).
+    pub fn describe(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ImportError::Unreadable(_) => "不是有效的 JSON 日历文件（需要 year、holidays、makeup_workdays）".into(),
+            ImportError::WrongYear { expected, found } => format!("文件是 {found} 年的，不是 {expected} 年"),
+            ImportError::Invalid(e) => match e {
+                CalendarError::BadDate(d) => format!("{d} 不是 2026-10-01 这样的日期"),
+                CalendarError::OutsideYear(d, y) => format!("{d} 不在 {y} 年内"),
+                CalendarError::Backwards(h) => format!("假期“{h}”的结束日期早于开始日期"),
+                CalendarError::TooLong(h) => format!("假期“{h}”超过 31 天"),
+                CalendarError::MakeupOnWeekday(d) => format!("{d} 是工作日：只有周六或周日才能是调休上班日"),
+                CalendarError::Both(d) => format!("{d} 既是假日又是调休上班日"),
+            },
+        }
+    }
 }
 
 /// Checks a year's file completely before anything is written; stores it as sent.
@@ -60,7 +82,7 @@ pub fn parse_year(expected: i32, text: &str) -> std::result::Result<YearFile, Im
     if file.year != expected {
         return Err(ImportError::WrongYear { expected, found: file.year });
     }
-    file.check().map_err(|e| ImportError::Invalid(e.to_string()))?;
+    file.check().map_err(ImportError::Invalid)?;
     Ok(file)
 }
 

@@ -79,7 +79,9 @@ pub async fn notices(pool: &Pool, id: &Uuid) -> Result<Vec<NoticeEntry>> {
             note: Some(e.reason),
             ..entry(e.requested_at, "extension_asked")
         });
-        if let Some(at) = e.decided_at {
+        // A grant is in the history already (the new deadline, its rule and note); a refusal
+        // changes nothing there, so it is shown here.
+        if let (Some(at), "refused") = (e.decided_at, e.status.as_str()) {
             out.push(NoticeEntry {
                 actor: e.decided_by,
                 note: e.decision_note,

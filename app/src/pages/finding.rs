@@ -237,7 +237,6 @@ fn NoticeStep(n: NoticeEntry) -> impl IntoView {
         "message_escalated" => Some(Msg::message_escalated),
         "message_extension" => Some(Msg::message_extension),
         "extension_asked" => Some(Msg::notice_extension_asked),
-        "extension_granted" => Some(Msg::notice_extension_granted),
         "extension_refused" => Some(Msg::notice_extension_refused),
         _ => None,
     };

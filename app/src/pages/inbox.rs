@@ -74,7 +74,15 @@ pub fn InboxView() -> impl IntoView {
         move || current.get(),
         |q| load_inbox(q.filter.as_str().to_owned(), Some(q.road), Some(q.community)),
     );
+    // How the last bulk accept went: outside the list, which is rebuilt when it reloads.
+    let done = RwSignal::new(None::<(usize, Option<ApiError>)>);
     view! {
+        <p class="notice success" role="status" hidden=move || done.with(Option::is_none)>
+            {move || done.get().map(|(n, _)| i18n.f(Msg::accepted_count, &[("n", &n.to_string())])).unwrap_or_default()}
+        </p>
+        <p class="notice error" role="alert" hidden=move || done.with(|d| !matches!(d, Some((_, Some(_)))))>
+            {move || done.get().and_then(|(_, e)| e).map(|e| e.localized(i18n.lang())).unwrap_or_default()}
+        </p>
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match inbox.await {
@@ -109,7 +117,7 @@ pub fn InboxView() -> impl IntoView {
                             {if inbox_data.items.is_empty() {
                                 view! { <p class="muted">{t!(i18n, inbox_empty)}</p> }.into_any()
                             } else {
-                                view! { <Items items=inbox_data.items on_accepted=move || inbox.refetch()/> }.into_any()
+                                view! { <Items items=inbox_data.items done on_accepted=move || inbox.refetch()/> }.into_any()
                             }}
                         }
                             .into_any()
@@ -159,13 +167,13 @@ fn Narrow(roads: Vec<Named>, communities: Vec<Named>, now: Query) -> impl IntoVi
 #[component]
 fn Items(
     items: Vec<crate::api::views::FindingSummary>,
+    done: RwSignal<Option<(usize, Option<ApiError>)>>,
     on_accepted: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let chosen = RwSignal::new(Vec::<Uuid>::new());
     let sent = RwSignal::new(Vec::<Uuid>::new());
-    let done = RwSignal::new(None::<(usize, Option<ApiError>)>);
     let acceptable = items.iter().filter(|f| f.status == FindingStatus::Routed).count();
     Effect::new(move || {
         let ops = sent.get();
@@ -208,12 +216,6 @@ fn Items(
                 {move || i18n.f(Msg::accept_selected, &[("n", &chosen.with(Vec::len).to_string())])}
             </button>
         </div>
-        <p class="notice success" role="status" hidden=move || done.with(Option::is_none)>
-            {move || done.get().map(|(n, _)| i18n.f(Msg::accepted_count, &[("n", &n.to_string())])).unwrap_or_default()}
-        </p>
-        <p class="notice error" role="alert" hidden=move || done.with(|d| !matches!(d, Some((_, Some(_)))))>
-            {move || done.get().and_then(|(_, e)| e).map(|e| e.localized(i18n.lang())).unwrap_or_default()}
-        </p>
         <ul class="cards">
             {items
                 .into_iter()
@@ -222,6 +224,7 @@ fn Items(
                     let pickable = finding.status == FindingStatus::Routed;
                     let label = i18n.pick(&finding.category.name_zh, &finding.category.name_en);
                     let road = i18n.pick(&finding.road.name_zh, &finding.road.name_en);
+                    let note: String = finding.note.chars().take(24).collect();
                     view! {
                         <li class="pick">
                             {pickable
@@ -229,7 +232,7 @@ fn Items(
                                     view! {
                                         <input
                                             type="checkbox"
-                                            aria-label=move || i18n.f(Msg::select_finding, &[("what", &label), ("road", &road)])
+                                            aria-label=move || i18n.f(Msg::select_finding, &[("what", &label), ("road", &road), ("note", &note)])
                                             prop:checked=move || chosen.with(|c| c.contains(&id))
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);

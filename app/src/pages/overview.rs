@@ -73,7 +73,7 @@ pub fn OverviewView() -> impl IntoView {
                             <section class="group">
                                 <h2>{t!(i18n, sections_title)}</h2>
                                 <div class="table-wrap">
-                                    <table>
+                                    <table class="numbers">
                                         <thead>
                                             <tr>
                                                 <th scope="col">{t!(i18n, section_label)}</th>

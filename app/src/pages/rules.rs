@@ -16,9 +16,18 @@ use leptos_router::{lazy_route, LazyRoute};
 pub fn RulesPage() -> impl IntoView {
     let i18n = use_i18n();
     let rules = Resource::new(|| (), |_| load_rules());
+    // Outside the list, which is rebuilt after each save: what was saved last.
+    let flash = RwSignal::new(None::<String>);
+    let saved = move |what: String| {
+        flash.set(Some(what));
+        rules.refetch();
+    };
     view! {
         <h1>{t!(i18n, rules_title)}</h1>
         <p class="muted">{t!(i18n, rules_hint)}</p>
+        <p class="notice success" role="status" hidden=move || flash.with(Option::is_none)>
+            {move || flash.get().map(|w| i18n.f(Msg::saved_what, &[("what", &w)])).unwrap_or_default()}
+        </p>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match rules.await {
@@ -38,7 +47,7 @@ pub fn RulesPage() -> impl IntoView {
                                 {r
                                     .categories
                                     .into_iter()
-                                    .map(|row| view! { <RuleForm row sections=sections.clone() on_saved=move || rules.refetch()/> })
+                                    .map(|row| view! { <RuleForm row sections=sections.clone() on_saved=saved/> })
                                     .collect_view()}
                             </ul>
                             <section class="group">
@@ -49,13 +58,14 @@ pub fn RulesPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|c| {
                                             let (zh, en) = (c.category.name_zh.clone(), c.category.name_en.clone());
-                                            let text = format!(
-                                                "{} {} → {} {}",
-                                                c.old_section.unwrap_or_default(),
-                                                c.old_days,
-                                                c.new_section.unwrap_or_default(),
-                                                c.new_days,
-                                            );
+                                            let rule = move |section: &Option<String>, days: u16| {
+                                                i18n.f(
+                                                    Msg::rule_text,
+                                                    &[("section", section.as_deref().unwrap_or("")), ("n", &days.to_string())],
+                                                )
+                                            };
+                                            let (old, new) = ((c.old_section, c.old_days), (c.new_section, c.new_days));
+                                            let text = move || format!("{} → {}", rule(&old.0, old.1), rule(&new.0, new.1));
                                             view! {
                                                 <li>
                                                     <span class="muted small">{c.at.format_local()} " · " {c.actor}</span>
@@ -90,7 +100,7 @@ pub fn RulesPage() -> impl IntoView {
                                         })
                                         .collect_view()}
                                 </ul>
-                                <CalendarImport on_saved=move || rules.refetch()/>
+                                <CalendarImport on_saved=saved/>
                             </section>
                         }
                             .into_any()
@@ -102,21 +112,24 @@ pub fn RulesPage() -> impl IntoView {
 }
 
 #[component]
-fn RuleForm(row: RuleRow, sections: Vec<Named>, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn RuleForm(
+    row: RuleRow,
+    sections: Vec<Named>,
+    on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let code = StoredValue::new(row.category.id.clone());
     let section = RwSignal::new(row.section_id.clone());
     let days = RwSignal::new(row.days.to_string());
     let error = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
     let (zh, en) = (row.category.name_zh.clone(), row.category.name_en.clone());
     let label = (zh.clone(), en.clone());
+    let name = StoredValue::new((zh.clone(), en.clone()));
     let section_id = format!("rule-section-{}", row.category.id);
     let days_id = format!("rule-days-{}", row.category.id);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        saved.set(false);
         let days: serde_json::Value = match days.get_untracked().trim().parse::<i64>() {
             Ok(n) => n.into(),
             Err(_) => 0.into(),
@@ -124,10 +137,7 @@ fn RuleForm(row: RuleRow, sections: Vec<Named>, on_saved: impl Fn() + Copy + Sen
         let body = serde_json::json!({ "section_id": section.get_untracked(), "days": days });
         spawn_local(async move {
             match client::send("PUT", &format!("/api/v1/categories/{}/rule", code.get_value()), Some(body)).await {
-                Ok(()) => {
-                    saved.set(true);
-                    on_saved();
-                }
+                Ok(()) => on_saved(name.with_value(|(zh, en)| i18n.pick(zh, en))),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -152,7 +162,6 @@ fn RuleForm(row: RuleRow, sections: Vec<Named>, on_saved: impl Fn() + Copy + Sen
                 <p class="notice error" role="alert" hidden=move || error.with(Option::is_none)>
                     {move || error.get().map(|e| e.localized(i18n.lang())).unwrap_or_default()}
                 </p>
-                <p class="notice success" role="status" hidden=move || !saved.get()>{t!(i18n, saved)}</p>
                 <div class="row">
                     <button type="submit" class="primary">{t!(i18n, save)}</button>
                 </div>
@@ -163,16 +172,14 @@ fn RuleForm(row: RuleRow, sections: Vec<Named>, on_saved: impl Fn() + Copy + Sen
 
 /// Paste (or edit) a year's calendar file and import it.
 #[component]
-fn CalendarImport(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn CalendarImport(on_saved: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let year = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
     let import = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        saved.set(false);
         let body = text.get_untracked();
         let year = year.get_untracked();
         spawn_local(async move {
@@ -182,10 +189,7 @@ fn CalendarImport(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl In
                 Err(_) => Err(ApiError::from(crate::api::error::ErrorCode::InvalidCalendar)),
             };
             match result {
-                Ok(()) => {
-                    saved.set(true);
-                    on_saved();
-                }
+                Ok(()) => on_saved(year.trim().to_owned()),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -201,7 +205,6 @@ fn CalendarImport(on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl In
             <p class="notice error" role="alert" hidden=move || error.with(Option::is_none)>
                 {move || error.get().map(|e| if e.message.is_empty() { e.localized(i18n.lang()) } else { e.message.clone() }).unwrap_or_default()}
             </p>
-            <p class="notice success" role="status" hidden=move || !saved.get()>{t!(i18n, saved)}</p>
             <button type="submit" class="primary">{t!(i18n, calendar_import)}</button>
         </form>
     }

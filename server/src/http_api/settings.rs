@@ -87,7 +87,7 @@ pub async fn put_calendar(
         Ok(file) => file,
         Err(problem) => {
             let mut error = ApiError::new(ErrorCode::InvalidCalendar, lang);
-            error.message = format!("{} ({problem})", error.message);
+            error.message = format!("{}（{}）", error.message, problem.describe(lang));
             return Ok((StatusCode::BAD_REQUEST, Json(ErrorBody { error })).into_response());
         }
     };
