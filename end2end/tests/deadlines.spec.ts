@@ -112,4 +112,7 @@ test('bulk accept, an extension asked and granted, the timeline', async ({ brows
   await expect(coordinator.getByRole('img', { name: /每周完成巡查的道路比例/ })).toBeVisible();
   await expect(coordinator.getByRole('link', { name: '下载 CSV' })).toHaveAttribute('href', /exports\/findings\.csv\?from=/);
   await shoot(coordinator, 'overview');
+  await coordinator.getByRole('link', { name: '‹ 上一周' }).click();
+  await expect(coordinator).toHaveURL(/week=\d{4}-W\d{2}/);
+  await expect(coordinator.getByRole('link', { name: '下一周 ›' })).toBeVisible();
 });

@@ -71,9 +71,14 @@ pub async fn load_inbox(filter: String, road: Option<String>, community: Option<
 }
 
 #[server(endpoint = "overview")]
-pub async fn load_overview() -> Result<Overview, ApiError> {
+pub async fn load_overview(week: Option<String>) -> Result<Overview, ApiError> {
     let ctx = signed_in().await?;
-    backend::overview::week(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
+    // No week (or an empty one) means this week; a week that is not `2026-W48` is refused.
+    let week = match week.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        None => crate::domain::time::IsoWeek::containing(ctx.now),
+        Some(w) => crate::domain::time::IsoWeek::parse(w).map_err(|_| ctx.fail(ErrorCode::Malformed))?,
+    };
+    backend::overview::week(ctx.pool(), &ctx.user, week, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 /// Sections' webhooks and troubled deliveries, for the coordinator.

@@ -65,11 +65,12 @@ pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, scope: &InboxS
     Ok(Inbox { section, items, counts, roads, communities })
 }
 
-pub async fn week(pool: &Pool, coordinator: &User, now: Timestamp) -> Result<Overview> {
+/// The coordinator's overview of `week` (inspections by road and community); the sections'
+/// load, the trend and what waits for re-routing are as of now.
+pub async fn week(pool: &Pool, coordinator: &User, week: IsoWeek, now: Timestamp) -> Result<Overview> {
     if coordinator.role != Role::Coordinator {
         return Err(ErrorCode::Forbidden.into());
     }
-    let week = IsoWeek::containing(now);
     let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT road_id, started_at, submitted_at FROM inspections WHERE iso_year = $1 AND iso_week = $2",
     )

@@ -8,15 +8,19 @@ use crate::components::finding_card::FindingCard;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::performance::{percent, tenths_text};
+use crate::domain::time::{IsoWeek, Timestamp};
 use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn OverviewView() -> impl IntoView {
     let i18n = use_i18n();
-    let overview = Resource::new(|| (), |_| load_overview());
+    let query = use_query_map();
+    let chosen = Memo::new(move |_| query.read().get("week").unwrap_or_default());
+    let overview = Resource::new(move || chosen.get(), |week| load_overview(Some(week)));
     view! {
         <h1>{t!(i18n, overview_title)}</h1>
         <Suspense fallback=|| view! { <Loading/> }>
@@ -34,8 +38,18 @@ pub fn OverviewView() -> impl IntoView {
                         let week = o.week;
                         let returned = o.returned.len();
                         let (trend_a, trend_b) = (o.trend.clone(), o.trend.clone());
+                        let this_week = IsoWeek::containing(crate::device::now());
+                        let earlier = format!("/overview?week={}", week.previous());
+                        let later = (week < this_week).then(|| {
+                            let next = IsoWeek::containing(Timestamp::start_of_day(week.monday().add_days(7)));
+                            format!("/overview?week={next}")
+                        });
                         view! {
-                            <p class="muted">{move || week_label(i18n, week)}</p>
+                            <nav class="row week-nav" aria-label=move || i18n.t(Msg::week_nav)>
+                                <a href=earlier>{t!(i18n, week_prev)}</a>
+                                <span class="muted">{move || week_label(i18n, week)}</span>
+                                {later.map(|href| view! { <a href=href>{t!(i18n, week_next)}</a> })}
+                            </nav>
                             {o
                                 .missing_calendar_years
                                 .iter()

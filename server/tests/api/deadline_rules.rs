@@ -279,6 +279,17 @@ async fn the_overview_reviews_sections_communities_and_twelve_weeks() {
         .clone();
     assert!(urban["open"].as_u64().unwrap() >= 1);
 
+    // An earlier week: its own inspections (none submitted here), a bad week refused.
+    let this_week = app::domain::time::IsoWeek::containing(app.now());
+    let last = this_week.previous().to_string();
+    let earlier = app.read_ok(&coordinator, "overview", &[("week", &last)]).await;
+    assert_eq!(earlier["week"], json!(last));
+    assert_eq!(earlier["roads"].as_array().unwrap().len(), 14);
+    let refused = app.read(&coordinator, "overview", &[("week", "last week")]).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body.to_string().contains("malformed"), "{body}");
+
     // Past its deadline the finding counts against the section's on-time rate.
     let (deadline,): (i64,) = sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1")
         .bind(&id)
