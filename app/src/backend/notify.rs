@@ -127,14 +127,7 @@ pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, message: &Me
         insert(tx, &format!("{event}:webhook"), message, recipient, outgoing, now).await?;
     }
     if let Some(address) = email {
-        let outgoing = Outgoing {
-            channel: "email",
-            target: &address,
-            format: "email",
-            subject: Some(&message.subject),
-            body: &message.text,
-        };
-        insert(tx, &format!("{event}:email"), message, recipient, outgoing, now).await?;
+        insert(tx, &format!("{event}:email"), message, recipient, Outgoing::email(&address, message), now).await?;
     }
     Ok(())
 }
@@ -145,13 +138,7 @@ pub async fn to_user(tx: &mut Tx, user_id: &str, event: &str, message: &Message,
         sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut **tx).await?;
     if let Some((Some(address),)) = email {
         let recipient = Recipient { section_id: None, user_id: Some(user_id) };
-        let outgoing = Outgoing {
-            channel: "email",
-            target: &address,
-            format: "email",
-            subject: Some(&message.subject),
-            body: &message.text,
-        };
+        let outgoing = Outgoing::email(&address, message);
         insert(tx, &format!("{event}:email:{user_id}"), message, recipient, outgoing, now).await?;
     }
     Ok(())
@@ -179,6 +166,19 @@ struct Outgoing<'a> {
     format: &'a str,
     subject: Option<&'a str>,
     body: &'a str,
+}
+
+impl<'a> Outgoing<'a> {
+    /// The message as an email to `address`: its subject and text.
+    fn email(address: &'a str, message: &'a Message) -> Outgoing<'a> {
+        Outgoing {
+            channel: "email",
+            target: address,
+            format: "email",
+            subject: Some(&message.subject),
+            body: &message.text,
+        }
+    }
 }
 
 async fn insert(
