@@ -17,11 +17,7 @@ fn slot(i: usize, n: usize) -> (u32, u32) {
 }
 
 fn height(value: u32, max: u32) -> u32 {
-    if max == 0 {
-        0
-    } else {
-        value * (H - BOTTOM - TOP) / max
-    }
+    (value * (H - BOTTOM - TOP)).checked_div(max).unwrap_or(0)
 }
 
 #[component]
