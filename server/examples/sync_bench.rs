@@ -37,6 +37,7 @@ impl Fresh {
             schedule_every_s: 0,
             smtp_url: None,
             mail_from: "bench@localhost".into(),
+            photo_bucket: None,
         };
         Fresh { dir, config }
     }
@@ -75,7 +76,7 @@ fn findings(coordinates: &[[f64; 2]], now: Timestamp) -> Vec<NewFinding> {
 
 async fn road_coordinates(pool: &db::Pool) -> Vec<[f64; 2]> {
     let (geometry,): (String,) =
-        sqlx::query_as("SELECT geometry FROM roads WHERE id = $1").bind(ROAD).fetch_one(pool).await.unwrap();
+        sqlx::query_as("SELECT geometry FROM roads WHERE id = $1").bind(ROAD).fetch_one(pool.any()).await.unwrap();
     serde_json::from_str(&geometry).unwrap()
 }
 
@@ -131,14 +132,14 @@ async fn direct_insert() -> f64 {
     server::demo::ensure(&pool, now).await.unwrap();
     let coordinates = road_coordinates(&pool).await;
     let (chief,): (String,) =
-        sqlx::query_as("SELECT id FROM users WHERE username = 'chief01'").fetch_one(&pool).await.unwrap();
+        sqlx::query_as("SELECT id FROM users WHERE username = 'chief01'").fetch_one(pool.any()).await.unwrap();
     let rows = findings(&coordinates, now);
     let start = Instant::now();
-    let mut tx = db::begin_write(&pool).await.unwrap();
+    let mut tx = pool.begin_write().await.unwrap();
     let inspection = new_id(now);
     let week = IsoWeek::containing(now);
     sqlx::query("INSERT INTO inspections (id, road_id, iso_year, iso_week, chief_user_id, started_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&inspection).bind(ROAD).bind(week.year()).bind(i32::from(week.week())).bind(&chief).bind(now.millis())
+        .bind(&inspection).bind(ROAD).bind(i64::from(week.year())).bind(i64::from(week.week())).bind(&chief).bind(now.millis())
         .execute(&mut *tx).await.unwrap();
     for (i, f) in rows.iter().enumerate() {
         sqlx::query(

@@ -1,14 +1,17 @@
 //! Administrative commands: `server import FILE`, `server create-coordinator USERNAME NAME`,
-//! `server set-password USERNAME`. Passwords come from `ROADCHIEF_PASSWORD` or standard input,
-//! never from the command line (where other users could read them).
+//! `server set-password USERNAME`, `server backup FILE`, `server restore FILE`. Passwords come
+//! from `ROADCHIEF_PASSWORD` or standard input, never from the command line (where other users
+//! could read them).
 
 use crate::config::Config;
 use crate::startup::open_database;
 use anyhow::{bail, Context};
-use app::backend::auth::{hash_password, new_id, set_password};
+use app::backend::auth::{hash_password_async, new_id, set_password};
 use app::backend::import;
+use app::backend::store::users::{self, NewUser};
 use app::domain::text::{NewPassword, Username};
 use app::domain::time::Timestamp;
+use app::domain::Role;
 use std::io::BufRead;
 
 fn now() -> Timestamp {
@@ -52,18 +55,21 @@ pub async fn create_coordinator(
         bail!("the display name is empty");
     }
     let pool = open_database(config).await?;
-    let done = sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, 'coordinator', $4, $5) \
-         ON CONFLICT (username) DO NOTHING",
-    )
-    .bind(new_id(now()))
-    .bind(username.as_str())
-    .bind(display_name.trim())
-    .bind(hash_password(password))
-    .bind(now().millis())
-    .execute(&pool)
-    .await?;
-    if done.rows_affected() == 0 {
+    let hash = hash_password_async(password.clone()).await?;
+    let id = new_id(now());
+    let user = NewUser {
+        id: &id,
+        username: username.as_str(),
+        display_name: display_name.trim(),
+        role: Role::Coordinator,
+        phone: None,
+        email: None,
+        password_hash: Some(&hash),
+    };
+    let mut tx = pool.begin_write().await?;
+    let created = users::insert(&mut tx, &user, now()).await?;
+    tx.commit().await?;
+    if !created {
         bail!("a user named {} already exists", username.as_str());
     }
     println!("Coordinator {} created.", username.as_str());
@@ -73,7 +79,7 @@ pub async fn create_coordinator(
 pub async fn set_user_password(config: &Config, username: &str, password: &NewPassword) -> anyhow::Result<()> {
     let username = Username::parse(username)?;
     let pool = open_database(config).await?;
-    if !set_password(&pool, username.as_str(), password).await? {
+    if !set_password(&pool, username.as_str(), password.clone()).await? {
         bail!("there is no user named {}", username.as_str());
     }
     println!("Password of {} set.", username.as_str());
@@ -88,5 +94,7 @@ USAGE:
     server import FILE.json                      import a subdistrict (communities, users, sections, categories, roads)
     server create-coordinator USERNAME NAME      create the first coordinator
     server set-password USERNAME                 set a user's password
+    server backup FILE                           a consistent copy of the database, while the server runs
+    server restore FILE                          bring a backup back (the server must be stopped)
 Passwords are read from ROADCHIEF_PASSWORD or standard input.
 Configuration: road-chief.toml or ROADCHIEF_* environment variables (see README).";

@@ -4,7 +4,7 @@
 //! | --- | --- | --- | --- |
 //! | listen address | `address` | `ROADCHIEF_ADDRESS` | Leptos's site address (127.0.0.1:3000) |
 //! | data directory | `data_dir` | `ROADCHIEF_DATA_DIR` | `data` |
-//! | database URL | `database_url` | `ROADCHIEF_DATABASE_URL` | `sqlite://<data_dir>/road-chief.db` |
+//! | database URL (`sqlite://` or `postgres://`) | `database_url` | `ROADCHIEF_DATABASE_URL` | `sqlite://<data_dir>/road-chief.db` |
 //! | demo data | `demo` | `ROADCHIEF_DEMO` | `false` |
 //! | public URL (https → Secure cookies) | `public_url` | `ROADCHIEF_PUBLIC_URL` | none |
 //! | trust X-Forwarded-For | `trust_forwarded_for` | `ROADCHIEF_TRUST_FORWARDED_FOR` | `false` |
@@ -12,6 +12,10 @@
 //! | scheduler round (s, 0 = off) | `schedule_every_s` | `ROADCHIEF_SCHEDULE_EVERY_S` | `60` |
 //! | SMTP server for email | `smtp_url` | `ROADCHIEF_SMTP_URL` | none (email is not sent) |
 //! | sender of email | `mail_from` | `ROADCHIEF_MAIL_FROM` | `路长巡查 <road-chief@localhost>` |
+//! | photos in an S3-compatible bucket | `photo_bucket` | `ROADCHIEF_PHOTO_BUCKET` | none (`<data_dir>/photos`) |
+//! | the bucket's endpoint | `s3_endpoint` | `ROADCHIEF_S3_ENDPOINT` | AWS |
+//! | the bucket's region | `s3_region` | `ROADCHIEF_S3_REGION` | `us-east-1` |
+//! | the bucket's credentials | `s3_access_key_id`, `s3_secret_access_key` | `ROADCHIEF_S3_ACCESS_KEY_ID`, `ROADCHIEF_S3_SECRET_ACCESS_KEY` | none |
 //!
 //! The file is `ROADCHIEF_CONFIG` if set, else `road-chief.toml` in the working directory
 //! if it exists.
@@ -34,6 +38,11 @@ struct FileConfig {
     schedule_every_s: Option<u64>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    photo_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,12 +60,19 @@ pub struct Config {
     /// `smtp://host:25`, `smtp://host:587?tls=required` or `smtps://user:password@host:465`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Photos in an S3-compatible bucket instead of the data directory.
+    pub photo_bucket: Option<app::backend::photos::Bucket>,
 }
 
 impl Config {
     /// Where links in messages point: the public URL, else the listening address.
     pub fn base_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.address))
+    }
+
+    /// The database URL without its password, for logs and messages.
+    pub fn redacted_database_url(&self) -> String {
+        redact(&self.database_url)
     }
 
     pub fn secure_cookies(&self) -> bool {
@@ -113,9 +129,25 @@ impl Config {
         let database_url = env("ROADCHIEF_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("road-chief.db").display()));
-        if !database_url.starts_with("sqlite:") {
-            bail!("only sqlite: database URLs are supported by this build, not {database_url:?}");
+        if app::backend::db::Engine::of_url(&database_url).is_none() {
+            bail!("the database URL must start with sqlite: or postgres://, not {:?}", redact(&database_url));
         }
+        let text = |key: &str, value: Option<String>| env(key).or(value).filter(|v| !v.trim().is_empty());
+        let photo_bucket = match text("ROADCHIEF_PHOTO_BUCKET", file.photo_bucket) {
+            None => None,
+            Some(url) => {
+                if !url.starts_with("s3://") {
+                    bail!("ROADCHIEF_PHOTO_BUCKET must be an s3://bucket/prefix URL");
+                }
+                Some(app::backend::photos::Bucket {
+                    url,
+                    endpoint: text("ROADCHIEF_S3_ENDPOINT", file.s3_endpoint),
+                    region: text("ROADCHIEF_S3_REGION", file.s3_region).unwrap_or_else(|| "us-east-1".into()),
+                    access_key_id: text("ROADCHIEF_S3_ACCESS_KEY_ID", file.s3_access_key_id),
+                    secret_access_key: text("ROADCHIEF_S3_SECRET_ACCESS_KEY", file.s3_secret_access_key),
+                })
+            }
+        };
         Ok(Config {
             address,
             data_dir,
@@ -129,7 +161,22 @@ impl Config {
             mail_from: env("ROADCHIEF_MAIL_FROM")
                 .or(file.mail_from)
                 .unwrap_or_else(|| "路长巡查 <road-chief@localhost>".to_owned()),
+            photo_bucket,
         })
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -172,5 +219,19 @@ mod tests {
         assert!(resolve("", &[("ROADCHIEF_NOTIFY_EVERY_S", "often")]).is_err());
         assert!(resolve("", &[("ROADCHIEF_SCHEDULE_EVERY_S", "-1")]).is_err());
         assert!(resolve("smtp_url = \"http://mail\"", &[]).is_err());
+        assert!(resolve("", &[("ROADCHIEF_PHOTO_BUCKET", "bucket")]).is_err());
+    }
+
+    #[test]
+    fn postgres_and_buckets_are_configured() {
+        let c = resolve(
+            "database_url = \"postgres://rc:secret@db:5432/rc\"\nphoto_bucket = \"s3://photos/jimo\"",
+            &[("ROADCHIEF_S3_ENDPOINT", "http://127.0.0.1:9000")],
+        )
+        .unwrap();
+        assert_eq!(c.redacted_database_url(), "postgres://rc:***@db:5432/rc");
+        let bucket = c.photo_bucket.unwrap();
+        assert_eq!((bucket.url.as_str(), bucket.region.as_str()), ("s3://photos/jimo", "us-east-1"));
+        assert_eq!(bucket.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
     }
 }

@@ -4,11 +4,13 @@
 //! logged; failures wait and retry.
 
 use app::backend::notify::{self, Due};
-use app::backend::{db::Pool, Clock};
+use app::backend::{Clock, Pool};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// Messages handled per round.
 const ROUND: i64 = 20;
@@ -137,32 +139,51 @@ impl Courier {
         (true, format!("HTTP {status}"))
     }
 
-    /// Runs the courier in the background for as long as the server runs.
-    pub fn spawn(self, every: Duration) {
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            loop {
-                ticks.tick().await;
-                if let Err(e) = self.deliver_due().await {
+    /// Runs the courier in the background until `stop` says so; a round in progress finishes
+    /// first (a message is never left half-sent by a shutdown).
+    pub fn spawn(self, every: Duration, stop: watch::Receiver<bool>) -> JoinHandle<()> {
+        every_round(every, stop, move || {
+            let courier = self.clone();
+            async move {
+                if let Err(e) = courier.deliver_due().await {
                     tracing::error!(error = %e, "the courier's round failed");
                 }
             }
-        });
+        })
     }
+}
+
+/// Runs `round` every `every` until `stop` turns true.
+fn every_round<F, R>(every: Duration, mut stop: watch::Receiver<bool>, round: R) -> JoinHandle<()>
+where
+    R: Fn() -> F + Send + 'static,
+    F: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => round().await,
+                _ = stop.changed() => return,
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    })
 }
 
 /// The scheduler: reminders and escalations (`app::backend::schedule`), one round every
 /// `every`. Safe to run in several processes at once: each reminder is claimed by a unique key.
-pub fn spawn_scheduler(pool: Pool, clock: Clock, every: Duration) {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        loop {
-            ticks.tick().await;
+pub fn spawn_scheduler(pool: Pool, clock: Clock, every: Duration, stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    every_round(every, stop, move || {
+        let (pool, clock) = (pool.clone(), clock.clone());
+        async move {
             match app::backend::schedule::run(&pool, clock.now()).await {
                 Ok(done) if done != Default::default() => tracing::info!(?done, "reminders queued"),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "the scheduler's round failed"),
             }
         }
-    });
+    })
 }

@@ -2,7 +2,8 @@
 //! account with the same password. Only ever switched on explicitly.
 
 use app::backend::import::{import, parse, DEMO_FILE};
-use app::backend::Pool;
+use app::backend::store::{directory, users};
+use app::backend::{auth, Pool};
 use app::domain::text::NewPassword;
 use app::domain::time::Timestamp;
 
@@ -11,26 +12,23 @@ pub const DEMO_PASSWORD: &str = "roadchief";
 /// Imports the demo subdistrict once and gives every demo user without a password the demo
 /// password. Running it again changes nothing.
 pub async fn ensure(pool: &Pool, now: Timestamp) -> anyhow::Result<()> {
-    let (subdistricts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM subdistricts").fetch_one(pool).await?;
-    let file = parse(DEMO_FILE)?;
+    let (subdistricts, without) = {
+        let mut conn = pool.read().await?;
+        (directory::subdistrict_count(&mut conn).await?, users::count_without_password(&mut conn).await?)
+    };
     if subdistricts == 0 {
-        let summary = import(pool, &file, now).await?;
+        let summary = import(pool, &parse(DEMO_FILE)?, now).await?;
         tracing::info!(?summary, "demo subdistrict imported");
     }
-    let without: Vec<(String,)> =
-        sqlx::query_as("SELECT username FROM users WHERE password_hash IS NULL").fetch_all(pool).await?;
-    if !without.is_empty() {
-        let password = NewPassword::parse(DEMO_PASSWORD)?;
+    if without > 0 || subdistricts == 0 {
         // One hash for all demo users: argon2 is slow on purpose, and these are demo accounts.
-        let hash = app::backend::auth::hash_password(&password);
-        for (username,) in &without {
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2 AND password_hash IS NULL")
-                .bind(&hash)
-                .bind(username)
-                .execute(pool)
-                .await?;
+        let hash = auth::hash_password_async(NewPassword::parse(DEMO_PASSWORD)?).await?;
+        let mut tx = pool.begin_write().await?;
+        let set = users::set_missing_passwords(&mut tx, &hash).await?;
+        tx.commit().await?;
+        if set > 0 {
+            tracing::info!(users = set, "demo passwords set");
         }
-        tracing::info!(users = without.len(), "demo passwords set");
     }
     Ok(())
 }

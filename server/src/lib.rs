@@ -1,6 +1,7 @@
 //! The Road Chief server: configuration, start-up, the versioned JSON API, and the
 //! administrative commands. Pages and domain rules live in the `app` crate.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod courier;

@@ -19,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => {
             let app = Application::build(&config, leptos.leptos_options, Clock::default()).await?;
-            tracing::info!(demo = config.demo, database = %config.database_url, "listening on http://{}", app.address());
+            tracing::info!(demo = config.demo, database = %config.redacted_database_url(), "listening on http://{}", app.address());
             app.run().await?;
         }
         ["import", file] => cli::import_file(&config, file).await?,
@@ -27,6 +27,8 @@ async fn main() -> anyhow::Result<()> {
             cli::create_coordinator(&config, username, &name.join(" "), &cli::read_password()?).await?
         }
         ["set-password", username] => cli::set_user_password(&config, username, &cli::read_password()?).await?,
+        ["backup", file] => server::backup::backup(&config, std::path::Path::new(file)).await?,
+        ["restore", file] => server::backup::restore(&config, std::path::Path::new(file)).await?,
         ["help" | "--help" | "-h"] => println!("{}", cli::USAGE),
         _ => {
             eprintln!("{}", cli::USAGE);

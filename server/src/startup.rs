@@ -4,11 +4,12 @@ use crate::config::Config;
 use crate::courier::{spawn_scheduler, Courier, Mail};
 use crate::{demo, http_api, pwa};
 use anyhow::Context;
-use app::backend::auth::{self, SESSION_COOKIE};
+use app::backend::identity::{self, Visitor};
+use app::backend::photos::PhotoStore;
 use app::backend::{db, AppState, Clock, Settings};
 use app::domain::Role;
 use app::{shell, App};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +21,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -29,19 +32,71 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
+    /// Tells the courier and the scheduler to stop after their current round.
+    stop: watch::Sender<bool>,
+    background: Vec<JoinHandle<()>>,
+    /// Held while the server runs, so that `server restore` refuses to swap the file under it.
+    _data_lock: Option<std::fs::File>,
 }
 
-/// Opens (creating if needed) the database and applies the migrations.
+/// The file a running server holds locked in its data directory.
+pub fn lock_path(config: &Config) -> std::path::PathBuf {
+    config.data_dir.join("road-chief.lock")
+}
+
+/// Takes the data directory's lock, or says which process may hold it.
+pub fn lock_data_dir(config: &Config) -> anyhow::Result<std::fs::File> {
+    let path = lock_path(config);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            anyhow::bail!("another Road Chief server or command is using {} (stop it first)", config.data_dir.display())
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+    }
+}
+
+/// Opens (creating if needed) the database, applies the engine's migrations and gives a new
+/// database its epoch.
 pub async fn open_database(config: &Config) -> anyhow::Result<db::Pool> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
-    let pool = db::connect(&config.database_url).await.with_context(|| format!("opening {}", config.database_url))?;
-    sqlx::migrate!("./migrations").run(&pool).await.context("applying database migrations")?;
+    let pool = db::Pool::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening {}", config.redacted_database_url()))?;
+    let migrations = match pool.engine() {
+        db::Engine::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        db::Engine::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    migrations.run(pool.any()).await.context("applying database migrations")?;
+    db::ensure_epoch(&pool, &new_epoch()).await.context("writing the database epoch")?;
     Ok(pool)
+}
+
+/// A fresh database epoch: 16 lowercase hex digits.
+pub fn new_epoch() -> String {
+    app::backend::auth::random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where photos go: the bucket if one is configured, else the data directory.
+pub fn photo_store(config: &Config) -> anyhow::Result<PhotoStore> {
+    match &config.photo_bucket {
+        Some(bucket) => PhotoStore::bucket(bucket).map_err(anyhow::Error::msg),
+        None => Ok(PhotoStore::directory(&config.data_dir)),
+    }
 }
 
 impl Application {
     pub async fn build(config: &Config, leptos_options: LeptosOptions, clock: Clock) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+        let data_lock = Some(lock_data_dir(config)?);
         let pool = open_database(config).await?;
         if config.demo {
             demo::ensure(&pool, clock.now()).await.context("loading the demo data")?;
@@ -53,7 +108,7 @@ impl Application {
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies(),
                 trust_forwarded_for: config.trust_forwarded_for,
-                photos: app::backend::photos::PhotoStore::new(&config.data_dir),
+                photos: photo_store(config)?,
             }),
         };
         let listener =
@@ -62,30 +117,74 @@ impl Application {
         app::backend::calendars::seed_shipped(&state.pool, state.clock.now())
             .await
             .context("writing the shipped working-day calendars")?;
+        let (stop, stopped) = watch::channel(false);
+        let mut background = Vec::new();
         if config.notify_every_s > 0 {
             let mut courier = Courier::new(state.pool.clone(), state.clock.clone(), Duration::from_secs(10));
             if let Some(url) = &config.smtp_url {
                 courier = courier.with_mail(Mail::new(url, &config.mail_from, Duration::from_secs(20))?);
             }
-            courier.spawn(Duration::from_secs(config.notify_every_s));
+            background.push(courier.spawn(Duration::from_secs(config.notify_every_s), stopped.clone()));
         }
         if config.schedule_every_s > 0 {
-            spawn_scheduler(state.pool.clone(), state.clock.clone(), Duration::from_secs(config.schedule_every_s));
+            background.push(spawn_scheduler(
+                state.pool.clone(),
+                state.clock.clone(),
+                Duration::from_secs(config.schedule_every_s),
+                stopped,
+            ));
         }
-        Ok(Application { listener, router: router(state.clone()), state })
+        Ok(Application { listener, router: router(state.clone()), state, stop, background, _data_lock: data_lock })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// Serves until Ctrl-C or SIGTERM, then shuts down in order: stop accepting, let requests in
+    /// flight finish, stop the courier and the scheduler after their round, close the database
+    /// (SQLite checkpoints its log into the file).
     pub async fn run(self) -> std::io::Result<()> {
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+        self.run_until(shutdown_signal()).await
+    }
+
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let Application { listener, router, state, stop, background, _data_lock } = self;
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(signal)
+            .await;
+        tracing::info!("no longer accepting requests; stopping the courier and the scheduler");
+        let _ = stop.send(true);
+        for task in background {
+            let _ = task.await;
+        }
+        state.pool.close().await;
+        tracing::info!("stopped");
+        served
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
     }
 }
 
@@ -94,7 +193,8 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let pages = Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .layer(middleware::from_fn_with_state(state.clone(), require_session));
+        .layer(middleware::from_fn(require_session))
+        .layer(middleware::from_fn_with_state(state.clone(), identity::identify));
 
     // Built assets carry a hash in their names: they never change, so browsers keep them.
     let pkg_dir = std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
@@ -110,7 +210,7 @@ pub fn router(state: AppState) -> Router {
     tracing::info!(build = %worker.build, "service worker ready");
 
     Router::new()
-        .nest("/api/v1", http_api::router())
+        .nest("/api/v1", http_api::router().layer(middleware::from_fn_with_state(state.clone(), identity::identify)))
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .merge(pages)
@@ -122,19 +222,16 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Pages need a signed-in user: anyone else is sent to the sign-in page first. (Server
-/// functions and the JSON API check the session themselves and answer 401.)
-async fn require_session(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// functions and the JSON API answer 401 themselves.)
+async fn require_session(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     // The shell holds no data: the service worker fetches it to open the app offline.
     let open = path == "/login" || path == "/shell" || path.starts_with("/api/") || request.method() != Method::GET;
     if open {
         return next.run(request).await;
     }
-    let user = match auth::cookie(request.headers(), SESSION_COOKIE) {
-        Some(token) => auth::user_for_session(&state.pool, token, state.clock.now()).await.ok().flatten(),
-        None => None,
-    };
-    match user.map(|u| u.role) {
+    let role = request.extensions().get::<Visitor>().and_then(|v| v.user.as_ref()).map(|u| u.role);
+    match role {
         None => Redirect::to("/login").into_response(),
         // Each role's start page.
         Some(Role::SectionHead) if path == "/" => Redirect::to("/inbox").into_response(),

@@ -128,7 +128,7 @@ pub async fn sync(body: String) -> Result<SyncAnswer, ApiError> {
 
 /// Sends a coordinator's or section head's setting or decision (`PUT`/`POST` with a JSON
 /// body) and waits for the server's yes or its refusal; the answer's content is not needed.
-pub async fn send(method: &str, path: &str, body: Option<serde_json::Value>) -> Result<(), ApiError> {
+pub async fn send<B: serde::Serialize>(method: &str, path: &str, body: Option<&B>) -> Result<(), ApiError> {
     #[cfg(feature = "hydrate")]
     {
         use gloo_net::http::RequestBuilder;
@@ -137,7 +137,7 @@ pub async fn send(method: &str, path: &str, body: Option<serde_json::Value>) -> 
             _ => gloo_net::http::Method::POST,
         });
         let request = match body {
-            Some(b) => builder.json(&b).map_err(|_| ApiError::from(ErrorCode::Internal))?,
+            Some(b) => builder.json(b).map_err(|_| ApiError::from(ErrorCode::Internal))?,
             None => builder.build().map_err(|_| ApiError::from(ErrorCode::Internal))?,
         };
         browser::read::<serde::de::IgnoredAny>(request.send().await).await.map(|_| ())

@@ -34,6 +34,8 @@ pub enum ErrorCode {
     PhotoTooLarge,
     PhotoHashMismatch,
     BatchTooLarge,
+    TooManyFindings,
+    BodyTooLarge,
     InvalidWebhook,
     InvalidEmail,
     InvalidCalendar,
@@ -57,7 +59,10 @@ impl ErrorCode {
             | ErrorCode::ExtensionAlreadyAsked
             | ErrorCode::NoExtensionPending => 409,
             ErrorCode::TooManyAttempts => 429,
-            ErrorCode::PhotoTooLarge | ErrorCode::BatchTooLarge => 413,
+            ErrorCode::PhotoTooLarge
+            | ErrorCode::BatchTooLarge
+            | ErrorCode::TooManyFindings
+            | ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotAnImage => 415,
             ErrorCode::Internal => 500,
             ErrorCode::Network => 503,
@@ -91,6 +96,8 @@ impl ErrorCode {
             ErrorCode::PhotoTooLarge => Msg::error_photo_too_large,
             ErrorCode::PhotoHashMismatch => Msg::error_photo_hash_mismatch,
             ErrorCode::BatchTooLarge => Msg::error_batch_too_large,
+            ErrorCode::TooManyFindings => Msg::error_too_many_findings,
+            ErrorCode::BodyTooLarge => Msg::error_body_too_large,
             ErrorCode::InvalidWebhook => Msg::error_invalid_webhook,
             ErrorCode::InvalidEmail => Msg::error_invalid_email,
             ErrorCode::InvalidCalendar => Msg::error_invalid_calendar,

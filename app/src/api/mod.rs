@@ -5,5 +5,6 @@ pub mod client;
 pub mod error;
 pub mod operations;
 pub mod reads;
+pub mod settings;
 pub mod sync;
 pub mod views;

@@ -1,5 +1,6 @@
-//! Server functions that read what a screen shows. Each one finds the signed-in user,
-//! checks what they may see, and answers refusals with the right status (401/403/404).
+//! Server functions that read what a screen shows. Each one takes the request's signed-in
+//! user (resolved once, by `backend::identity`), checks what they may see, and answers refusals
+//! with the right status (401/403/404).
 
 use super::error::ApiError;
 use super::views::{Channels, ChiefHome, FindingDetail, FindingSummary, Inbox, InspectionPage, Me, Overview};
@@ -9,82 +10,84 @@ use leptos::prelude::*;
 use {
     super::error::ErrorCode,
     super::views::InboxFilter,
-    crate::backend::{self, request::signed_in},
+    crate::backend::{self, identity::signed_in, store},
     crate::domain::Role,
 };
 
 /// The signed-in user, or `None`.
 #[server(endpoint = "me")]
 pub async fn load_current_user() -> Result<Option<Me>, ApiError> {
-    let (_, user, _, _) = backend::request::current().await?;
-    Ok(user.map(|u| u.me()))
+    let visitor = backend::identity::visitor();
+    if visitor.unavailable {
+        return Err(backend::identity::fail(ErrorCode::Internal.into(), visitor.lang));
+    }
+    Ok(visitor.user.map(|u| u.me()))
 }
 
 #[server(endpoint = "chief_home")]
 pub async fn load_chief_home() -> Result<ChiefHome, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     if ctx.user.role != Role::RoadChief {
         return Err(ctx.fail(ErrorCode::Forbidden));
     }
-    backend::inspections::chief_home(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
+    backend::inspections::chief_home(&mut *ctx.read().await?, &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "inspection")]
 pub async fn load_inspection(road_id: String) -> Result<InspectionPage, ApiError> {
-    let ctx = signed_in().await?;
-    backend::inspections::page(ctx.pool(), &ctx.user, &road_id, ctx.now).await.map_err(|e| ctx.fail(e))
+    let ctx = signed_in()?;
+    backend::inspections::page(&mut *ctx.read().await?, &ctx.user, &road_id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "my_findings")]
 pub async fn load_my_findings() -> Result<Vec<FindingSummary>, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     if ctx.user.role != Role::RoadChief {
         return Err(ctx.fail(ErrorCode::Forbidden));
     }
-    backend::findings::on_roads_of(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
+    store::findings::on_roads_of(&mut *ctx.read().await?, &ctx.user.id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "finding")]
 pub async fn load_finding(id: String) -> Result<FindingDetail, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| ctx.fail(ErrorCode::NotFound))?;
-    backend::findings::detail(ctx.pool(), &ctx.user, &id, ctx.now).await.map_err(|e| ctx.fail(e))
+    backend::finding_page::detail(&mut *ctx.read().await?, &ctx.user, &id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 /// Reminders, messages and extension steps of a finding, for its timeline (a separate read, so
 /// the phone's offline copy of finding pages stays small).
 #[server(endpoint = "finding_notices")]
 pub async fn load_finding_notices(id: String) -> Result<Vec<super::views::NoticeEntry>, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| ctx.fail(ErrorCode::NotFound))?;
-    backend::findings::parties_of(ctx.pool(), &ctx.user, &id).await.map_err(|e| ctx.fail(e))?;
-    backend::timeline::notices(ctx.pool(), &id).await.map_err(|e| ctx.fail(e))
+    backend::finding_page::notices(&mut *ctx.read().await?, &ctx.user, &id).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "inbox")]
 pub async fn load_inbox(filter: String, road: Option<String>, community: Option<String>) -> Result<Inbox, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     let filter = InboxFilter::parse(&filter).unwrap_or_default();
     let given = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let scope = backend::overview::InboxScope { road: given(road), community: given(community) };
-    backend::overview::inbox(ctx.pool(), &ctx.user, filter, &scope, ctx.now).await.map_err(|e| ctx.fail(e))
+    backend::overview::inbox(&mut *ctx.read().await?, &ctx.user, filter, &scope, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 #[server(endpoint = "overview")]
 pub async fn load_overview(week: Option<String>) -> Result<Overview, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     // No week (or an empty one) means this week; a week that is not `2026-W48` is refused.
     let week = match week.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         None => crate::domain::time::IsoWeek::containing(ctx.now),
         Some(w) => crate::domain::time::IsoWeek::parse(w).map_err(|_| ctx.fail(ErrorCode::Malformed))?,
     };
-    backend::overview::week(ctx.pool(), &ctx.user, week, ctx.now).await.map_err(|e| ctx.fail(e))
+    backend::overview::week(&mut *ctx.read().await?, &ctx.user, week, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 /// Sections' webhooks and troubled deliveries, for the coordinator.
 #[server(endpoint = "channels")]
 pub async fn load_channels() -> Result<Channels, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     if ctx.user.role != Role::Coordinator {
         return Err(ctx.fail(ErrorCode::Forbidden));
     }
@@ -94,6 +97,6 @@ pub async fn load_channels() -> Result<Channels, ApiError> {
 /// Routing rules, their changes and the working-day calendars, for the coordinator.
 #[server(endpoint = "rules")]
 pub async fn load_rules() -> Result<super::views::Rules, ApiError> {
-    let ctx = signed_in().await?;
+    let ctx = signed_in()?;
     backend::rules::screen(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }

@@ -15,13 +15,37 @@ pub const MAX_BATCH: usize = 500;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
-    /// Applied in order, each in its own transaction: one refused operation does not stop the
-    /// others.
-    #[serde(default)]
+    /// Applied in order, each once: one refused operation does not stop the others. More than
+    /// `MAX_BATCH` are refused while reading, before the rest of the body is parsed.
+    #[serde(default, deserialize_with = "at_most_a_batch")]
     pub ops: Vec<OperationRequest>,
     /// From the previous answer; absent on a phone's first sync.
     #[serde(default)]
     pub cursor: Option<String>,
+}
+
+/// What the parser says when a sync carries more than `MAX_BATCH` operations.
+pub const TOO_MANY_OPERATIONS: &str = "more operations than one sync may carry";
+
+fn at_most_a_batch<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<OperationRequest>, D::Error> {
+    struct Bounded;
+    impl<'de> serde::de::Visitor<'de> for Bounded {
+        type Value = Vec<OperationRequest>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "at most {MAX_BATCH} operations")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut ops = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_BATCH));
+            while let Some(op) = seq.next_element()? {
+                if ops.len() == MAX_BATCH {
+                    return Err(serde::de::Error::custom(TOO_MANY_OPERATIONS));
+                }
+                ops.push(op);
+            }
+            Ok(ops)
+        }
+    }
+    d.deserialize_seq(Bounded)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +56,9 @@ pub struct SyncResponse {
     pub cursor: String,
     /// Findings on the chief's roads that changed since the cursor (status, section, deadline).
     pub findings: Vec<FindingSummary>,
+    /// `findings` is everything, not what changed: the phone had no cursor, or one from another
+    /// database (a restored backup). The phone replaces its copy instead of adding to it.
+    pub full: bool,
     /// What the chief's screens show, when anything in it changed since the cursor (new roads,
     /// categories, inspections, findings); absent when the phone's copy is current.
     pub screens: Option<ChiefScreens>,
@@ -62,6 +89,8 @@ pub struct SyncAnswer {
     pub results: Vec<OpAnswer>,
     pub cursor: String,
     pub findings: Vec<FindingSummary>,
+    #[serde(default)]
+    pub full: bool,
     pub screens: Option<ChiefScreens>,
     pub server_time: Timestamp,
 }
@@ -119,6 +148,7 @@ mod tests {
             ],
             cursor: "v1.3.-".into(),
             findings: vec![],
+            full: true,
             screens: None,
             server_time: Timestamp(1),
         };
@@ -127,5 +157,16 @@ mod tests {
         assert_eq!(answer.results[1].result, AnswerKind::Rejected);
         assert_eq!((answer.results[1].status, answer.results[1].code()), (409, ErrorCode::IllegalTransition));
         assert_eq!(answer.cursor, "v1.3.-");
+        assert!(answer.full);
+    }
+
+    #[test]
+    fn a_sync_carries_at_most_a_batch() {
+        let op = serde_json::json!({"id": Uuid::from_u128(1), "op": {"kind": "start_inspection", "road_id": "r", "week": "2026-W48"}});
+        let ok = serde_json::json!({ "ops": vec![op.clone(); MAX_BATCH] });
+        assert_eq!(serde_json::from_value::<SyncRequest>(ok).unwrap().ops.len(), MAX_BATCH);
+        let over = serde_json::json!({ "ops": vec![op; MAX_BATCH + 1] });
+        let error = serde_json::from_value::<SyncRequest>(over).unwrap_err().to_string();
+        assert!(error.contains(TOO_MANY_OPERATIONS), "{error}");
     }
 }

@@ -1,42 +1,28 @@
-//! Who is asking: passwords (argon2id), sessions (random tokens, stored hashed) and the limit
-//! on failed sign-ins (5 per account or per address in 15 minutes, held in the database so a
-//! restart does not lift it).
+//! Passwords (argon2id, a few at a time), sessions (random tokens, stored hashed) and the
+//! limit on failed sign-ins (5 per account or per address in 15 minutes, held in the database
+//! so a restart does not lift it).
 
-use super::db::Pool;
-use super::{BackendError, Result};
+use super::store::users::{self, failures, sessions, User};
+use super::{BackendError, Pool, Result};
 use crate::domain::ids::uuid_v7;
 use crate::domain::text::NewPassword;
 use crate::domain::time::Timestamp;
-use crate::domain::Role;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+use tokio::sync::Semaphore;
 
 pub const SESSION_COOKIE: &str = "rc_session";
 pub const SESSION_DAYS: i64 = 30;
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 pub const MAX_FAILURES: usize = 5;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct User {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-}
-
-impl User {
-    pub fn me(&self) -> crate::api::views::Me {
-        crate::api::views::Me {
-            id: self.id.clone(),
-            username: self.username.clone(),
-            display_name: self.display_name.clone(),
-            role: self.role,
-        }
-    }
-}
+/// Password hashes computed at once. Each argon2id check holds about 19 MB for its time: a
+/// burst of sign-ins queues here instead of growing the process.
+const HASHING_AT_ONCE: usize = 2;
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(HASHING_AT_ONCE));
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
@@ -61,6 +47,18 @@ fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Hashes or checks off the async threads, at most `HASHING_AT_ONCE` at a time.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _turn = HASHING.acquire().await.map_err(|e| BackendError::Corrupt(format!("hashing closed: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| BackendError::Corrupt(format!("password hashing panicked: {e}")))
+}
+
+pub async fn hash_password_async(password: NewPassword) -> Result<String> {
+    hashing(move || hash_password(&password)).await
+}
+
 /// Unknown users are checked against this so that a wrong username costs as long as a wrong
 /// password and the timing tells nothing.
 fn dummy_hash() -> &'static str {
@@ -68,22 +66,8 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password(&NewPassword::parse("not-a-real-password").expect("valid")))
 }
 
-fn token_hash(token: &str) -> String {
+pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn user_from_row(id: String, username: String, display_name: String, role: String) -> Result<User> {
-    let role = Role::parse(&role).ok_or_else(|| BackendError::Corrupt(format!("role {role}")))?;
-    Ok(User { id, username, display_name, role })
-}
-
-pub async fn user_by_id(pool: &Pool, id: &str) -> Result<Option<User>> {
-    let row: Option<(String, String, String, String)> =
-        sqlx::query_as("SELECT id, username, display_name, role FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-    row.map(|(id, u, d, r)| user_from_row(id, u, d, r)).transpose()
 }
 
 #[derive(Debug, PartialEq)]
@@ -94,30 +78,13 @@ pub enum SignInRefusal {
     Locked { retry_after_s: i64 },
 }
 
-#[derive(Clone, Copy)]
-enum FailureKey {
-    Username,
-    Address,
-}
-
 /// How long until fewer than `MAX_FAILURES` of the key's failures lie in the window.
-async fn lockout(pool: &Pool, key: FailureKey, value: &str, now: Timestamp) -> Result<Option<i64>> {
-    let sql = match key {
-        FailureKey::Username => {
-            "SELECT at FROM sign_in_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3"
-        }
-        FailureKey::Address => {
-            "SELECT at FROM sign_in_failures WHERE address = $1 AND at > $2 ORDER BY at DESC LIMIT $3"
-        }
-    };
-    let times: Vec<(i64,)> = sqlx::query_as(sql)
-        .bind(value)
-        .bind(now.millis() - FAILURE_WINDOW_MS)
-        .bind(MAX_FAILURES as i64)
-        .fetch_all(pool)
-        .await?;
+async fn lockout(pool: &Pool, key: failures::Key, value: &str, now: Timestamp) -> Result<Option<i64>> {
+    let mut conn = pool.read().await?;
+    let since = Timestamp(now.millis() - FAILURE_WINDOW_MS);
+    let times = failures::recent(&mut conn, key, value, since, MAX_FAILURES as i64).await?;
     Ok((times.len() >= MAX_FAILURES).then(|| {
-        let oldest_counted = times[MAX_FAILURES - 1].0;
+        let oldest_counted = times[MAX_FAILURES - 1];
         ((oldest_counted + FAILURE_WINDOW_MS - now.millis()) as f64 / 1000.0).ceil().max(1.0) as i64
     }))
 }
@@ -132,8 +99,8 @@ pub async fn sign_in(
 ) -> Result<std::result::Result<(User, String), SignInRefusal>> {
     let username = username.trim().to_lowercase();
     let locked = match (
-        lockout(pool, FailureKey::Username, &username, now).await?,
-        lockout(pool, FailureKey::Address, address, now).await?,
+        lockout(pool, failures::Key::Username, &username, now).await?,
+        lockout(pool, failures::Key::Address, address, now).await?,
     ) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -142,63 +109,38 @@ pub async fn sign_in(
         return Ok(Err(SignInRefusal::Locked { retry_after_s }));
     }
 
-    let row: Option<(String, String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1")
-            .bind(&username)
-            .fetch_optional(pool)
-            .await?;
-    let hash = row.as_ref().and_then(|r| r.4.clone()).unwrap_or_else(|| dummy_hash().to_owned());
+    let found = users::with_password(&mut *pool.read().await?, &username).await?;
+    let hash = found.as_ref().and_then(|(_, h)| h.clone());
     let typed = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &typed))
-        .await
-        .map_err(|e| BackendError::Corrupt(format!("password check panicked: {e}")))?;
+    let matches = hashing(move || verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &typed)).await?;
 
-    match row {
-        Some((id, username, display_name, role, Some(_))) if matches => {
-            sqlx::query("DELETE FROM sign_in_failures WHERE username = $1").bind(&username).execute(pool).await?;
-            let user = user_from_row(id, username, display_name, role)?;
-            let token = create_session(pool, &user.id, now).await?;
-            Ok(Ok((user, token)))
+    let mut tx = pool.begin_write().await?;
+    let outcome = match found {
+        Some((user, Some(_))) if matches => {
+            failures::clear(&mut tx, &user.username).await?;
+            let token = new_session(&mut tx, &user.id, now).await?;
+            Ok((user, token))
         }
         _ => {
-            sqlx::query("INSERT INTO sign_in_failures (id, username, address, at) VALUES ($1, $2, $3, $4)")
-                .bind(new_id(now))
-                .bind(&username)
-                .bind(address)
-                .bind(now.millis())
-                .execute(pool)
-                .await?;
-            Ok(Err(SignInRefusal::WrongCredentials))
+            failures::record(&mut tx, &new_id(now), &username, address, now).await?;
+            Err(SignInRefusal::WrongCredentials)
         }
-    }
+    };
+    tx.commit().await?;
+    Ok(outcome)
 }
 
-pub async fn create_session(pool: &Pool, user_id: &str, now: Timestamp) -> Result<String> {
+async fn new_session(tx: &mut super::Tx, user_id: &str, now: Timestamp) -> Result<String> {
     let token: String = random_bytes::<32>().iter().map(|b| format!("{b:02x}")).collect();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(now.millis())
-        .bind(now.millis() + SESSION_DAYS * 86_400_000)
-        .execute(pool)
-        .await?;
+    let expires = Timestamp(now.millis() + SESSION_DAYS * 86_400_000);
+    sessions::insert(tx, &token_hash(&token), user_id, now, expires).await?;
     Ok(token)
 }
 
-pub async fn user_for_session(pool: &Pool, token: &str, now: Timestamp) -> Result<Option<User>> {
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.username, u.display_name, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
-    )
-    .bind(token_hash(token))
-    .bind(now.millis())
-    .fetch_optional(pool)
-    .await?;
-    row.map(|(id, u, d, r)| user_from_row(id, u, d, r)).transpose()
-}
-
 pub async fn end_session(pool: &Pool, token: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await?;
+    let mut tx = pool.begin_write().await?;
+    sessions::delete(&mut tx, &token_hash(token)).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -231,15 +173,13 @@ pub fn request_lang(headers: &http::HeaderMap) -> crate::i18n::Lang {
     crate::i18n::Lang::negotiate(cookie(headers, crate::i18n::LANG_COOKIE), accept)
 }
 
-/// Sets (or replaces) a user's password.
-pub async fn set_password(pool: &Pool, username: &str, password: &NewPassword) -> Result<bool> {
-    let hash = hash_password(password);
-    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
-        .bind(hash)
-        .bind(username)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+/// Sets (or replaces) a user's password; whether the user exists.
+pub async fn set_password(pool: &Pool, username: &str, password: NewPassword) -> Result<bool> {
+    let hash = hash_password_async(password).await?;
+    let mut tx = pool.begin_write().await?;
+    let found = users::set_password_hash(&mut tx, username, &hash).await?;
+    tx.commit().await?;
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -2,9 +2,8 @@
 //! the database (the years that ship with the app are written at start-up when missing), and
 //! imported or edited by the coordinator. Years without a file count Monday–Friday.
 
-use super::auth::User;
-use super::db::{Conn, Pool};
-use super::{BackendError, Result};
+use super::store::{self, Conn};
+use super::{BackendError, Pool, Result, User};
 use crate::api::error::ErrorCode;
 use crate::domain::calendar::{CalendarError, OfficialCalendar, YearFile, SHIPPED};
 use crate::domain::time::Timestamp;
@@ -14,7 +13,7 @@ use crate::i18n::Lang;
 /// The calendar as stored now. Read in the transaction that sets a deadline, so an import
 /// and a routing never mix (a few small files: parsing them costs microseconds).
 pub async fn current(conn: &mut Conn) -> Result<OfficialCalendar> {
-    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT year, body FROM calendars").fetch_all(&mut *conn).await?;
+    let rows = store::calendars::all(conn).await?;
     let mut years = Vec::with_capacity(rows.len());
     for (year, body) in rows {
         // Checked on import; a row that no longer parses is a corrupt database, not a user error.
@@ -29,18 +28,12 @@ pub async fn current(conn: &mut Conn) -> Result<OfficialCalendar> {
 /// Writes the calendars that ship with the app for years the database does not have yet;
 /// a year the coordinator imported or edited is left alone.
 pub async fn seed_shipped(pool: &Pool, now: Timestamp) -> Result<()> {
+    let mut tx = pool.begin_write().await?;
     for text in SHIPPED {
         let file: YearFile = serde_json::from_str(text).map_err(|e| BackendError::Corrupt(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO calendars (year, body, imported_at, imported_by) VALUES ($1, $2, $3, NULL) \
-             ON CONFLICT (year) DO NOTHING",
-        )
-        .bind(i64::from(file.year))
-        .bind(text)
-        .bind(now.millis())
-        .execute(pool)
-        .await?;
+        store::calendars::insert_missing(&mut tx, file.year, text, now).await?;
     }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -92,46 +85,25 @@ pub async fn import(pool: &Pool, user: &User, file: &YearFile, now: Timestamp) -
         return Err(ErrorCode::Forbidden.into());
     }
     let body = serde_json::to_string_pretty(file).map_err(|e| BackendError::Corrupt(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO calendars (year, body, imported_at, imported_by) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (year) DO UPDATE SET body = excluded.body, imported_at = excluded.imported_at, \
-         imported_by = excluded.imported_by",
-    )
-    .bind(i64::from(file.year))
-    .bind(body)
-    .bind(now.millis())
-    .bind(&user.id)
-    .execute(pool)
-    .await?;
+    let mut tx = pool.begin_write().await?;
+    store::calendars::put(&mut tx, file.year, &body, &user.id, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// A year's file as stored, if any.
 pub async fn year(pool: &Pool, year: i32) -> Result<Option<String>> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT body FROM calendars WHERE year = $1").bind(i64::from(year)).fetch_optional(pool).await?;
-    Ok(row.map(|(b,)| b))
-}
-
-/// The years that have a calendar, with when and by whom it was imported.
-pub async fn years(pool: &Pool) -> Result<Vec<(i32, Timestamp, Option<String>)>> {
-    let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT c.year, c.imported_at, u.display_name FROM calendars c LEFT JOIN users u ON u.id = c.imported_by \
-         ORDER BY c.year",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|(y, at, by)| (y as i32, Timestamp(at), by)).collect())
+    store::calendars::body(&mut *pool.read().await?, year).await
 }
 
 /// The years near `now` (this one, and the next from November on, when deadlines start to
 /// reach into it) that have no calendar: deadlines there count Monday–Friday only.
-pub async fn missing_years(pool: &Pool, now: Timestamp) -> Result<Vec<i32>> {
+pub async fn missing_years(conn: &mut Conn, now: Timestamp) -> Result<Vec<i32>> {
     let today = now.local_date();
     let mut near = vec![today.year()];
     if today.month() >= 11 {
         near.push(today.year() + 1);
     }
-    let known: Vec<i32> = years(pool).await?.into_iter().map(|(y, _, _)| y).collect();
+    let known: Vec<i32> = store::calendars::years(conn).await?.into_iter().map(|(y, _, _)| y).collect();
     Ok(near.into_iter().filter(|y| !known.contains(y)).collect())
 }

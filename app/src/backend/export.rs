@@ -1,9 +1,8 @@
 //! Findings of a date range as rows for a spreadsheet, with the headers in the reader's
 //! language (Chinese in zh-CN). The files themselves (CSV, XLSX) are written in `server`.
 
-use super::auth::User;
-use super::db::Pool;
-use super::Result;
+use super::store::{self, findings, Conn};
+use super::{Result, User};
 use crate::api::error::ErrorCode;
 use crate::domain::finding::{overdue, FindingStatus};
 use crate::domain::time::{LocalDate, Timestamp};
@@ -81,44 +80,18 @@ pub struct ExportRow {
     pub metres: f64,
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    road_zh: String,
-    road_en: String,
-    community_zh: String,
-    community_en: String,
-    category_zh: String,
-    category_en: String,
-    note: String,
-    along_m: f64,
-    reporter: String,
-    observed_at: i64,
-    received_at: i64,
-    status: String,
-    section_zh: String,
-    section_en: String,
-    deadline_at: i64,
-    urgent: i64,
-}
-
-pub async fn rows(pool: &Pool, user: &User, range: DateRange, lang: Lang, now: Timestamp) -> Result<Vec<ExportRow>> {
+pub async fn rows(
+    conn: &mut Conn,
+    user: &User,
+    range: DateRange,
+    lang: Lang,
+    now: Timestamp,
+) -> Result<Vec<ExportRow>> {
     if user.role != Role::Coordinator {
         return Err(ErrorCode::Forbidden.into());
     }
-    let found: Vec<Row> = sqlx::query_as(
-        "SELECT f.id, r.name_zh AS road_zh, r.name_en AS road_en, m.name_zh AS community_zh, m.name_en AS community_en, \
-         c.name_zh AS category_zh, c.name_en AS category_en, f.note, f.along_m, u.display_name AS reporter, \
-         f.observed_at, f.received_at, f.status, s.name_zh AS section_zh, s.name_en AS section_en, f.deadline_at, f.urgent \
-         FROM findings f JOIN roads r ON r.id = f.road_id JOIN communities m ON m.id = r.community_id \
-         JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id \
-         JOIN users u ON u.id = f.reported_by_user_id \
-         WHERE f.received_at >= $1 AND f.received_at <= $2 ORDER BY f.received_at",
-    )
-    .bind(Timestamp::start_of_day(range.from).millis())
-    .bind(Timestamp::end_of_day(range.to).millis())
-    .fetch_all(pool)
-    .await?;
+    let found =
+        findings::received_between(conn, Timestamp::start_of_day(range.from), Timestamp::end_of_day(range.to)).await?;
     let pick = |zh: String, en: String| if lang == Lang::ZhCn || en.is_empty() { zh } else { en };
     let yes_no = |b: bool| match (lang, b) {
         (Lang::ZhCn, true) => "是",
@@ -129,8 +102,7 @@ pub async fn rows(pool: &Pool, user: &User, range: DateRange, lang: Lang, now: T
     found
         .into_iter()
         .map(|r| {
-            let status = FindingStatus::parse(&r.status)
-                .ok_or_else(|| super::BackendError::Corrupt(format!("finding status {}", r.status)))?;
+            let status = store::status(&r.status)?;
             let late = overdue(status, Timestamp(r.deadline_at), now);
             Ok(ExportRow {
                 metres: r.along_m.round(),

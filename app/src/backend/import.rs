@@ -4,7 +4,9 @@
 //! Users are created without a password (set one with `server set-password`).
 
 use super::auth::new_id;
-use super::db::{begin_write, Pool};
+use super::store::directory::import as put;
+use super::store::users::{self, NewUser};
+use super::Pool;
 use crate::domain::deadline::WorkingDays;
 use crate::domain::geometry::RoadGeometry;
 use crate::domain::text::{Code, Username};
@@ -92,7 +94,7 @@ pub enum ImportError {
     #[error("{0}")]
     Invalid(String),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] super::BackendError),
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -189,102 +191,63 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
     Ok(())
 }
 
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ImportError::Database(e.into())
+    }
+}
+
 pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Result<ImportSummary, ImportError> {
     check(file)?;
-    let mut tx = begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     let s = &file.subdistrict;
-    sqlx::query(
-        "INSERT INTO subdistricts (id, name_zh, name_en) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en",
-    )
-    .bind(s.id.as_str())
-    .bind(&s.name_zh)
-    .bind(&s.name_en)
-    .execute(&mut *tx)
-    .await?;
+    put::subdistrict(&mut tx, s.id.as_str(), &s.name_zh, &s.name_en).await?;
     for c in &file.communities {
-        sqlx::query(
-            "INSERT INTO communities (id, subdistrict_id, name_zh, name_en) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET subdistrict_id = excluded.subdistrict_id, name_zh = excluded.name_zh, name_en = excluded.name_en",
-        )
-        .bind(c.id.as_str())
-        .bind(s.id.as_str())
-        .bind(&c.name_zh)
-        .bind(&c.name_en)
-        .execute(&mut *tx)
-        .await?;
+        put::community(&mut tx, c.id.as_str(), s.id.as_str(), &c.name_zh, &c.name_en).await?;
     }
     let mut summary = ImportSummary { communities: file.communities.len(), ..Default::default() };
     for u in &file.users {
-        let created = sqlx::query(
-            "INSERT INTO users (id, username, display_name, role, phone, email, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (username) DO NOTHING",
-        )
-        .bind(new_id(now))
-        .bind(u.username.as_str())
-        .bind(&u.display_name)
-        .bind(u.role.as_str())
-        .bind(&u.phone)
-        .bind(u.email.as_ref().map(|e| e.as_str()))
-        .bind(now.millis())
-        .execute(&mut *tx)
-        .await?;
-        if created.rows_affected() == 0 {
-            sqlx::query("UPDATE users SET display_name = $1, role = $2, phone = $3, email = $4 WHERE username = $5")
-                .bind(&u.display_name)
-                .bind(u.role.as_str())
-                .bind(&u.phone)
-                .bind(u.email.as_ref().map(|e| e.as_str()))
-                .bind(u.username.as_str())
-                .execute(&mut *tx)
-                .await?;
+        let id = new_id(now);
+        let user = NewUser {
+            id: &id,
+            username: u.username.as_str(),
+            display_name: &u.display_name,
+            role: u.role,
+            phone: u.phone.as_deref(),
+            email: u.email.as_ref().map(|e| e.as_str()),
+            password_hash: None,
+        };
+        if users::insert(&mut tx, &user, now).await? {
+            summary.users_created += 1;
+        } else {
+            users::update_details(&mut tx, &user).await?;
         }
-        summary.users_created += created.rows_affected() as usize;
     }
     for sec in &file.sections {
-        sqlx::query(
-            "INSERT INTO sections (id, name_zh, name_en, head_user_id) \
-             VALUES ($1, $2, $3, (SELECT id FROM users WHERE username = $4)) \
-             ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, head_user_id = excluded.head_user_id",
-        )
-        .bind(sec.id.as_str())
-        .bind(&sec.name_zh)
-        .bind(&sec.name_en)
-        .bind(sec.head.as_ref().map(Username::as_str))
-        .execute(&mut *tx)
-        .await?;
+        put::section(&mut tx, sec.id.as_str(), &sec.name_zh, &sec.name_en, sec.head.as_ref().map(Username::as_str))
+            .await?;
     }
     for (position, c) in file.categories.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO categories (code, name_zh, name_en, section_id, deadline_days, position) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
-             section_id = excluded.section_id, deadline_days = excluded.deadline_days, position = excluded.position",
-        )
-        .bind(c.code.as_str())
-        .bind(&c.name_zh)
-        .bind(&c.name_en)
-        .bind(c.section.as_str())
-        .bind(i64::from(c.deadline_days.get()))
-        .bind(position as i64)
-        .execute(&mut *tx)
-        .await?;
+        let row = put::CategoryRow {
+            code: c.code.as_str(),
+            name_zh: &c.name_zh,
+            name_en: &c.name_en,
+            section: c.section.as_str(),
+            days: c.deadline_days,
+            position: position as i64,
+        };
+        put::category(&mut tx, row).await?;
     }
     for r in &file.roads {
-        let geometry = serde_json::to_string(&r.geometry.coordinates).expect("coordinates serialize");
-        sqlx::query(
-            "INSERT INTO roads (id, name_zh, name_en, community_id, chief_user_id, geometry) \
-             VALUES ($1, $2, $3, $4, (SELECT id FROM users WHERE username = $5), $6) \
-             ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
-             community_id = excluded.community_id, chief_user_id = excluded.chief_user_id, geometry = excluded.geometry",
-        )
-        .bind(r.id.as_str())
-        .bind(&r.name_zh)
-        .bind(&r.name_en)
-        .bind(r.community.as_str())
-        .bind(r.chief.as_str())
-        .bind(geometry)
-        .execute(&mut *tx)
-        .await?;
+        let row = put::RoadRow {
+            id: r.id.as_str(),
+            name_zh: &r.name_zh,
+            name_en: &r.name_en,
+            community: r.community.as_str(),
+            chief_username: r.chief.as_str(),
+            coordinates: &r.geometry.coordinates,
+        };
+        put::road(&mut tx, row).await?;
     }
     tx.commit().await?;
     summary.sections = file.sections.len();

@@ -1,16 +1,20 @@
-//! Weekly inspections: the chief's home, the inspection screen, starting and submitting.
+//! Weekly inspections: the chief's home, the inspection screen, starting and submitting, and
+//! recording findings on the way.
 
-use super::auth::{new_id, User};
-use super::db::{Conn, Pool, Tx};
-use super::directory::{self, Road};
-use super::findings::{self, Recorded};
-use super::{BackendError, Result};
+use super::auth::new_id;
+use super::reference::Reference;
+use super::store::directory::{self, Category, Road};
+use super::store::inspections::{self as stored, Inspection};
+use super::store::{findings, photos, Conn};
+use super::{notify, Result, Tx, User};
 use crate::api::error::ErrorCode;
-use crate::api::operations::{NewFinding, Outcome};
+use crate::api::operations::{NewFinding, Outcome, RoutedFinding};
 use crate::api::views::{ChiefHome, InspectionPage, RoadCard};
-use crate::domain::geometry::{check_placement, GeoPoint};
-use crate::domain::inspection::{settle_results, week_is_open, CheckResult, InspectionStatus};
-use crate::domain::photo::check_declared;
+use crate::domain::deadline::{urgency, DeadlineRule};
+use crate::domain::finding::FindingStatus;
+use crate::domain::geometry::{check_placement, GeoPoint, Placement};
+use crate::domain::inspection::{settle_results, week_is_open, CheckResult, MAX_FINDINGS_PER_SUBMISSION};
+use crate::domain::photo::{check_declared, PhotoHash};
 use crate::domain::text::{Code, Note};
 use crate::domain::time::{IsoWeek, Timestamp};
 use crate::domain::Role;
@@ -20,64 +24,25 @@ use uuid::Uuid;
 /// An observed time this far ahead of the server's clock is a wrong clock, not a finding.
 const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
 
-#[derive(sqlx::FromRow)]
-struct InspectionRow {
-    id: String,
-    started_at: i64,
-    submitted_at: Option<i64>,
-}
-
-async fn find(conn: &mut Conn, road_id: &str, week: IsoWeek) -> Result<Option<InspectionRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, started_at, submitted_at FROM inspections WHERE road_id = $1 AND iso_year = $2 AND iso_week = $3",
-    )
-    .bind(road_id)
-    .bind(week.year())
-    .bind(i32::from(week.week()))
-    .fetch_optional(conn)
-    .await?)
-}
-
-fn status_of(row: Option<&InspectionRow>) -> InspectionStatus {
-    InspectionStatus::from_times(row.map(|r| Timestamp(r.started_at)), row.and_then(|r| r.submitted_at.map(Timestamp)))
-}
-
-pub async fn chief_home(pool: &Pool, chief: &User, now: Timestamp) -> Result<ChiefHome> {
+pub async fn chief_home(conn: &mut Conn, chief: &User, now: Timestamp) -> Result<ChiefHome> {
     let week = IsoWeek::containing(now);
-    let mut conn = pool.acquire().await?;
     let mut roads = Vec::new();
-    for road in directory::roads_of_chief(pool, &chief.id).await? {
-        let inspection = find(&mut conn, &road.named.id, week).await?;
-        let (awaiting, open): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0), \
-                    COALESCE(SUM(CASE WHEN status IN ('routed', 'accepted', 'returned') THEN 1 ELSE 0 END), 0) \
-             FROM findings WHERE road_id = $1",
-        )
-        .bind(&road.named.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    for road in directory::roads_of_chief(conn, &chief.id).await? {
+        let inspection = stored::find(conn, &road.named.id, week).await?;
+        let (awaiting_check, open) = findings::road_counts(conn, &road.named.id).await?;
         roads.push(RoadCard {
             road: road.named,
             community: road.community,
-            status: status_of(inspection.as_ref()),
-            awaiting_check: awaiting as u32,
-            open: open as u32,
+            status: Inspection::status(inspection.as_ref()),
+            awaiting_check,
+            open,
         });
     }
     Ok(ChiefHome { week, roads })
 }
 
-/// The road, if `user` may record on it: only its own chief.
-async fn own_road(pool: &Pool, user: &User, road_id: &str) -> Result<Road> {
-    let road = directory::road(pool, road_id).await?.ok_or(ErrorCode::NotFound)?;
-    if user.role != Role::RoadChief || road.chief_user_id != user.id {
-        return Err(ErrorCode::Forbidden.into());
-    }
-    Ok(road)
-}
-
-pub async fn page(pool: &Pool, user: &User, road_id: &str, now: Timestamp) -> Result<InspectionPage> {
-    let road = directory::road(pool, road_id).await?.ok_or(ErrorCode::NotFound)?;
+pub async fn page(conn: &mut Conn, user: &User, road_id: &str, now: Timestamp) -> Result<InspectionPage> {
+    let road = directory::road(conn, road_id).await?.ok_or(ErrorCode::NotFound)?;
     let allowed = match user.role {
         Role::RoadChief => road.chief_user_id == user.id,
         Role::Coordinator => true,
@@ -87,34 +52,29 @@ pub async fn page(pool: &Pool, user: &User, road_id: &str, now: Timestamp) -> Re
         return Err(ErrorCode::Forbidden.into());
     }
     let week = IsoWeek::containing(now);
-    let mut conn = pool.acquire().await?;
-    let inspection = find(&mut conn, road_id, week).await?;
-    let (results, findings) = match &inspection {
-        Some(row) => {
-            let results: Vec<(String, String)> =
-                sqlx::query_as("SELECT category_code, result FROM inspection_results WHERE inspection_id = $1")
-                    .bind(&row.id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-            let results = results
-                .into_iter()
-                .map(|(c, r)| {
-                    CheckResult::parse(&r).map(|r| (c, r)).ok_or_else(|| BackendError::Corrupt(format!("result {r}")))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            (results, findings::of_inspection(pool, &row.id, now).await?)
-        }
+    let inspection = stored::find(conn, road_id, week).await?;
+    let (results, found) = match &inspection {
+        Some(row) => (stored::results(conn, &row.id).await?, findings::of_inspection(conn, &row.id, now).await?),
         None => (Vec::new(), Vec::new()),
     };
     Ok(InspectionPage {
         road: road.view(),
         week,
-        status: status_of(inspection.as_ref()),
-        submitted_at: inspection.as_ref().and_then(|r| r.submitted_at.map(Timestamp)),
+        status: Inspection::status(inspection.as_ref()),
+        submitted_at: inspection.as_ref().and_then(Inspection::submitted),
         results,
-        findings,
-        categories: directory::categories(pool).await?.iter().map(|c| c.view()).collect(),
+        findings: found,
+        categories: directory::categories(conn).await?.iter().map(Category::view).collect(),
     })
+}
+
+/// The road, if `user` may record on it: only its own chief.
+async fn own_road<'r>(reference: &'r mut Reference, tx: &mut Tx, user: &User, road_id: &str) -> Result<&'r Road> {
+    let road = reference.road(tx, road_id).await?.ok_or(ErrorCode::NotFound)?;
+    if user.role != Role::RoadChief || road.chief_user_id != user.id {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    Ok(road)
 }
 
 fn open_week(text: &str, now: Timestamp) -> Result<IsoWeek> {
@@ -125,55 +85,51 @@ fn open_week(text: &str, now: Timestamp) -> Result<IsoWeek> {
     Ok(week)
 }
 
-/// This week's inspection of the road, started now if there is none yet.
+fn inspection_uuid(id: &str) -> Result<Uuid> {
+    super::store::uuid(id)
+}
+
 async fn start_or_continue(
     tx: &mut Tx,
     chief: &User,
     road_id: &str,
     week: IsoWeek,
     now: Timestamp,
-) -> Result<(String, Timestamp)> {
-    if let Some(row) = find(tx, road_id, week).await? {
-        return Ok((row.id, Timestamp(row.started_at)));
-    }
-    let id = new_id(now);
-    sqlx::query("INSERT INTO inspections (id, road_id, iso_year, iso_week, chief_user_id, started_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&id)
-        .bind(road_id)
-        .bind(week.year())
-        .bind(i32::from(week.week()))
-        .bind(&chief.id)
-        .bind(now.millis())
-        .execute(&mut **tx)
-        .await?;
-    Ok((id, now))
-}
-
-fn inspection_uuid(id: &str) -> Result<Uuid> {
-    Uuid::parse_str(id).map_err(|e| BackendError::Corrupt(format!("inspection id {id}: {e}")))
+) -> Result<Inspection> {
+    stored::start_or_continue(tx, &new_id(now), road_id, week, &chief.id, now).await
 }
 
 pub async fn start(
-    pool: &Pool,
     tx: &mut Tx,
+    reference: &mut Reference,
     chief: &User,
     road_id: &str,
     week: &str,
     now: Timestamp,
 ) -> Result<Outcome> {
-    own_road(pool, chief, road_id).await?;
+    own_road(reference, tx, chief, road_id).await?;
     let week = open_week(week, now)?;
-    let (id, started_at) = start_or_continue(tx, chief, road_id, week, now).await?;
-    Ok(Outcome::InspectionStarted { inspection_id: inspection_uuid(&id)?, started_at })
+    let inspection = start_or_continue(tx, chief, road_id, week, now).await?;
+    Ok(Outcome::InspectionStarted {
+        inspection_id: inspection_uuid(&inspection.id)?,
+        started_at: Timestamp(inspection.started_at),
+    })
+}
+
+/// A finding as the chief recorded it, checked and ready to route.
+pub struct Recorded {
+    pub id: Uuid,
+    pub category: Category,
+    pub note: Note,
+    pub placement: Placement,
+    pub off_road_confirmed: bool,
+    pub observed_at: Timestamp,
+    pub photos: Vec<PhotoHash>,
+    pub urgent: bool,
 }
 
 /// Checks one new finding against its road and the categories.
-fn parse_finding(
-    road: &Road,
-    categories: &[directory::Category],
-    input: &NewFinding,
-    now: Timestamp,
-) -> Result<Recorded> {
+fn parse_finding(road: &Road, categories: &[Category], input: &NewFinding, now: Timestamp) -> Result<Recorded> {
     let category = categories.iter().find(|c| c.code == input.category).ok_or(ErrorCode::UnknownCategory)?;
     let note = Note::parse(&input.note)?;
     let point = GeoPoint::parse(input.lon, input.lat).map_err(|_| ErrorCode::InvalidPosition)?;
@@ -195,36 +151,74 @@ fn parse_finding(
     })
 }
 
-/// A finding id the server has not seen: the same id under another operation means the device
-/// is confused (or replaying edited content), and is refused rather than overwritten.
-async fn ensure_new(tx: &mut Tx, id: Uuid) -> Result<()> {
-    let taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM findings WHERE id = $1").bind(id.to_string()).fetch_optional(&mut **tx).await?;
-    match taken {
-        Some(_) => Err(ErrorCode::OperationConflict.into()),
-        None => Ok(()),
+/// Stores a new finding routed to its category's section, with its deadline counted from now
+/// (the moment the server received it), its photos declared and its section told. A finding
+/// id the server has seen under another operation is refused, never overwritten.
+async fn route(
+    tx: &mut Tx,
+    reference: &mut Reference,
+    chief: &User,
+    road_id: &str,
+    inspection_id: &str,
+    finding: &Recorded,
+    now: Timestamp,
+) -> Result<RoutedFinding> {
+    let rule = DeadlineRule::for_finding(finding.category.deadline_days, finding.urgent);
+    let deadline = rule.deadline(now, reference.calendar(tx).await?);
+    let section_id = &finding.category.section.id;
+    let id = finding.id.to_string();
+    let row = findings::NewFinding {
+        id: &id,
+        inspection_id,
+        road_id,
+        category_code: &finding.category.code,
+        note: &finding.note,
+        placement: &finding.placement,
+        off_road_confirmed: finding.off_road_confirmed,
+        observed_at: finding.observed_at,
+        reported_by: &chief.id,
+        section_id,
+        deadline,
+        urgent: finding.urgent,
+    };
+    if !findings::insert(tx, row, now).await? {
+        return Err(ErrorCode::OperationConflict.into());
     }
+    photos::declare(tx, &id, &finding.photos).await?;
+    let event = new_id(now);
+    let step = findings::Step {
+        id: &event,
+        finding_id: &id,
+        at: now,
+        actor_id: &chief.id,
+        from: None,
+        to: FindingStatus::Routed,
+        section_id,
+        deadline: Some((deadline, rule)),
+        note: Some(&finding.note),
+    };
+    findings::append(tx, step).await?;
+    notify::enqueue(tx, &id, &event, now).await?;
+    Ok(RoutedFinding { id: finding.id, section_id: section_id.clone(), deadline, urgency: urgency(deadline, now) })
 }
 
 /// Records one finding sent on its own: this week's (or last week's) inspection of the chief's
 /// road is started if needed, and the finding is routed with its deadline counted from now.
 pub async fn record_finding(
-    pool: &Pool,
     tx: &mut Tx,
+    reference: &mut Reference,
     chief: &User,
     road_id: &str,
     week: &str,
     input: &NewFinding,
     now: Timestamp,
 ) -> Result<Outcome> {
-    let road = own_road(pool, chief, road_id).await?;
+    let road = own_road(reference, tx, chief, road_id).await?.clone();
     let week = open_week(week, now)?;
-    let categories = directory::categories(pool).await?;
-    let recorded = parse_finding(&road, &categories, input, now)?;
-    let (inspection_id, _) = start_or_continue(tx, chief, road_id, week, now).await?;
-    ensure_new(tx, recorded.id).await?;
-    let finding = findings::insert_routed(tx, chief, road_id, &inspection_id, &recorded, now).await?;
-    Ok(Outcome::FindingRecorded { inspection_id: inspection_uuid(&inspection_id)?, finding })
+    let recorded = parse_finding(&road, reference.categories(tx).await?, input, now)?;
+    let inspection = start_or_continue(tx, chief, road_id, week, now).await?;
+    let finding = route(tx, reference, chief, road_id, &inspection.id, &recorded, now).await?;
+    Ok(Outcome::FindingRecorded { inspection_id: inspection_uuid(&inspection.id)?, finding })
 }
 
 /// What a chief submits for a road and week, as it came in.
@@ -238,16 +232,19 @@ pub struct Submission<'a> {
 /// Submits the week's inspection: results for every category and the new findings, routed
 /// with deadlines. A second submission in the same week adds to the first.
 pub async fn submit(
-    pool: &Pool,
     tx: &mut Tx,
+    reference: &mut Reference,
     chief: &User,
     submission: Submission<'_>,
     now: Timestamp,
 ) -> Result<Outcome> {
     let Submission { road_id, week, ticked, findings: new_findings } = submission;
-    let road = own_road(pool, chief, road_id).await?;
+    if new_findings.len() > MAX_FINDINGS_PER_SUBMISSION {
+        return Err(ErrorCode::TooManyFindings.into());
+    }
+    let road = own_road(reference, tx, chief, road_id).await?.clone();
     let week = open_week(week, now)?;
-    let categories = directory::categories(pool).await?;
+    let categories = reference.categories(tx).await?.to_vec();
     let recorded =
         new_findings.iter().map(|f| parse_finding(&road, &categories, f, now)).collect::<Result<Vec<_>>>()?;
     let mut ids = BTreeSet::new();
@@ -255,16 +252,12 @@ pub async fn submit(
         return Err(ErrorCode::Malformed.into());
     }
 
-    let (inspection_id, _) = start_or_continue(tx, chief, road_id, week, now).await?;
-    let earlier: Vec<(String,)> =
-        sqlx::query_as("SELECT DISTINCT category_code FROM findings WHERE inspection_id = $1")
-            .bind(&inspection_id)
-            .fetch_all(&mut **tx)
-            .await?;
-    let codes = |c: &str| Code::parse(c).map_err(|_| BackendError::Refused(ErrorCode::UnknownCategory));
+    let inspection = start_or_continue(tx, chief, road_id, week, now).await?;
+    let earlier = findings::categories_in(tx, &inspection.id).await?;
+    let codes = |c: &str| Code::parse(c).map_err(|_| super::BackendError::Refused(ErrorCode::UnknownCategory));
     let with_findings = earlier
         .iter()
-        .map(|(c,)| c.as_str())
+        .map(String::as_str)
         .chain(recorded.iter().map(|f| f.category.code.as_str()))
         .map(codes)
         .collect::<Result<BTreeSet<_>>>()?;
@@ -273,28 +266,15 @@ pub async fn submit(
     let settled = settle_results(&all, &ticked, &with_findings)?;
 
     for (code, result) in &settled {
-        sqlx::query(
-            "INSERT INTO inspection_results (inspection_id, category_code, result) VALUES ($1, $2, $3) \
-             ON CONFLICT (inspection_id, category_code) DO UPDATE SET result = excluded.result",
-        )
-        .bind(&inspection_id)
-        .bind(code.as_str())
-        .bind(result.as_str())
-        .execute(&mut **tx)
-        .await?;
+        stored::set_result(tx, &inspection.id, code, *result).await?;
     }
-    let mut routed = Vec::new();
+    let mut routed = Vec::with_capacity(recorded.len());
     for finding in &recorded {
-        ensure_new(tx, finding.id).await?;
-        routed.push(findings::insert_routed(tx, chief, road_id, &inspection_id, finding, now).await?);
+        routed.push(route(tx, reference, chief, road_id, &inspection.id, finding, now).await?);
     }
-    sqlx::query("UPDATE inspections SET submitted_at = $1 WHERE id = $2")
-        .bind(now.millis())
-        .bind(&inspection_id)
-        .execute(&mut **tx)
-        .await?;
+    stored::mark_submitted(tx, &inspection.id, now).await?;
     Ok(Outcome::InspectionSubmitted {
-        inspection_id: inspection_uuid(&inspection_id)?,
+        inspection_id: inspection_uuid(&inspection.id)?,
         submitted_at: now,
         findings: routed,
     })

@@ -1,25 +1,28 @@
-//! Server-side work behind the pages and the JSON API: database access (one module per
-//! aggregate), sessions and passwords. Compiled only with the `ssr` feature.
+//! Server-side work behind the pages and the JSON API, compiled only with the `ssr` feature:
+//! thin use cases over the store (`store/`, the only place with SQL) and the engine (`db`).
+//! Arrows run one way: use cases → access → store → db, and everything → domain.
 
+pub mod access;
 pub mod auth;
 pub mod calendars;
 pub mod db;
-pub mod directory;
 pub mod export;
 pub mod extensions;
-pub mod findings;
+pub mod finding_page;
+pub mod identity;
 pub mod import;
 pub mod inspections;
+pub mod moves;
 pub mod notify;
 pub mod operations;
 pub mod overview;
 pub mod photos;
-pub mod request;
+pub mod reference;
 pub mod review;
 pub mod rules;
 pub mod schedule;
+pub mod store;
 pub mod sync;
-pub mod timeline;
 
 use crate::api::error::ErrorCode;
 use crate::domain::time::Timestamp;
@@ -28,7 +31,8 @@ use leptos::config::LeptosOptions;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-pub use db::Pool;
+pub use db::{Pool, Tx};
+pub use store::users::User;
 
 /// Everything a request handler needs, shared by the axum router and the Leptos context.
 #[derive(Clone)]

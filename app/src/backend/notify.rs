@@ -3,13 +3,17 @@
 //! courier (`server::courier`), each attempt logged, retried with back-off.
 
 use super::auth::new_id;
-use super::db::{Pool, Tx};
-use super::{BackendError, Result};
+use super::store::notifications::{self as outbox, NewMessage, Status};
+use super::store::{directory, findings, users, Conn};
+use super::{Pool, Result, Tx};
 use crate::api::error::ErrorCode;
 use crate::domain::notice::{retry_delay_ms, EmailAddress, WebhookFormat, WebhookUrl};
 use crate::domain::time::Timestamp;
+use crate::domain::Role;
 use serde_json::json;
 use std::sync::OnceLock;
+
+pub use outbox::Due;
 
 /// How long a courier holds a message it is sending before another may take it over.
 const LEASE_MS: i64 = 2 * 60_000;
@@ -45,33 +49,15 @@ pub fn finding_link(finding_id: &str) -> String {
     format!("{}/findings/{finding_id}", base_url())
 }
 
-#[derive(sqlx::FromRow)]
-struct Facts {
-    road_zh: String,
-    category_zh: String,
-    section_id: String,
-    section_zh: String,
-    note: String,
-    deadline_at: i64,
-    along_m: f64,
-}
-
 /// The message about a finding for its section: `headline` first, then what, where, which
 /// road, the deadline and the link.
 pub async fn about_finding(
-    tx: &mut Tx,
+    conn: &mut Conn,
     kind: &'static str,
     finding_id: &str,
     headline: &str,
 ) -> Result<(String, Message)> {
-    let facts: Facts = sqlx::query_as(
-        "SELECT r.name_zh AS road_zh, c.name_zh AS category_zh, s.id AS section_id, s.name_zh AS section_zh, f.note, \
-         f.deadline_at, f.along_m FROM findings f JOIN roads r ON r.id = f.road_id \
-         JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id WHERE f.id = $1",
-    )
-    .bind(finding_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let facts = findings::facts(conn, finding_id).await?;
     let link = finding_link(finding_id);
     let deadline = Timestamp(facts.deadline_at).format_local();
     let text = format!(
@@ -109,13 +95,9 @@ pub async fn enqueue(tx: &mut Tx, finding_id: &str, event: &str, now: Timestamp)
 /// Queues a message for every channel the section has (its webhook, its email address); its
 /// in-app inbox always has the finding anyway. `event` makes the idempotency keys.
 pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, message: &Message, now: Timestamp) -> Result<()> {
-    let (webhook_url, webhook_format, email): (Option<String>, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT webhook_url, webhook_format, email FROM sections WHERE id = $1")
-            .bind(section_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let channels = directory::channels_of(tx, section_id).await?;
     let recipient = Recipient { section_id: Some(section_id), user_id: None };
-    if let (Some(url), Some(format)) = (webhook_url, webhook_format.as_deref().and_then(WebhookFormat::parse)) {
+    if let Some((url, format)) = channels.webhook {
         let body = match format {
             WebhookFormat::Json => message.json.to_string(),
             WebhookFormat::Wecom | WebhookFormat::Dingtalk => {
@@ -126,7 +108,7 @@ pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, message: &Me
             Outgoing { channel: "webhook", target: &url, format: format.as_str(), subject: None, body: &body };
         insert(tx, &format!("{event}:webhook"), message, recipient, outgoing, now).await?;
     }
-    if let Some(address) = email {
+    if let Some(address) = channels.email {
         insert(tx, &format!("{event}:email"), message, recipient, Outgoing::email(&address, message), now).await?;
     }
     Ok(())
@@ -134,9 +116,7 @@ pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, message: &Me
 
 /// Queues an email to a person, if they have an address.
 pub async fn to_user(tx: &mut Tx, user_id: &str, event: &str, message: &Message, now: Timestamp) -> Result<()> {
-    let email: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut **tx).await?;
-    if let Some((Some(address),)) = email {
+    if let Some(address) = users::email_of(tx, user_id).await? {
         let recipient = Recipient { section_id: None, user_id: Some(user_id) };
         let outgoing = Outgoing::email(&address, message);
         insert(tx, &format!("{event}:email:{user_id}"), message, recipient, outgoing, now).await?;
@@ -146,9 +126,7 @@ pub async fn to_user(tx: &mut Tx, user_id: &str, event: &str, message: &Message,
 
 /// Queues an email to every coordinator who has an address.
 pub async fn to_coordinators(tx: &mut Tx, event: &str, message: &Message, now: Timestamp) -> Result<()> {
-    let coordinators: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM users WHERE role = 'coordinator' ORDER BY id").fetch_all(&mut **tx).await?;
-    for (id,) in coordinators {
+    for id in users::with_role(tx, Role::Coordinator).await? {
         to_user(tx, &id, event, message, now).await?;
     }
     Ok(())
@@ -189,104 +167,56 @@ async fn insert(
     out: Outgoing<'_>,
     now: Timestamp,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO notifications (id, idempotency_key, kind, finding_id, section_id, user_id, channel, target, format, \
-         subject, body, status, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $12) ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(new_id(now))
-    .bind(key)
-    .bind(message.kind)
-    .bind(message.finding_id.as_deref())
-    .bind(to.section_id)
-    .bind(to.user_id)
-    .bind(out.channel)
-    .bind(out.target)
-    .bind(out.format)
-    .bind(out.subject)
-    .bind(out.body)
-    .bind(now.millis())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// A message the courier has taken to send now.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct Due {
-    pub id: String,
-    pub idempotency_key: String,
-    pub channel: String,
-    pub subject: Option<String>,
-    pub target: String,
-    pub format: String,
-    pub body: String,
-    pub failures: i64,
+    let id = new_id(now);
+    let row = NewMessage {
+        id: &id,
+        key,
+        kind: message.kind,
+        finding_id: message.finding_id.as_deref(),
+        section_id: to.section_id,
+        user_id: to.user_id,
+        channel: out.channel,
+        target: out.target,
+        format: out.format,
+        subject: out.subject,
+        body: out.body,
+    };
+    outbox::insert(tx, row, now).await
 }
 
 /// Takes up to `limit` messages whose time has come, leasing each so that no other courier
 /// (another process, or this one after a restart) sends it at the same time.
 pub async fn claim_due(pool: &Pool, now: Timestamp, limit: i64) -> Result<Vec<Due>> {
-    let candidates: Vec<Due> = sqlx::query_as(
-        "SELECT id, idempotency_key, channel, subject, target, format, body, failures FROM notifications \
-         WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1) \
-         ORDER BY next_attempt_at LIMIT $2",
-    )
-    .bind(now.millis())
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
+    let candidates = outbox::due(&mut *pool.read().await?, now, limit).await?;
+    if candidates.is_empty() {
+        return Ok(candidates);
+    }
+    let mut tx = pool.begin_write().await?;
     let mut claimed = Vec::with_capacity(candidates.len());
     for due in candidates {
-        let taken = sqlx::query(
-            "UPDATE notifications SET lease_until = $1 WHERE id = $2 AND status = 'pending' \
-             AND (lease_until IS NULL OR lease_until < $3)",
-        )
-        .bind(now.millis() + LEASE_MS)
-        .bind(&due.id)
-        .bind(now.millis())
-        .execute(pool)
-        .await?;
-        if taken.rows_affected() == 1 {
+        if outbox::lease(&mut tx, &due.id, now, Timestamp(now.millis() + LEASE_MS)).await? {
             claimed.push(due);
         }
     }
+    tx.commit().await?;
     Ok(claimed)
 }
 
 /// Records how an attempt went: sent for good, or failed and due again after the back-off
 /// (given up after a day of retries).
 pub async fn record_attempt(pool: &Pool, due: &Due, delivered: bool, detail: &str, now: Timestamp) -> Result<()> {
-    let mut tx = super::db::begin_write(pool).await?;
-    sqlx::query("INSERT INTO notification_attempts (id, notification_id, at, ok, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(new_id(now))
-        .bind(&due.id)
-        .bind(now.millis())
-        .bind(super::db::flag(delivered))
-        .bind(detail.chars().take(500).collect::<String>())
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = pool.begin_write().await?;
+    let detail: String = detail.chars().take(500).collect();
+    outbox::log_attempt(&mut tx, &new_id(now), &due.id, delivered, &detail, now).await?;
     if delivered {
-        sqlx::query("UPDATE notifications SET status = 'sent', sent_at = $1, lease_until = NULL WHERE id = $2")
-            .bind(now.millis())
-            .bind(&due.id)
-            .execute(&mut *tx)
-            .await?;
+        outbox::mark_sent(&mut tx, &due.id, now).await?;
     } else {
         let failures = due.failures + 1;
         let (status, next) = match retry_delay_ms(u32::try_from(failures).unwrap_or(u32::MAX)) {
-            Some(delay) => ("pending", now.millis() + delay),
-            None => ("failed", now.millis()),
+            Some(delay) => (Status::Pending, now.millis() + delay),
+            None => (Status::Failed, now.millis()),
         };
-        sqlx::query(
-            "UPDATE notifications SET status = $1, failures = $2, next_attempt_at = $3, lease_until = NULL WHERE id = $4",
-        )
-        .bind(status)
-        .bind(failures)
-        .bind(next)
-        .bind(&due.id)
-        .execute(&mut *tx)
-        .await?;
+        outbox::mark_failed(&mut tx, &due.id, status, failures, Timestamp(next)).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -294,82 +224,45 @@ pub async fn record_attempt(pool: &Pool, due: &Due, delivered: bool, detail: &st
 
 /// The coordinator sends a message again now (after it failed, or while it waits to retry).
 pub async fn retry_now(pool: &Pool, id: &str, now: Timestamp) -> Result<()> {
-    let changed = sqlx::query(
-        "UPDATE notifications SET status = 'pending', next_attempt_at = $1, lease_until = NULL \
-         WHERE id = $2 AND status IN ('pending', 'failed')",
-    )
-    .bind(now.millis())
-    .bind(id)
-    .execute(pool)
-    .await?;
-    if changed.rows_affected() == 0 {
+    let mut tx = pool.begin_write().await?;
+    if !outbox::retry_now(&mut tx, id, now).await? {
         return Err(ErrorCode::NotFound.into());
     }
+    tx.commit().await?;
     Ok(())
 }
 
 /// Sets (or with `None`, removes) a section's webhook.
 pub async fn set_webhook(pool: &Pool, section_id: &str, webhook: Option<(&WebhookUrl, WebhookFormat)>) -> Result<()> {
-    let changed = sqlx::query("UPDATE sections SET webhook_url = $1, webhook_format = $2 WHERE id = $3")
-        .bind(webhook.map(|(u, _)| u.as_str()))
-        .bind(webhook.map(|(_, f)| f.as_str()))
-        .bind(section_id)
-        .execute(pool)
-        .await?;
-    if changed.rows_affected() == 0 {
-        return Err(BackendError::Refused(ErrorCode::UnknownSection));
+    let mut tx = pool.begin_write().await?;
+    if !directory::set_webhook(&mut tx, section_id, webhook).await? {
+        return Err(ErrorCode::UnknownSection.into());
     }
+    tx.commit().await?;
     Ok(())
 }
 
 /// Sets (or with `None`, removes) a section's email address.
 pub async fn set_email(pool: &Pool, section_id: &str, email: Option<&EmailAddress>) -> Result<()> {
-    let changed = sqlx::query("UPDATE sections SET email = $1 WHERE id = $2")
-        .bind(email.map(EmailAddress::as_str))
-        .bind(section_id)
-        .execute(pool)
-        .await?;
-    if changed.rows_affected() == 0 {
-        return Err(BackendError::Refused(ErrorCode::UnknownSection));
+    let mut tx = pool.begin_write().await?;
+    if !directory::set_email(&mut tx, section_id, email).await? {
+        return Err(ErrorCode::UnknownSection.into());
     }
+    tx.commit().await?;
     Ok(())
-}
-
-#[derive(sqlx::FromRow)]
-struct Troubled {
-    id: String,
-    finding_id: Option<String>,
-    recipient: String,
-    channel: String,
-    status: String,
-    failures: i64,
-    next_attempt_at: i64,
-    last_error: Option<String>,
 }
 
 /// Sections with their channels, and messages that failed at least once and are not sent.
 pub async fn channels(pool: &Pool) -> Result<crate::api::views::Channels> {
-    use crate::api::views::{Channels, Delivery, Named, SectionChannel};
-    #[allow(clippy::type_complexity)]
-    let sections: Vec<(String, String, String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT id, name_zh, name_en, webhook_url, webhook_format, email FROM sections ORDER BY name_zh",
-    )
-    .fetch_all(pool)
-    .await?;
-    let troubled: Vec<Troubled> = sqlx::query_as(
-        "SELECT n.id, n.finding_id, COALESCE(s.name_zh, u.display_name, n.target) AS recipient, n.channel, n.status, \
-         n.failures, n.next_attempt_at, \
-         (SELECT a.detail FROM notification_attempts a WHERE a.notification_id = n.id ORDER BY a.at DESC LIMIT 1) AS last_error \
-         FROM notifications n LEFT JOIN sections s ON s.id = n.section_id LEFT JOIN users u ON u.id = n.user_id \
-         WHERE n.status = 'failed' OR (n.status = 'pending' AND n.failures > 0) ORDER BY n.created_at DESC LIMIT 100",
-    )
-    .fetch_all(pool)
-    .await?;
+    use crate::api::views::{Channels, Delivery, SectionChannel};
+    let mut conn = pool.read().await?;
+    let sections = directory::all_channels(&mut conn).await?;
+    let troubled = outbox::troubled(&mut conn, 100).await?;
     Ok(Channels {
         sections: sections
             .into_iter()
-            .map(|(id, name_zh, name_en, webhook_url, webhook_format, email)| SectionChannel {
-                section: Named { id, name_zh, name_en },
+            .map(|(section, webhook_url, webhook_format, email)| SectionChannel {
+                section,
                 webhook_url,
                 webhook_format,
                 email,
@@ -378,15 +271,9 @@ pub async fn channels(pool: &Pool) -> Result<crate::api::views::Channels> {
         troubled: troubled
             .into_iter()
             .map(|t| {
-                let finding_id = t
-                    .finding_id
-                    .map(|f| {
-                        uuid::Uuid::parse_str(&f).map_err(|e| BackendError::Corrupt(format!("finding id {f}: {e}")))
-                    })
-                    .transpose()?;
                 Ok(Delivery {
+                    finding_id: t.finding()?,
                     id: t.id,
-                    finding_id,
                     recipient: t.recipient,
                     channel: t.channel,
                     status: t.status,

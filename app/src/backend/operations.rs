@@ -3,13 +3,34 @@
 //! retry after a lost response, a double tap) gets the same answer and changes nothing, and
 //! the same id with other content is refused as a conflict.
 
-use super::auth::User;
-use super::db::{begin_write, Pool};
-use super::{findings, inspections, BackendError, Result};
+use super::reference::Reference;
+use super::store::operations as stored;
+use super::{inspections, moves, BackendError, Pool, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{Operation, OperationRequest, Outcome};
 use crate::domain::time::Timestamp;
 use sha2::{Digest, Sha256};
+
+/// What became of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Applied {
+    /// Applied by this request.
+    Now(Outcome),
+    /// Applied before (a repeat): the outcome stored then, and nothing changed now.
+    Earlier(Outcome),
+}
+
+impl Applied {
+    pub fn outcome(self) -> Outcome {
+        match self {
+            Applied::Now(o) | Applied::Earlier(o) => o,
+        }
+    }
+
+    pub fn replayed(&self) -> bool {
+        matches!(self, Applied::Earlier(_))
+    }
+}
 
 fn kind(op: &Operation) -> &'static str {
     match op {
@@ -26,55 +47,72 @@ fn content_hash(op: &Operation) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Applies the operation, or returns the stored outcome of its first application.
-/// The flag says whether this was a replay.
-pub async fn apply(pool: &Pool, user: &User, request: &OperationRequest, now: Timestamp) -> Result<(Outcome, bool)> {
+/// One operation in its own transaction (`POST /api/v1/operations`).
+pub async fn apply(pool: &Pool, user: &User, request: &OperationRequest, now: Timestamp) -> Result<Applied> {
+    let mut tx = pool.begin_write().await?;
+    // A refusal drops the transaction: nothing of the operation stays.
+    let applied = apply_unguarded(&mut tx, &mut Reference::default(), user, request, now).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// One operation of a batch, in a savepoint of the batch's transaction: a refusal undoes this
+/// operation alone and the batch goes on. Any other error abandons the whole transaction.
+pub async fn apply_in(
+    tx: &mut Tx,
+    reference: &mut Reference,
+    user: &User,
+    request: &OperationRequest,
+    now: Timestamp,
+) -> Result<Applied> {
+    tx.savepoint().await?;
+    match apply_unguarded(tx, reference, user, request, now).await {
+        Ok(applied) => {
+            tx.keep().await?;
+            Ok(applied)
+        }
+        Err(BackendError::Refused(code)) => {
+            tx.undo().await?;
+            Err(code.into())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn apply_unguarded(
+    tx: &mut Tx,
+    reference: &mut Reference,
+    user: &User,
+    request: &OperationRequest,
+    now: Timestamp,
+) -> Result<Applied> {
     let hash = content_hash(&request.op);
     let id = request.id.to_string();
-    let mut tx = begin_write(pool).await?;
-
-    let earlier: Option<(String, String, String)> =
-        sqlx::query_as("SELECT user_id, content_hash, outcome FROM operations WHERE id = $1")
-            .bind(&id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some((by, earlier_hash, outcome)) = earlier {
-        if by != user.id || earlier_hash != hash {
+    if let Some(earlier) = stored::claim(tx, &id, &user.id, kind(&request.op), &hash, now).await? {
+        if earlier.user_id != user.id || earlier.content_hash != hash {
             return Err(ErrorCode::OperationConflict.into());
         }
-        let outcome =
-            serde_json::from_str(&outcome).map_err(|e| BackendError::Corrupt(format!("stored outcome {id}: {e}")))?;
-        return Ok((outcome, true));
+        let outcome = serde_json::from_str(&earlier.outcome)
+            .map_err(|e| BackendError::Corrupt(format!("stored outcome {id}: {e}")))?;
+        return Ok(Applied::Earlier(outcome));
     }
 
     let outcome = match &request.op {
         Operation::StartInspection { road_id, week } => {
-            inspections::start(pool, &mut tx, user, road_id, week, now).await?
+            inspections::start(tx, reference, user, road_id, week, now).await?
         }
         Operation::RecordFinding { road_id, week, finding } => {
-            inspections::record_finding(pool, &mut tx, user, road_id, week, finding, now).await?
+            inspections::record_finding(tx, reference, user, road_id, week, finding, now).await?
         }
         Operation::SubmitInspection { road_id, week, results, findings } => {
             let submission = inspections::Submission { road_id, week, ticked: results, findings };
-            inspections::submit(pool, &mut tx, user, submission, now).await?
+            inspections::submit(tx, reference, user, submission, now).await?
         }
         Operation::MoveFinding { finding_id, action, note, section_id } => {
-            let command = findings::command(*action, note.as_deref(), section_id.as_deref())?;
-            findings::apply_move(&mut tx, user, finding_id, &command, now).await?
+            let command = moves::command(*action, note.as_deref(), section_id.as_deref())?;
+            moves::apply(tx, reference, user, finding_id, &command, now).await?
         }
     };
-
-    sqlx::query(
-        "INSERT INTO operations (id, user_id, kind, content_hash, outcome, applied_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(&user.id)
-    .bind(kind(&request.op))
-    .bind(&hash)
-    .bind(serde_json::to_string(&outcome).expect("outcomes serialize"))
-    .bind(now.millis())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok((outcome, false))
+    stored::finish(tx, &id, &serde_json::to_string(&outcome).expect("outcomes serialize")).await?;
+    Ok(Applied::Now(outcome))
 }

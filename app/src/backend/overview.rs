@@ -1,8 +1,7 @@
 //! The section head's inbox and the coordinator's weekly overview.
 
-use super::auth::User;
-use super::db::Pool;
-use super::{calendars, directory, findings, review, Result};
+use super::store::{directory, findings, inspections, Conn};
+use super::{calendars, review, Result, User};
 use crate::api::error::ErrorCode;
 use crate::api::views::{Inbox, InboxCounts, InboxFilter, Named, Overview, OverviewRoad, SectionLoad};
 use crate::domain::deadline::{urgency, Urgency};
@@ -18,15 +17,19 @@ pub struct InboxScope {
     pub community: Option<String>,
 }
 
-pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, scope: &InboxScope, now: Timestamp) -> Result<Inbox> {
+pub async fn inbox(
+    conn: &mut Conn,
+    head: &User,
+    filter: InboxFilter,
+    scope: &InboxScope,
+    now: Timestamp,
+) -> Result<Inbox> {
     if head.role != Role::SectionHead {
         return Err(ErrorCode::Forbidden.into());
     }
-    let section =
-        directory::sections_headed_by(pool, &head.id).await?.into_iter().next().ok_or(ErrorCode::Forbidden)?;
-    let everything = findings::of_section(pool, &section.id, now).await?;
-    let community_of: HashMap<String, Named> =
-        directory::all_roads(pool).await?.into_iter().map(|r| (r.named.id, r.community)).collect();
+    let section = directory::section_headed_by(conn, &head.id).await?.ok_or(ErrorCode::Forbidden)?;
+    let everything = findings::of_section(conn, &section.id, now).await?;
+    let community_of: HashMap<String, Named> = directory::road_communities(conn).await?.into_iter().collect();
     let mut roads: Vec<Named> = Vec::new();
     let mut communities: Vec<Named> = Vec::new();
     for f in &everything {
@@ -67,24 +70,12 @@ pub async fn inbox(pool: &Pool, head: &User, filter: InboxFilter, scope: &InboxS
 
 /// The coordinator's overview of `week` (inspections by road and community); the sections'
 /// load, the trend and what waits for re-routing are as of now.
-pub async fn week(pool: &Pool, coordinator: &User, week: IsoWeek, now: Timestamp) -> Result<Overview> {
+pub async fn week(conn: &mut Conn, coordinator: &User, week: IsoWeek, now: Timestamp) -> Result<Overview> {
     if coordinator.role != Role::Coordinator {
         return Err(ErrorCode::Forbidden.into());
     }
-    let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT road_id, started_at, submitted_at FROM inspections WHERE iso_year = $1 AND iso_week = $2",
-    )
-    .bind(week.year())
-    .bind(i32::from(week.week()))
-    .fetch_all(pool)
-    .await?;
-    let by_road: HashMap<String, InspectionStatus> = rows
-        .into_iter()
-        .map(|(road, started, submitted)| {
-            (road, InspectionStatus::from_times(Some(Timestamp(started)), submitted.map(Timestamp)))
-        })
-        .collect();
-    let roads: Vec<OverviewRoad> = directory::all_roads(pool)
+    let by_road: HashMap<String, InspectionStatus> = inspections::of_week(conn, week).await?.into_iter().collect();
+    let roads: Vec<OverviewRoad> = directory::all_roads(conn)
         .await?
         .into_iter()
         .map(|r| OverviewRoad {
@@ -95,12 +86,9 @@ pub async fn week(pool: &Pool, coordinator: &User, week: IsoWeek, now: Timestamp
         })
         .collect();
 
-    let open: Vec<(String, i64)> =
-        sqlx::query_as("SELECT section_id, deadline_at FROM findings WHERE status IN ('routed', 'accepted')")
-            .fetch_all(pool)
-            .await?;
-    let performance = review::section_performance(pool, now).await?;
-    let sections = directory::sections(pool)
+    let open = findings::open_deadlines(conn).await?;
+    let performance = review::section_performance(conn, now).await?;
+    let sections = directory::sections(conn)
         .await?
         .into_iter()
         .map(|s| {
@@ -108,9 +96,9 @@ pub async fn week(pool: &Pool, coordinator: &User, week: IsoWeek, now: Timestamp
             let (on_time_percent, median_close_tenths) = performance.get(&s.named.id).copied().unwrap_or_default();
             SectionLoad {
                 open: mine.clone().count() as u32,
-                overdue: mine.clone().filter(|(_, d)| now > Timestamp(*d)).count() as u32,
+                overdue: mine.clone().filter(|(_, d)| now > *d).count() as u32,
                 due_this_week: mine
-                    .filter(|(_, d)| matches!(urgency(Timestamp(*d), now), Urgency::DueToday | Urgency::DueThisWeek))
+                    .filter(|(_, d)| matches!(urgency(*d, now), Urgency::DueToday | Urgency::DueThisWeek))
                     .count() as u32,
                 on_time_percent,
                 median_close_tenths,
@@ -125,8 +113,8 @@ pub async fn week(pool: &Pool, coordinator: &User, week: IsoWeek, now: Timestamp
         communities: review::communities(&roads),
         roads,
         sections,
-        returned: findings::returned(pool, now).await?,
-        trend: review::trend(pool, road_count, now).await?,
-        missing_calendar_years: calendars::missing_years(pool, now).await?,
+        returned: findings::returned(conn, now).await?,
+        trend: review::trend(conn, road_count, now).await?,
+        missing_calendar_years: calendars::missing_years(conn, now).await?,
     })
 }

@@ -1,59 +1,136 @@
-//! Photos of findings: declared with the finding, uploaded one by one afterwards, kept as files
-//! named by their SHA-256 under the data directory, shown only to who may see the finding.
+//! Photos of findings: declared with the finding, uploaded one by one afterwards, kept as
+//! objects named by their SHA-256, shown only to who may see the finding (always through the
+//! server, which checks that first).
+//!
+//! Where the files live is one interface with two kinds behind it: a local directory (the
+//! default: written, fsynced, then renamed into place) or an S3-compatible bucket (the scale
+//! path, through `object_store`).
 
-use super::auth::{new_id, User};
-use super::db::Pool;
-use super::{findings, BackendError, Result};
+use super::access::FindingAccess;
+use super::store::photos;
+use super::{BackendError, Pool, Result, User};
 use crate::api::error::ErrorCode;
-use crate::api::views::PhotoState;
 use crate::domain::finding::Party;
 use crate::domain::photo::{ImageKind, PhotoHash, MAX_PHOTO_BYTES};
 use crate::domain::time::Timestamp;
+use object_store::ObjectStore;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use uuid::Uuid;
 
-/// The folder photo files live in: `<data dir>/photos/<first two hex digits>/<hash>`.
-#[derive(Clone, Debug)]
+/// Where photo files are kept.
+#[derive(Clone)]
 pub struct PhotoStore {
-    dir: PathBuf,
+    kind: Kind,
+}
+
+#[derive(Clone)]
+enum Kind {
+    /// `<dir>/<first two hex digits>/<hash>`.
+    Directory(PathBuf),
+    /// `<prefix>/<first two hex digits>/<hash>` in a bucket.
+    Bucket { store: Arc<dyn ObjectStore>, prefix: String },
+}
+
+impl std::fmt::Debug for PhotoStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            Kind::Directory(dir) => write!(f, "PhotoStore(directory {})", dir.display()),
+            Kind::Bucket { prefix, .. } => write!(f, "PhotoStore(bucket, prefix {prefix:?})"),
+        }
+    }
+}
+
+/// An S3-compatible bucket: `s3://bucket/prefix`, its endpoint and credentials.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bucket {
+    pub url: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
 }
 
 impl PhotoStore {
-    pub fn new(data_dir: &std::path::Path) -> PhotoStore {
-        PhotoStore { dir: data_dir.join("photos") }
+    /// Files under `<data dir>/photos`.
+    pub fn directory(data_dir: &Path) -> PhotoStore {
+        PhotoStore { kind: Kind::Directory(data_dir.join("photos")) }
     }
 
-    pub fn path(&self, hash: &PhotoHash) -> PathBuf {
-        self.dir.join(&hash.as_str()[..2]).join(hash.as_str())
-    }
-
-    /// Writes the file whole or not at all: a crash mid-write leaves only a temporary file.
-    async fn put(&self, hash: &PhotoHash, bytes: &[u8], now: Timestamp) -> std::io::Result<()> {
-        let path = self.path(hash);
-        if tokio::fs::try_exists(&path).await? {
-            return Ok(());
+    pub fn bucket(bucket: &Bucket) -> std::result::Result<PhotoStore, String> {
+        let rest = bucket.url.strip_prefix("s3://").ok_or("the photo bucket must be an s3://bucket/prefix URL")?;
+        let (name, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if name.is_empty() {
+            return Err("the photo bucket URL names no bucket".into());
         }
-        let folder = path.parent().expect("photo paths have a folder");
-        tokio::fs::create_dir_all(folder).await?;
-        let temporary = folder.join(format!("{}.{}.part", hash, new_id(now)));
-        tokio::fs::write(&temporary, bytes).await?;
-        tokio::fs::rename(&temporary, &path).await
+        let mut builder = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(name)
+            .with_region(&bucket.region)
+            // Path-style addressing works with every S3-compatible server (MinIO, Ceph, OSS).
+            .with_virtual_hosted_style_request(false);
+        if let Some(endpoint) = &bucket.endpoint {
+            builder = builder.with_endpoint(endpoint).with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let (Some(id), Some(secret)) = (&bucket.access_key_id, &bucket.secret_access_key) {
+            builder = builder.with_access_key_id(id).with_secret_access_key(secret);
+        }
+        let store = builder.build().map_err(|e| format!("the photo bucket: {e}"))?;
+        Ok(PhotoStore { kind: Kind::Bucket { store: Arc::new(store), prefix: prefix.trim_matches('/').to_owned() } })
+    }
+
+    fn object_path(prefix: &str, hash: &PhotoHash) -> object_store::path::Path {
+        let name = format!("{}/{}", &hash.as_str()[..2], hash.as_str());
+        if prefix.is_empty() {
+            object_store::path::Path::from(name)
+        } else {
+            object_store::path::Path::from(format!("{prefix}/{name}"))
+        }
+    }
+
+    /// Keeps the file for good before returning: a crash leaves it whole or absent.
+    pub async fn put(&self, hash: &PhotoHash, bytes: &[u8]) -> std::io::Result<()> {
+        match &self.kind {
+            Kind::Directory(dir) => put_file(dir, hash, bytes).await,
+            Kind::Bucket { store, prefix } => store
+                .put(&Self::object_path(prefix, hash), bytes.to_vec().into())
+                .await
+                .map(|_| ())
+                .map_err(std::io::Error::other),
+        }
+    }
+
+    pub async fn get(&self, hash: &PhotoHash) -> std::io::Result<Vec<u8>> {
+        match &self.kind {
+            Kind::Directory(dir) => tokio::fs::read(dir.join(&hash.as_str()[..2]).join(hash.as_str())).await,
+            Kind::Bucket { store, prefix } => {
+                let found = store.get(&Self::object_path(prefix, hash)).await.map_err(std::io::Error::other)?;
+                Ok(found.bytes().await.map_err(std::io::Error::other)?.to_vec())
+            }
+        }
     }
 }
 
-pub async fn of_finding(pool: &Pool, id: &Uuid) -> Result<Vec<PhotoState>> {
-    let rows: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT sha256, uploaded_at FROM finding_photos WHERE finding_id = $1 ORDER BY position")
-            .bind(id.to_string())
-            .fetch_all(pool)
-            .await?;
-    rows.into_iter()
-        .map(|(hash, uploaded)| {
-            let hash = PhotoHash::parse(&hash).map_err(|_| BackendError::Corrupt(format!("photo hash {hash}")))?;
-            Ok(PhotoState { hash, uploaded: uploaded.is_some() })
-        })
-        .collect()
+/// Write to a temporary file, fsync it, rename it into place, fsync the folder: the name
+/// appears only for a complete file, and stays after power loss.
+async fn put_file(dir: &Path, hash: &PhotoHash, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = dir.join(&hash.as_str()[..2]);
+    let path = folder.join(hash.as_str());
+    let tag: String = super::auth::random_bytes::<8>().iter().map(|b| format!("{b:02x}")).collect();
+    let temporary = folder.join(format!("{hash}.{tag}.part"));
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        std::fs::create_dir_all(&folder)?;
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temporary, &path)?;
+        std::fs::File::open(&folder)?.sync_all()
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 /// Takes an upload of a photo the finding's chief declared with it. Uploading it again is
@@ -67,18 +144,10 @@ pub async fn upload(
     bytes: &[u8],
     now: Timestamp,
 ) -> Result<()> {
-    let parties = findings::parties_of(pool, user, finding_id).await?;
-    if !parties.contains(&Party::RoadChief) {
-        return Err(ErrorCode::Forbidden.into());
-    }
-    let declared: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT uploaded_at FROM finding_photos WHERE finding_id = $1 AND sha256 = $2")
-            .bind(finding_id.to_string())
-            .bind(hash.as_str())
-            .fetch_optional(pool)
-            .await?;
-    let Some((uploaded,)) = declared else {
-        return Err(ErrorCode::NotFound.into());
+    let uploaded = {
+        let mut conn = pool.read().await?;
+        let access = FindingAccess::load(&mut conn, user, finding_id).await?.require(Party::RoadChief)?;
+        photos::declared(&mut conn, &access.key(), hash).await?.ok_or(ErrorCode::NotFound)?
     };
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(ErrorCode::PhotoTooLarge.into());
@@ -88,42 +157,29 @@ pub async fn upload(
     if actual != hash.as_str() {
         return Err(ErrorCode::PhotoHashMismatch.into());
     }
-    if uploaded.is_some() {
+    if uploaded {
         return Ok(());
     }
-    store.put(hash, bytes, now).await.map_err(|e| BackendError::Storage(format!("writing photo {hash}: {e}")))?;
-    sqlx::query(
-        "UPDATE finding_photos SET content_type = $1, byte_len = $2, uploaded_at = $3 \
-         WHERE finding_id = $4 AND sha256 = $5 AND uploaded_at IS NULL",
-    )
-    .bind(kind.content_type())
-    .bind(bytes.len() as i64)
-    .bind(now.millis())
-    .bind(finding_id.to_string())
-    .bind(hash.as_str())
-    .execute(pool)
-    .await?;
+    // The file first, durably; then the row that says it is there. A crash in between leaves a
+    // file nobody points to, and the phone sends it again.
+    store.put(hash, bytes).await.map_err(|e| BackendError::Storage(format!("writing photo {hash}: {e}")))?;
+    let mut tx = pool.begin_write().await?;
+    photos::mark_uploaded(&mut tx, &finding_id.to_string(), hash, kind, bytes.len(), now).await?;
+    tx.commit().await?;
     Ok(())
 }
 
-/// The photo's file and type, if `user` may see a finding it belongs to.
-pub async fn readable(pool: &Pool, store: &PhotoStore, user: &User, hash: &PhotoHash) -> Result<(PathBuf, ImageKind)> {
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT finding_id, content_type FROM finding_photos WHERE sha256 = $1 AND uploaded_at IS NOT NULL",
-    )
-    .bind(hash.as_str())
-    .fetch_all(pool)
-    .await?;
+/// The photo and its type, if `user` may see a finding it belongs to.
+pub async fn readable(pool: &Pool, store: &PhotoStore, user: &User, hash: &PhotoHash) -> Result<(Vec<u8>, ImageKind)> {
+    let mut conn = pool.read().await?;
     let mut refusal = ErrorCode::NotFound;
-    for (finding, content_type) in rows {
-        let id = Uuid::parse_str(&finding).map_err(|e| BackendError::Corrupt(format!("finding id {finding}: {e}")))?;
-        match findings::parties_of(pool, user, &id).await {
+    for (finding, kind) in photos::holders(&mut conn, hash).await? {
+        match FindingAccess::load(&mut conn, user, &finding).await {
             Ok(_) => {
-                let kind = content_type
-                    .as_deref()
-                    .and_then(ImageKind::parse_content_type)
-                    .ok_or_else(|| BackendError::Corrupt(format!("photo type of {hash}")))?;
-                return Ok((store.path(hash), kind));
+                drop(conn);
+                let bytes =
+                    store.get(hash).await.map_err(|e| BackendError::Storage(format!("reading photo {hash}: {e}")))?;
+                return Ok((bytes, kind));
             }
             Err(BackendError::Refused(code)) => refusal = code,
             Err(e) => return Err(e),

@@ -1,7 +1,7 @@
 //! The coordinator's review numbers: per section the on-time rate and the median time to close
 //! over the last 12 weeks, per community this week's inspections, and the 12-week trend.
 
-use super::db::Pool;
+use super::store::{findings, inspections, Conn};
 use super::Result;
 use crate::api::views::{CommunityProgress, OverviewRoad, WeekPoint};
 use crate::domain::inspection::InspectionStatus;
@@ -12,29 +12,14 @@ use std::collections::HashMap;
 pub const TREND_WEEKS: usize = 12;
 
 /// Per section: (on-time percent, median close in tenths of a day).
-pub async fn section_performance(pool: &Pool, now: Timestamp) -> Result<HashMap<String, (Option<u32>, Option<u32>)>> {
-    let since = Timestamp::start_of_day(last_weeks(now, TREND_WEEKS)[0].monday()).millis();
-    // Each resolution with the deadline in force when it happened (the latest one set before).
-    let resolved: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT h.section_id, h.at, (SELECT d.deadline_at FROM finding_history d WHERE d.finding_id = h.finding_id \
-         AND d.seq < h.seq AND d.deadline_at IS NOT NULL ORDER BY d.seq DESC LIMIT 1) \
-         FROM finding_history h WHERE h.to_status = 'resolved' AND h.at >= $1",
-    )
-    .bind(since)
-    .fetch_all(pool)
-    .await?;
-    let overdue: Vec<(String,)> =
-        sqlx::query_as("SELECT section_id FROM findings WHERE status IN ('routed', 'accepted') AND deadline_at < $1")
-            .bind(now.millis())
-            .fetch_all(pool)
-            .await?;
-    let closed: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT h.section_id, h.at, f.received_at FROM finding_history h JOIN findings f ON f.id = h.finding_id \
-         WHERE h.to_status = 'closed' AND h.at >= $1",
-    )
-    .bind(since)
-    .fetch_all(pool)
-    .await?;
+pub async fn section_performance(
+    conn: &mut Conn,
+    now: Timestamp,
+) -> Result<HashMap<String, (Option<u32>, Option<u32>)>> {
+    let since = Timestamp::start_of_day(last_weeks(now, TREND_WEEKS)[0].monday());
+    let resolved = findings::resolutions_since(conn, since).await?;
+    let overdue = findings::overdue_sections(conn, now).await?;
+    let closed = findings::closings_since(conn, since).await?;
     let mut on_time: HashMap<String, (u32, u32)> = HashMap::new();
     for (section, at, deadline) in resolved {
         let entry = on_time.entry(section).or_default();
@@ -43,7 +28,7 @@ pub async fn section_performance(pool: &Pool, now: Timestamp) -> Result<HashMap<
             entry.0 += 1;
         }
     }
-    for (section,) in overdue {
+    for (section, _) in overdue {
         on_time.entry(section).or_default().1 += 1;
     }
     let mut durations: HashMap<String, Vec<i64>> = HashMap::new();
@@ -81,24 +66,16 @@ pub fn communities(roads: &[OverviewRoad]) -> Vec<CommunityProgress> {
 }
 
 /// The last 12 weeks: roads inspected, findings reported, findings closed.
-pub async fn trend(pool: &Pool, roads: u32, now: Timestamp) -> Result<Vec<WeekPoint>> {
+pub async fn trend(conn: &mut Conn, roads: u32, now: Timestamp) -> Result<Vec<WeekPoint>> {
     let weeks = last_weeks(now, TREND_WEEKS);
-    let since = Timestamp::start_of_day(weeks[0].monday()).millis();
-    let inspected: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT iso_year, iso_week, COUNT(*) FROM inspections WHERE submitted_at IS NOT NULL GROUP BY iso_year, iso_week",
-    )
-    .fetch_all(pool)
-    .await?;
-    let inspected: HashMap<(i64, i64), i64> = inspected.into_iter().map(|(y, w, n)| ((y, w), n)).collect();
-    let reported: Vec<(i64,)> =
-        sqlx::query_as("SELECT received_at FROM findings WHERE received_at >= $1").bind(since).fetch_all(pool).await?;
-    let closed: Vec<(i64,)> = sqlx::query_as("SELECT at FROM finding_history WHERE to_status = 'closed' AND at >= $1")
-        .bind(since)
-        .fetch_all(pool)
-        .await?;
-    let bucket = |times: &[(i64,)], week: IsoWeek| {
-        times.iter().filter(|(t,)| IsoWeek::containing(Timestamp(*t)) == week).count() as u32
-    };
+    let since = Timestamp::start_of_day(weeks[0].monday());
+    let inspected: HashMap<(i64, i64), i64> =
+        inspections::submitted_per_week(conn, weeks[0]).await?.into_iter().collect();
+    let reported = findings::received_since(conn, since).await?;
+    let closed: Vec<Timestamp> =
+        findings::closings_since(conn, since).await?.into_iter().map(|(_, at, _)| Timestamp(at)).collect();
+    let bucket =
+        |times: &[Timestamp], week: IsoWeek| times.iter().filter(|t| IsoWeek::containing(**t) == week).count() as u32;
     Ok(weeks
         .into_iter()
         .map(|week| WeekPoint {

@@ -51,9 +51,16 @@ impl FindingStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
+    /// With the section, its clock running (the only states in which a finding can be late).
+    pub const WITH_SECTION: [FindingStatus; 2] = [FindingStatus::Routed, FindingStatus::Accepted];
+    /// What a section's inbox lists: with it, or answered and waiting for the chief's check.
+    pub const IN_INBOX: [FindingStatus; 3] = [FindingStatus::Routed, FindingStatus::Accepted, FindingStatus::Resolved];
+    /// Waiting for someone other than the chief: the section, or the coordinator to re-route.
+    pub const OPEN: [FindingStatus; 3] = [FindingStatus::Routed, FindingStatus::Accepted, FindingStatus::Returned];
+
     /// The section's clock runs only while the finding is with the section.
     pub fn deadline_runs(self) -> bool {
-        matches!(self, FindingStatus::Routed | FindingStatus::Accepted)
+        Self::WITH_SECTION.contains(&self)
     }
 }
 

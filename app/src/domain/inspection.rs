@@ -46,6 +46,11 @@ impl InspectionStatus {
     }
 }
 
+/// The most findings one submission may carry: a real week has a handful, and a submission is
+/// applied in one transaction that holds the write lock while it runs. The phone sends
+/// findings one by one anyway.
+pub const MAX_FINDINGS_PER_SUBMISSION: usize = 200;
+
 /// A chief records this week's inspection; one recorded offline late on Sunday may reach the
 /// server on Monday, so last week stays open too.
 pub fn week_is_open(week: IsoWeek, now: Timestamp) -> bool {

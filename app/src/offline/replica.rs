@@ -52,7 +52,11 @@ impl Replica {
     pub fn absorb(&mut self, answer: SyncAnswer, now: Timestamp) -> bool {
         self.cursor = Some(answer.cursor);
         self.last_sync = Some(now);
-        let mut changed = !answer.findings.is_empty();
+        let mut changed = !answer.findings.is_empty() || (answer.full && !self.findings.is_empty());
+        if answer.full {
+            // Everything the server has: what it no longer has (a restored backup) goes.
+            self.findings.clear();
+        }
         for finding in answer.findings {
             self.findings.retain(|f| f.id != finding.id);
             self.findings.push(finding);
@@ -99,7 +103,14 @@ mod tests {
     }
 
     fn answer(findings: Vec<FindingSummary>, screens: Option<ChiefScreens>) -> SyncAnswer {
-        SyncAnswer { results: vec![], cursor: "v1.1.-".into(), findings, screens, server_time: Timestamp(0) }
+        SyncAnswer {
+            results: vec![],
+            cursor: "v1.1.-".into(),
+            findings,
+            full: false,
+            screens,
+            server_time: Timestamp(0),
+        }
     }
 
     #[test]
@@ -123,5 +134,18 @@ mod tests {
             .absorb(answer(vec![], Some(ChiefScreens { home: home.clone(), inspections: vec![] })), Timestamp(8)));
         assert_eq!(replica.home(), Some(home));
         assert_eq!(replica.inspection("nowhere"), None);
+    }
+
+    #[test]
+    fn a_full_answer_replaces_the_copy() {
+        let mut replica = Replica::default();
+        replica.absorb(
+            answer(vec![summary(1, FindingStatus::Routed), summary(2, FindingStatus::Routed)], None),
+            Timestamp(5),
+        );
+        // A restored server no longer knows finding 2.
+        let full = SyncAnswer { full: true, ..answer(vec![summary(1, FindingStatus::Routed)], None) };
+        assert!(replica.absorb(full, Timestamp(6)));
+        assert_eq!(replica.findings.iter().map(|f| f.id).collect::<Vec<_>>(), vec![Uuid::from_u128(1)]);
     }
 }

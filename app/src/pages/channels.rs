@@ -5,6 +5,7 @@
 use crate::api::client;
 use crate::api::error::ApiError;
 use crate::api::reads::load_channels;
+use crate::api::settings::{email_path, webhook_path, EmailSetting, WebhookSetting};
 use crate::api::views::{Delivery, SectionChannel};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::notice::WebhookFormat;
@@ -75,12 +76,12 @@ fn ChannelForm(channel: SectionChannel) -> impl IntoView {
         saved.set(false);
         error.set(None);
         spawn_local(async move {
-            let base = format!("/api/v1/sections/{}", section_id.get_value());
-            let webhook = serde_json::json!({ "url": url.get_untracked(), "format": format.get_untracked() });
+            let section = section_id.get_value();
+            let webhook = WebhookSetting { url: Some(url.get_untracked()), format: Some(format.get_untracked()) };
             let address = email.get_untracked();
-            let address = serde_json::json!({ "email": (!address.trim().is_empty()).then_some(address) });
-            let result = match client::send("PUT", &format!("{base}/webhook"), Some(webhook)).await {
-                Ok(()) => client::send("PUT", &format!("{base}/email"), Some(address)).await,
+            let address = EmailSetting { email: (!address.trim().is_empty()).then_some(address) };
+            let result = match client::send("PUT", &webhook_path(&section), Some(&webhook)).await {
+                Ok(()) => client::send("PUT", &email_path(&section), Some(&address)).await,
                 Err(e) => Err(e),
             };
             match result {
@@ -149,7 +150,7 @@ fn DeliveryCard(delivery: Delivery, on_retry: impl Fn() + Copy + Send + Sync + '
     let channel = if delivery.channel == "email" { Msg::channel_email } else { Msg::channel_webhook };
     let retry = move |_| {
         spawn_local(async move {
-            match client::send("POST", &format!("/api/v1/notifications/{}/retry", id.get_value()), None).await {
+            match client::send("POST", &format!("/api/v1/notifications/{}/retry", id.get_value()), None::<&()>).await {
                 Ok(()) => on_retry(),
                 Err(e) => error.set(Some(e)),
             }

@@ -3,16 +3,22 @@
 
 use crate::api::client;
 use crate::api::error::ApiError;
+use crate::api::settings::{extension_decision_path, extension_path, typed_days, ExtensionAsk, ExtensionDecision};
 use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-fn post(path: String, body: serde_json::Value, error: RwSignal<Option<ApiError>>, on_done: impl Fn() + 'static) {
+fn post<B: serde::Serialize + 'static>(
+    path: String,
+    body: B,
+    error: RwSignal<Option<ApiError>>,
+    on_done: impl Fn() + 'static,
+) {
     error.set(None);
     spawn_local(async move {
-        match client::send("POST", &path, Some(body)).await {
+        match client::send("POST", &path, Some(&body)).await {
             Ok(()) => on_done(),
             Err(e) => error.set(Some(e)),
         }
@@ -26,10 +32,8 @@ pub fn AskExtension(finding_id: Uuid, on_done: impl Fn(Msg) + Copy + Send + Sync
     let error = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = serde_json::json!({ "reason": reason.get_untracked() });
-        post(format!("/api/v1/findings/{finding_id}/extension"), body, error, move || {
-            on_done(Msg::extension_asked_done)
-        });
+        let body = ExtensionAsk { reason: reason.get_untracked() };
+        post(extension_path(&finding_id), body, error, move || on_done(Msg::extension_asked_done));
     };
     view! {
         <form class="move" on:submit=submit>
@@ -49,19 +53,15 @@ pub fn DecideExtension(finding_id: Uuid, on_done: impl Fn(Msg) + Copy + Send + S
     let days = RwSignal::new("3".to_owned());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let path = move || format!("/api/v1/findings/{finding_id}/extension/decision");
+    let path = move || extension_decision_path(&finding_id);
     let note_value = move || Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
     let grant = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let days: serde_json::Value = match days.get_untracked().trim().parse::<u16>() {
-            Ok(n) => n.into(),
-            Err(_) => days.get_untracked().into(),
-        };
-        let body = serde_json::json!({ "grant": true, "days": days, "note": note_value() });
+        let body = ExtensionDecision { grant: true, days: Some(typed_days(&days.get_untracked())), note: note_value() };
         post(path(), body, error, move || on_done(Msg::extension_granted_done));
     };
     let refuse = move |_| {
-        let body = serde_json::json!({ "grant": false, "note": note_value() });
+        let body = ExtensionDecision { grant: false, days: None, note: note_value() };
         post(path(), body, error, move || on_done(Msg::extension_refused_done));
     };
     view! {

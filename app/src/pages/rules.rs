@@ -4,6 +4,7 @@
 use crate::api::client;
 use crate::api::error::ApiError;
 use crate::api::reads::load_rules;
+use crate::api::settings::{rule_path, typed_days, RuleSetting};
 use crate::api::views::{Named, RuleRow};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::i18n::{use_i18n, Msg};
@@ -130,13 +131,9 @@ fn RuleForm(
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        let days: serde_json::Value = match days.get_untracked().trim().parse::<i64>() {
-            Ok(n) => n.into(),
-            Err(_) => 0.into(),
-        };
-        let body = serde_json::json!({ "section_id": section.get_untracked(), "days": days });
+        let body = RuleSetting { section_id: section.get_untracked(), days: typed_days(&days.get_untracked()) };
         spawn_local(async move {
-            match client::send("PUT", &format!("/api/v1/categories/{}/rule", code.get_value()), Some(body)).await {
+            match client::send("PUT", &rule_path(&code.get_value()), Some(&body)).await {
                 Ok(()) => on_saved(name.with_value(|(zh, en)| i18n.pick(zh, en))),
                 Err(e) => error.set(Some(e)),
             }
@@ -185,7 +182,7 @@ fn CalendarImport(on_saved: impl Fn(String) + Copy + Send + Sync + 'static) -> i
         spawn_local(async move {
             let parsed: Result<serde_json::Value, _> = serde_json::from_str(&body);
             let result = match parsed {
-                Ok(json) => client::send("PUT", &format!("/api/v1/calendars/{}", year.trim()), Some(json)).await,
+                Ok(json) => client::send("PUT", &format!("/api/v1/calendars/{}", year.trim()), Some(&json)).await,
                 Err(_) => Err(ApiError::from(crate::api::error::ErrorCode::InvalidCalendar)),
             };
             match result {

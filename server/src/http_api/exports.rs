@@ -29,9 +29,9 @@ async fn rows(
     let lang = signed_in.lang;
     let range = DateRange::parse(range.from.trim(), range.to.trim())
         .ok_or_else(|| ApiFailure::new(ErrorCode::Malformed, lang))?;
-    let rows = export::rows(&state.pool, &signed_in.user, range, lang, state.clock.now())
-        .await
-        .map_err(|e| ApiFailure::from_backend(e, lang))?;
+    let fail = |e: app::backend::BackendError| ApiFailure::from_backend(e, lang);
+    let mut conn = state.pool.read().await.map_err(|e| fail(e.into()))?;
+    let rows = export::rows(&mut conn, &signed_in.user, range, lang, state.clock.now()).await.map_err(fail)?;
     Ok((range, rows))
 }
 

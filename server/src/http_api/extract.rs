@@ -1,13 +1,18 @@
-//! Extractors for the JSON API: the signed-in user, and a JSON body whose every rejection
-//! is a localized 400 instead of axum's plain-text 4xx.
+//! Extractors for the JSON API: the signed-in user (resolved once per request by
+//! `app::backend::identity`), and a JSON body whose every rejection is localized: too large is
+//! `413`, anything that does not parse `400 malformed`.
 
 use super::ApiFailure;
 use app::api::error::ErrorCode;
-use app::backend::auth::{self, User, SESSION_COOKIE};
-use app::backend::AppState;
+use app::api::sync::TOO_MANY_OPERATIONS;
+use app::backend::auth;
+use app::backend::identity::Visitor;
+use app::backend::{AppState, User};
 use app::i18n::Lang;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 pub struct SignedIn {
@@ -15,23 +20,24 @@ pub struct SignedIn {
     pub lang: Lang,
 }
 
+pub fn visitor(parts: &Parts) -> Visitor {
+    parts.extensions.get::<Visitor>().cloned().unwrap_or_else(|| Visitor::anonymous(auth::request_lang(&parts.headers)))
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiFailure;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = auth::request_lang(&parts.headers);
-        let Some(token) = auth::cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(ApiFailure::new(ErrorCode::Unauthorized, lang));
-        };
-        match auth::user_for_session(&state.pool, token, state.clock.now()).await {
-            Ok(Some(user)) => Ok(SignedIn { user, lang }),
-            Ok(None) => Err(ApiFailure::new(ErrorCode::Unauthorized, lang)),
-            Err(e) => Err(ApiFailure::from_backend(e, lang)),
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+        let visitor = visitor(parts);
+        match visitor.signed_in() {
+            Ok(user) => Ok(SignedIn { user: user.clone(), lang: visitor.lang }),
+            Err(code) => Err(ApiFailure::new(code, visitor.lang)),
         }
     }
 }
 
-/// A JSON request body; anything that does not parse is `400 malformed`.
+/// A JSON request body, read up to the route's body limit (`DefaultBodyLimit`): a larger one is
+/// refused while it streams in, before any of it is parsed.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
@@ -39,10 +45,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = auth::request_lang(req.headers());
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return Err(ApiFailure::new(ErrorCode::Malformed, lang));
+        }
+        let bytes = match Bytes::from_request(req, state).await {
+            Ok(bytes) => bytes,
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiFailure::new(ErrorCode::BodyTooLarge, lang))
+            }
             Err(rejection) => {
-                tracing::debug!(%rejection, "malformed request body");
+                tracing::debug!(%rejection, "unreadable request body");
+                return Err(ApiFailure::new(ErrorCode::Malformed, lang));
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => Ok(JsonBody(value)),
+            Err(e) if e.to_string().contains(TOO_MANY_OPERATIONS) => {
+                Err(ApiFailure::new(ErrorCode::BatchTooLarge, lang))
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "malformed request body");
                 Err(ApiFailure::new(ErrorCode::Malformed, lang))
             }
         }

@@ -6,20 +6,12 @@
 use super::extract::JsonBody;
 use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
+use app::api::settings::{EmailSetting, WebhookSetting};
 use app::backend::{notify, AppState};
 use app::domain::notice::{EmailAddress, WebhookFormat, WebhookUrl};
 use app::domain::Role;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookSetting {
-    url: Option<String>,
-    #[serde(default)]
-    format: Option<String>,
-}
 
 fn coordinator(signed_in: &SignedIn) -> Result<(), ApiFailure> {
     match signed_in.user.role {
@@ -49,12 +41,6 @@ pub async fn set_webhook(
         .await
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmailSetting {
-    email: Option<String>,
 }
 
 pub async fn set_email(

@@ -18,10 +18,11 @@ pub async fn apply(
     JsonBody(request): JsonBody<OperationRequest>,
 ) -> Result<Response, ApiFailure> {
     let now = state.clock.now();
-    let (outcome, replayed) = operations::apply(&state.pool, &signed_in.user, &request, now)
+    let applied = operations::apply(&state.pool, &signed_in.user, &request, now)
         .await
         .map_err(|e| ApiFailure::from_backend(e, signed_in.lang))?;
-    let mut response = Json(outcome).into_response();
+    let replayed = applied.replayed();
+    let mut response = Json(applied.outcome()).into_response();
     response.headers_mut().insert(REPLAY_HEADER, HeaderValue::from_static(if replayed { "true" } else { "false" }));
     Ok(response)
 }

@@ -37,12 +37,9 @@ pub async fn download(
 ) -> Result<Response, ApiFailure> {
     let lang = signed_in.lang;
     let hash = PhotoHash::parse(&hash).map_err(|_| ApiFailure::new(ErrorCode::NotFound, lang))?;
-    let (path, kind) = photos::readable(&state.pool, &state.settings.photos, &signed_in.user, &hash)
+    let (bytes, kind) = photos::readable(&state.pool, &state.settings.photos, &signed_in.user, &hash)
         .await
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
-    let bytes = tokio::fs::read(&path).await.map_err(|e| {
-        ApiFailure::from_backend(app::backend::BackendError::Storage(format!("{}: {e}", path.display())), lang)
-    })?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.content_type()));

@@ -9,6 +9,7 @@
 use super::extract::JsonBody;
 use super::{ApiFailure, SignedIn};
 use app::api::error::{ApiError, ErrorBody, ErrorCode};
+use app::api::settings::{ExtensionAsk, ExtensionDecision, RuleSetting};
 use app::backend::{calendars, extensions, rules, AppState};
 use app::domain::deadline::WorkingDays;
 use app::domain::text::Note;
@@ -17,15 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
 use uuid::Uuid;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSetting {
-    section_id: String,
-    days: i64,
-}
 
 fn working_days(days: i64, lang: app::i18n::Lang) -> Result<WorkingDays, ApiFailure> {
     u16::try_from(days)
@@ -97,12 +90,6 @@ pub async fn put_calendar(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExtensionAsk {
-    reason: String,
-}
-
 fn finding_id(text: &str, lang: app::i18n::Lang) -> Result<Uuid, ApiFailure> {
     Uuid::parse_str(text).map_err(|_| ApiFailure::new(ErrorCode::NotFound, lang))
 }
@@ -120,16 +107,6 @@ pub async fn ask_extension(
         .await
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExtensionDecision {
-    grant: bool,
-    #[serde(default)]
-    days: Option<i64>,
-    #[serde(default)]
-    note: Option<String>,
 }
 
 pub async fn decide_extension(

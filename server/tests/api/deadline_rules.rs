@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 async fn deadline_and_section(app: &TestApp, id: &str) -> (i64, String) {
     sqlx::query_as("SELECT deadline_at, section_id FROM findings WHERE id = $1")
         .bind(id)
-        .fetch_one(&app.state.pool)
+        .fetch_one(app.db())
         .await
         .unwrap()
 }
@@ -46,7 +46,7 @@ async fn a_changed_rule_routes_new_findings_only_and_is_recorded() {
     .await;
     assert_eq!((s.as_u16(), c.as_str()), (400, "unknown_category"));
     let (days,): (i64,) = sqlx::query_as("SELECT deadline_days FROM categories WHERE code = 'sanitation'")
-        .fetch_one(&app.state.pool)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(days, 2, "refused changes change nothing");
@@ -58,7 +58,7 @@ async fn a_changed_rule_routes_new_findings_only_and_is_recorded() {
     assert_eq!(new_section, "law-enforcement");
     let (received,): (i64,) = sqlx::query_as("SELECT received_at FROM findings WHERE id = $1")
         .bind(&after)
-        .fetch_one(&app.state.pool)
+        .fetch_one(app.db())
         .await
         .unwrap();
     let seven = deadline_after(Timestamp(received), WorkingDays::try_from(7).unwrap(), &shipped());
@@ -66,7 +66,7 @@ async fn a_changed_rule_routes_new_findings_only_and_is_recorded() {
     assert_eq!(deadline_and_section(&app, &before).await, (old_deadline, old_section), "existing deadlines stay");
     let (rule,): (String,) = sqlx::query_as("SELECT deadline_rule FROM finding_history WHERE finding_id = $1")
         .bind(&after)
-        .fetch_one(&app.state.pool)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(rule, "working_days:7");
@@ -291,11 +291,8 @@ async fn the_overview_reviews_sections_communities_and_twelve_weeks() {
     assert!(body.to_string().contains("malformed"), "{body}");
 
     // Past its deadline the finding counts against the section's on-time rate.
-    let (deadline,): (i64,) = sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let (deadline,): (i64,) =
+        sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1").bind(&id).fetch_one(app.db()).await.unwrap();
     app.state.clock.advance(deadline - app.now().millis() + 1000);
     let overview = app.read_ok(&coordinator, "overview", &[]).await;
     let urban = overview["sections"]

@@ -16,6 +16,8 @@ pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
 pub struct TestApp {
     pub address: String,
     pub state: AppState,
+    /// The test's own database: a SQLite file in its directory, or a fresh PostgreSQL database.
+    pub database_url: String,
     dir: PathBuf,
 }
 
@@ -25,11 +27,33 @@ impl Drop for TestApp {
     }
 }
 
-pub fn test_config(dir: &std::path::Path, demo: bool) -> Config {
+/// The PostgreSQL server the suite runs against instead of SQLite, when `.ci/test` started one:
+/// `postgres://user@127.0.0.1:PORT`. Each test gets a database of its own on it.
+pub const POSTGRES_VARIABLE: &str = "ROADCHIEF_TEST_POSTGRES";
+
+/// A fresh, empty database for one test.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var(POSTGRES_VARIABLE) {
+        Ok(server) if !server.is_empty() => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let server = server.trim_end_matches('/');
+            let name = format!("rc_{}", new_id(Clock::default().now()).replace('-', ""));
+            let mut admin =
+                sqlx::AnyConnection::connect(&format!("{server}/postgres")).await.expect("PostgreSQL answers");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+            admin.close().await.unwrap();
+            format!("{server}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("test.db").display()),
+    }
+}
+
+pub async fn test_config(dir: &std::path::Path, demo: bool) -> Config {
     Config {
         address: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.to_owned(),
-        database_url: format!("sqlite://{}", dir.join("test.db").display()),
+        database_url: fresh_database(dir).await,
         demo,
         public_url: None,
         trust_forwarded_for: false,
@@ -38,6 +62,7 @@ pub fn test_config(dir: &std::path::Path, demo: bool) -> Config {
         schedule_every_s: 0,
         smtp_url: None,
         mail_from: "路长巡查 <road-chief@test.invalid>".into(),
+        photo_bucket: None,
     }
 }
 
@@ -55,13 +80,33 @@ pub async fn spawn_app() -> TestApp {
 /// The same, serving built assets from `site_root`.
 pub async fn spawn_app_with_site(site_root: &str) -> TestApp {
     let dir = temp_dir();
-    let config = test_config(&dir, true);
+    let config = test_config(&dir, true).await;
+    spawn_app_with(config, site_root).await
+}
+
+/// The server with this configuration (its own data directory) on a random port.
+pub async fn spawn_app_with(config: Config, site_root: &str) -> TestApp {
+    let (app, stop, _) = spawn_stoppable(config, site_root).await;
+    // Never stopped: the server runs until the test ends.
+    std::mem::forget(stop);
+    app
+}
+
+/// The same, with a way to shut the server down as SIGTERM would, and its task to wait for.
+pub async fn spawn_stoppable(
+    config: Config,
+    site_root: &str,
+) -> (TestApp, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let dir = config.data_dir.clone();
     let options = LeptosOptions::builder().output_name("road-chief").site_root(site_root).site_pkg_dir("pkg").build();
     let app = Application::build(&config, options, Clock::default()).await.expect("the server starts");
     let address = format!("http://{}", app.address());
     let state = app.state.clone();
-    tokio::spawn(app.run());
-    TestApp { address, state, dir }
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    (TestApp { address, state, database_url: config.database_url, dir }, stop, task)
 }
 
 impl TestApp {
@@ -69,9 +114,9 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// The test's data directory (its SQLite file is `test.db`).
-    pub fn state_dir(&self) -> &std::path::Path {
-        &self.dir
+    /// The database, for what a test checks behind the API's back.
+    pub fn db(&self) -> &sqlx::AnyPool {
+        self.state.pool.any()
     }
 
     pub fn now(&self) -> Timestamp {
@@ -127,11 +172,11 @@ impl TestApp {
         let mut counts = Vec::new();
         for table in ["inspections", "inspection_results", "findings", "finding_history", "operations"] {
             let (n,): (i64,) =
-                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.state.pool).await.unwrap();
+                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.db()).await.unwrap();
             counts.push((table, n));
         }
-        let (changed,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(updated_at), 0) FROM findings")
-            .fetch_one(&self.state.pool)
+        let (changed,): (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(updated_at), 0) AS BIGINT) FROM findings")
+            .fetch_one(self.db())
             .await
             .unwrap();
         counts.push(("findings.updated_at", changed));

@@ -175,8 +175,7 @@ async fn a_second_submission_in_the_same_week_adds_to_the_first() {
     assert_eq!(page["findings"].as_array().unwrap().len(), 2);
     let results: Vec<(String, String)> = serde_json::from_value(page["results"].clone()).unwrap();
     assert!(results.contains(&("shop_sign".into(), "problem".into())), "a category with a finding stays a problem");
-    let (inspections,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM inspections").fetch_one(&app.state.pool).await.unwrap();
+    let (inspections,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM inspections").fetch_one(app.db()).await.unwrap();
     assert_eq!(inspections, 1);
 }
 

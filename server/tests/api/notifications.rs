@@ -67,10 +67,7 @@ pub fn courier(app: &TestApp, timeout: Duration) -> Courier {
 }
 
 async fn statuses(app: &TestApp) -> Vec<(String, i64)> {
-    sqlx::query_as("SELECT status, failures FROM notifications ORDER BY created_at")
-        .fetch_all(&app.state.pool)
-        .await
-        .unwrap()
+    sqlx::query_as("SELECT status, failures FROM notifications ORDER BY created_at").fetch_all(app.db()).await.unwrap()
 }
 
 #[tokio::test]
@@ -129,7 +126,7 @@ async fn a_receiver_that_fails_twice_gets_the_message_once_after_back_off() {
     assert_eq!(got[0].1["event"], "finding_routed");
     assert_eq!(statuses(&app).await, vec![("sent".to_owned(), 2)]);
     let (attempts,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM notification_attempts").fetch_one(&app.state.pool).await.unwrap();
+        sqlx::query_as("SELECT COUNT(*) FROM notification_attempts").fetch_one(app.db()).await.unwrap();
     assert_eq!(attempts, 3);
 }
 
@@ -143,7 +140,7 @@ async fn a_hanging_receiver_times_out_and_is_retried() {
     let courier = courier(&app, Duration::from_millis(300));
     assert_eq!(courier.deliver_due().await.unwrap(), Round { sent: 0, failed: 1 });
     let (detail,): (String,) =
-        sqlx::query_as("SELECT detail FROM notification_attempts").fetch_one(&app.state.pool).await.unwrap();
+        sqlx::query_as("SELECT detail FROM notification_attempts").fetch_one(app.db()).await.unwrap();
     assert_eq!(detail, "timed out");
     receiver.hang.store(false, Ordering::SeqCst);
     app.state.clock.advance(61_000);
@@ -165,8 +162,7 @@ async fn a_restart_mid_queue_loses_nothing_and_repeats_nothing_acknowledged() {
     // waits for the lease to run out, then sends it.
     let taken = app::backend::notify::claim_due(&app.state.pool, app.now(), 1).await.unwrap();
     assert_eq!(taken.len(), 1);
-    let pool =
-        app::backend::db::connect(&format!("sqlite://{}", app.state_dir().join("test.db").display())).await.unwrap();
+    let pool = app::backend::db::Pool::connect(&app.database_url).await.unwrap();
     let restarted = Courier::new(pool, app.state.clock.clone(), Duration::from_secs(5));
     assert_eq!(restarted.deliver_due().await.unwrap(), Round { sent: 1, failed: 0 });
     app.state.clock.advance(3 * 60_000);
@@ -203,7 +199,7 @@ async fn webhooks_are_the_coordinators_and_must_be_http() {
         error_code(set_webhook(&app, "no-such-section", json!({"url": "https://example.com/h"})).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "unknown_section"));
     let (url,): (Option<String>,) = sqlx::query_as("SELECT webhook_url FROM sections WHERE id = 'urban-management'")
-        .fetch_one(&app.state.pool)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(url, None, "nothing half-saved");
@@ -220,7 +216,7 @@ async fn the_coordinator_can_send_a_failed_message_again() {
         app.state.clock.advance(2 * 3_600_000);
     }
     assert_eq!(statuses(&app).await, vec![("failed".to_owned(), 28)]);
-    let (id,): (String,) = sqlx::query_as("SELECT id FROM notifications").fetch_one(&app.state.pool).await.unwrap();
+    let (id,): (String,) = sqlx::query_as("SELECT id FROM notifications").fetch_one(app.db()).await.unwrap();
     let coordinator = app.user("coordinator").await;
     let retried = coordinator.post(app.url(&format!("/api/v1/notifications/{id}/retry"))).send().await.unwrap();
     assert_eq!(retried.status(), StatusCode::NO_CONTENT);

@@ -7,18 +7,18 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-fn hash_of(bytes: &[u8]) -> PhotoHash {
+pub fn hash_of(bytes: &[u8]) -> PhotoHash {
     PhotoHash::parse(&Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()).unwrap()
 }
 
-fn jpeg(seed: u8) -> Vec<u8> {
+pub fn jpeg(seed: u8) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
     bytes.extend((0..2000u32).map(|i| (i as u8).wrapping_mul(seed)));
     bytes
 }
 
 /// A finding on chief01's road with the given photos declared, synced.
-async fn finding_with(app: &TestApp, chief: &reqwest::Client, photos: Vec<PhotoHash>) -> NewFinding {
+pub async fn finding_with(app: &TestApp, chief: &reqwest::Client, photos: Vec<PhotoHash>) -> NewFinding {
     let mut f = app.finding(chief, "market-road-2", "sanitation", "垃圾").await;
     f.photos = photos;
     let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f.clone() };
@@ -27,7 +27,7 @@ async fn finding_with(app: &TestApp, chief: &reqwest::Client, photos: Vec<PhotoH
     f
 }
 
-async fn put(
+pub async fn put(
     app: &TestApp,
     client: &reqwest::Client,
     finding: &NewFinding,
@@ -48,8 +48,7 @@ async fn a_declared_photo_uploads_once_and_only_allowed_users_see_it() {
     assert_eq!(put(&app, &chief, &f, hash.as_str(), photo.clone()).await.status(), StatusCode::NO_CONTENT);
     // Resent after a lost answer: fine, and still one file.
     assert_eq!(put(&app, &chief, &f, hash.as_str(), photo.clone()).await.status(), StatusCode::NO_CONTENT);
-    let stored = app.state.settings.photos.path(&hash);
-    assert_eq!(std::fs::read(&stored).unwrap(), photo);
+    assert_eq!(app.state.settings.photos.get(&hash).await.unwrap(), photo, "kept whole");
 
     for who in ["chief01", "head_urban", "coordinator"] {
         let client = app.user(who).await;
@@ -95,11 +94,11 @@ async fn bad_uploads_are_refused_with_a_clear_reason_and_store_nothing() {
     let other = app.user("chief02").await;
     assert_eq!(put(&app, &other, &f, hash_of(&photo).as_str(), photo.clone()).await.status(), StatusCode::FORBIDDEN);
     let (uploaded,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM finding_photos WHERE uploaded_at IS NOT NULL")
-        .fetch_one(&app.state.pool)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(uploaded, 0);
-    assert!(!app.state.settings.photos.path(&hash_of(&photo)).exists());
+    assert!(app.state.settings.photos.get(&hash_of(&photo)).await.is_err(), "nothing stored");
 }
 
 #[tokio::test]
@@ -113,4 +112,54 @@ async fn at_most_four_photos_per_finding() {
     let answer = app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
     assert_eq!(answer["results"][0]["error"]["code"], "too_many_photos");
     assert_eq!(app.footprint().await, before);
+}
+
+/// The S3-compatible server `.ci/test` starts (moto): `http://127.0.0.1:PORT`.
+fn s3_endpoint() -> Option<String> {
+    match std::env::var("ROADCHIEF_TEST_S3") {
+        Ok(url) if !url.is_empty() => Some(url),
+        // Under `.ci/test` the server is always there: its absence is a failure, not a skip.
+        _ if std::env::var_os("ROADCHIEF_TEST_SERVICES").is_some() => panic!("ROADCHIEF_TEST_S3 is not set"),
+        _ => {
+            eprintln!("no S3-compatible server (ROADCHIEF_TEST_S3): the bucket test does not run");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn photos_live_in_an_s3_bucket_when_one_is_configured() {
+    let Some(endpoint) = s3_endpoint() else { return };
+    let bucket = format!("rc-{}", new_uuid().simple());
+    let made = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await.unwrap();
+    assert!(made.status().is_success(), "creating the bucket: {}", made.status());
+    let dir = temp_dir();
+    let mut config = test_config(&dir, true).await;
+    let settings = app::backend::photos::Bucket {
+        url: format!("s3://{bucket}/jimo"),
+        endpoint: Some(endpoint.clone()),
+        region: "us-east-1".into(),
+        access_key_id: Some("test".into()),
+        secret_access_key: Some("test".into()),
+    };
+    config.photo_bucket = Some(settings.clone());
+    let app = spawn_app_with(config, "target/site").await;
+    let chief = app.user("chief01").await;
+    let photo = jpeg(11);
+    let hash = hash_of(&photo);
+    let f = finding_with(&app, &chief, vec![hash.clone()]).await;
+    assert_eq!(put(&app, &chief, &f, hash.as_str(), photo.clone()).await.status(), StatusCode::NO_CONTENT);
+
+    // In the bucket (read by a client of its own), and not in the data directory.
+    let reader = app::backend::photos::PhotoStore::bucket(&settings).unwrap();
+    assert_eq!(reader.get(&hash).await.unwrap(), photo);
+    assert!(!dir.join("photos").exists());
+
+    // Still served through the server, with its permission checks.
+    let served = chief.get(app.url(&format!("/api/v1/photos/{hash}"))).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.bytes().await.unwrap().to_vec(), photo);
+    let other = app.user("chief02").await;
+    let refused = other.get(app.url(&format!("/api/v1/photos/{hash}"))).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }

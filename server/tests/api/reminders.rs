@@ -100,11 +100,8 @@ async fn set_email(app: &TestApp, section: &str, email: Option<&str>) -> reqwest
 }
 
 async fn deadline_of(app: &TestApp, id: &str) -> Timestamp {
-    let (d,): (i64,) = sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let (d,): (i64,) =
+        sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1").bind(id).fetch_one(app.db()).await.unwrap();
     Timestamp(d)
 }
 
@@ -113,7 +110,7 @@ fn move_clock_to(app: &TestApp, at: Timestamp) {
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&app.state.pool).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(app.db()).await.unwrap();
     n
 }
 
@@ -125,7 +122,7 @@ async fn due_soon_then_overdue_each_once_by_webhook_and_email_with_escalation() 
     set_webhook(&app, "urban-management", json!({"url": url, "format": "json"})).await;
     assert_eq!(set_email(&app, "urban-management", Some("chengguan@jiedao.gov.cn")).await.status(), 204);
     sqlx::query("UPDATE users SET email = 'office@jiedao.gov.cn' WHERE username = 'coordinator'")
-        .execute(&app.state.pool)
+        .execute(app.db())
         .await
         .unwrap();
     let id = record_sanitation(&app, "垃圾桶满溢").await;
@@ -136,8 +133,7 @@ async fn due_soon_then_overdue_each_once_by_webhook_and_email_with_escalation() 
     // One working day before the deadline, 09:00: two schedulers at once remind once.
     let deadline = deadline_of(&app, &id).await;
     move_clock_to(&app, due_soon_at(deadline, &shipped()));
-    let other_pool =
-        app::backend::db::connect(&format!("sqlite://{}", app.state_dir().join("test.db").display())).await.unwrap();
+    let other_pool = app::backend::db::Pool::connect(&app.database_url).await.unwrap();
     let (a, b) = tokio::join!(schedule::run(&app.state.pool, app.now()), schedule::run(&other_pool, app.now()));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.due_soon + b.due_soon, 1, "{a:?} {b:?}");
@@ -158,7 +154,7 @@ async fn due_soon_then_overdue_each_once_by_webhook_and_email_with_escalation() 
     let sent: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT kind, channel, status FROM notifications WHERE finding_id IS NOT NULL ORDER BY kind, channel",
     )
-    .fetch_all(&app.state.pool)
+    .fetch_all(app.db())
     .await
     .unwrap();
     let expected: Vec<(String, String, String)> = [
@@ -210,7 +206,7 @@ async fn an_unreachable_smtp_server_is_a_failed_attempt_that_waits() {
     let (status, failures, detail): (String, i64, String) = sqlx::query_as(
         "SELECT n.status, n.failures, a.detail FROM notifications n JOIN notification_attempts a ON a.notification_id = n.id",
     )
-    .fetch_one(&app.state.pool)
+    .fetch_one(app.db())
     .await
     .unwrap();
     assert_eq!((status.as_str(), failures), ("pending", 1));
@@ -227,7 +223,7 @@ async fn an_unreachable_smtp_server_is_a_failed_attempt_that_waits() {
 async fn chiefs_are_reminded_on_friday_and_the_coordinator_gets_mondays_summary_once() {
     let app = spawn_app().await;
     sqlx::query("UPDATE users SET email = username || '@jiedao.gov.cn' WHERE username IN ('chief01', 'coordinator')")
-        .execute(&app.state.pool)
+        .execute(app.db())
         .await
         .unwrap();
     // The next Friday 15:00 from now.
@@ -257,7 +253,7 @@ async fn chiefs_are_reminded_on_friday_and_the_coordinator_gets_mondays_summary_
     let week = IsoWeek::containing(Timestamp::start_of_day(friday));
     let (text,): (String,) = sqlx::query_as("SELECT text_zh FROM reminders WHERE reminder_key = $1")
         .bind(format!("summary:{week}"))
-        .fetch_one(&app.state.pool)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert!(text.contains(&week.to_string()) && text.contains("未提交巡查的道路"), "{text}");

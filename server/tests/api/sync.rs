@@ -97,7 +97,7 @@ async fn the_same_id_with_other_content_is_a_conflict_not_an_overwrite() {
     let r = &results(&answer)[0];
     assert_eq!((r["status"].as_u64(), r["error"]["code"].as_str()), (Some(409), Some("operation_conflict")));
     assert_eq!(app.footprint().await, before);
-    let (note,): (String,) = sqlx::query_as("SELECT note FROM findings").fetch_one(&app.state.pool).await.unwrap();
+    let (note,): (String,) = sqlx::query_as("SELECT note FROM findings").fetch_one(app.db()).await.unwrap();
     assert_eq!(note, "第一次的说明");
 }
 
@@ -124,7 +124,7 @@ async fn a_stale_close_out_is_rejected_with_its_reason() {
     assert_eq!((r[0]["status"].as_u64(), r[0]["error"]["code"].as_str()), (Some(409), Some("illegal_transition")));
     assert_eq!(r[1]["result"], "applied");
     let (status,): (String,) =
-        sqlx::query_as("SELECT status FROM findings WHERE id = $1").bind(&id).fetch_one(&app.state.pool).await.unwrap();
+        sqlx::query_as("SELECT status FROM findings WHERE id = $1").bind(&id).fetch_one(app.db()).await.unwrap();
     assert_eq!(status, "routed");
 }
 

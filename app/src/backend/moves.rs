@@ -1,0 +1,76 @@
+//! Moving a finding along the state machine of `domain::finding`, with a history step in the
+//! same transaction as every change.
+
+use super::access::FindingAccess;
+use super::auth::new_id;
+use super::reference::Reference;
+use super::store::{directory, findings};
+use super::{notify, Result, Tx, User};
+use crate::api::error::ErrorCode;
+use crate::api::operations::Outcome;
+use crate::domain::deadline::DeadlineRule;
+use crate::domain::finding::{decide, Command, Move};
+use crate::domain::text::Note;
+use crate::domain::time::Timestamp;
+use uuid::Uuid;
+
+/// Parses a move's free-form fields into the command the state machine decides on.
+pub fn command(action: Move, note: Option<&str>, section_id: Option<&str>) -> Result<Command<String>> {
+    Ok(match action {
+        Move::Accept => Command::Accept,
+        Move::Resolve => Command::Resolve { note: Note::parse(note.unwrap_or(""))? },
+        Move::Return => Command::Return { reason: Note::parse(note.unwrap_or(""))? },
+        Move::Reopen => Command::Reopen { reason: Note::parse(note.unwrap_or(""))? },
+        Move::CloseOut => Command::CloseOut { note: Note::parse_optional(note)? },
+        Move::Reroute => Command::Reroute {
+            to: section_id.map(str::trim).filter(|s| !s.is_empty()).ok_or(ErrorCode::SectionRequired)?.to_owned(),
+            note: Note::parse_optional(note)?,
+        },
+    })
+}
+
+/// Applies a move by `user` to a finding, inside the caller's transaction.
+pub async fn apply(
+    tx: &mut Tx,
+    reference: &mut Reference,
+    user: &User,
+    id: &Uuid,
+    command: &Command<String>,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let access = FindingAccess::load_for_update(tx, user, id).await?;
+    let standing = &access.standing;
+    let transition = decide(standing.status, &standing.section_id, &access.parties, command)?;
+
+    let mut deadline = standing.deadline;
+    let mut rule = None;
+    if transition.restarts_deadline {
+        if !directory::section_exists(tx, &transition.section).await? {
+            return Err(ErrorCode::UnknownSection.into());
+        }
+        let restarted = DeadlineRule::for_finding(standing.deadline_days, standing.urgent);
+        deadline = restarted.deadline(now, reference.calendar(tx).await?);
+        rule = Some(restarted);
+    }
+
+    let key = access.key();
+    findings::set_state(tx, &key, transition.to, &transition.section, deadline, now).await?;
+    let event = new_id(now);
+    let step = findings::Step {
+        id: &event,
+        finding_id: &key,
+        at: now,
+        actor_id: &user.id,
+        from: Some(standing.status),
+        to: transition.to,
+        section_id: &transition.section,
+        deadline: rule.map(|r| (deadline, r)),
+        note: command.note(),
+    };
+    findings::append(tx, step).await?;
+    if transition.restarts_deadline {
+        // Re-routed or reopened: the section that has it now is told.
+        notify::enqueue(tx, &key, &event, now).await?;
+    }
+    Ok(Outcome::FindingMoved { finding_id: *id, status: transition.to, section_id: transition.section, deadline })
+}
