@@ -76,13 +76,15 @@ impl Pool {
                     .max_connections(8)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            // FULL: a commit is on disk (the WAL fsynced) before we answer, so an
-                            // acknowledged operation survives power loss; the phone has dropped it.
+                            // The busy timeout first: everything after it may meet another
+                            // process's lock and must wait for it, not fail.
                             for pragma in [
-                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA busy_timeout = 10000",
+                                // FULL: a commit is on disk (the log fsynced) before we answer,
+                                // so an acknowledged operation survives power loss; the phone
+                                // has dropped it from its outbox by then.
                                 "PRAGMA synchronous = FULL",
                                 "PRAGMA foreign_keys = ON",
-                                "PRAGMA busy_timeout = 10000",
                             ] {
                                 conn.execute(pragma).await?;
                             }
@@ -91,6 +93,8 @@ impl Pool {
                     })
                     .connect(&url)
                     .await?;
+                // Write-ahead logging is a property of the file: set once, kept by SQLite.
+                pool.execute("PRAGMA journal_mode = WAL").await?;
                 Ok(Pool { pool, engine, write_turn: Some(Arc::new(Mutex::new(()))) })
             }
             Engine::Postgres => {

@@ -97,6 +97,8 @@ pub async fn spawn_stoppable(
     config: Config,
     site_root: &str,
 ) -> (TestApp, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+    // What the server logs (errors above all) goes with the test's output.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let dir = config.data_dir.clone();
     let options = LeptosOptions::builder().output_name("road-chief").site_root(site_root).site_pkg_dir("pkg").build();
     let app = Application::build(&config, options, Clock::default()).await.expect("the server starts");
