@@ -195,6 +195,18 @@ impl Tx {
         self.began.elapsed()
     }
 
+    /// Makes writes under the same key (one user's batches: two tabs, a retry racing the
+    /// original) run one after the other, so they never wait for each other's rows in opposite
+    /// orders. SQLite's writers run one at a time anyway.
+    pub async fn serialize_by(&mut self, key: &str) -> Result<(), sqlx::Error> {
+        if self.engine == Engine::Postgres {
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(key.as_bytes());
+            let lock = i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(lock).execute(&mut *self.inner).await?;
+        }
+        Ok(())
+    }
+
     /// Marks a finding as changed: devices that follow its road pull it again.
     pub fn touch(&mut self, finding_id: &str) {
         if !self.touched.contains(finding_id) {
@@ -308,6 +320,15 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
+
+/// A failure that says "try the whole transaction again": PostgreSQL chose it as the victim of
+/// a deadlock (40P01) or a serialization conflict (40001). Nothing of it was kept.
+pub fn is_retryable(e: &sqlx::Error) -> bool {
+    e.as_database_error().and_then(|d| d.code()).is_some_and(|code| code == "40P01" || code == "40001")
+}
+
+/// How often a write is tried again after such a failure.
+pub const RETRIES: u32 = 4;
 
 /// Booleans are stored as 0/1 BIGINT on both engines.
 pub fn flag(b: bool) -> i64 {

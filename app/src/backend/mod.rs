@@ -142,3 +142,24 @@ impl From<crate::domain::inspection::SubmissionError> for BackendError {
 }
 
 pub type Result<T, E = BackendError> = std::result::Result<T, E>;
+
+/// Runs a write again when the engine chose it as the victim of a deadlock; operations
+/// committed before are answered from their stored outcomes the second time.
+pub async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(BackendError::Database(e)) if db::is_retryable(&e) && tries < db::RETRIES => {
+                tries += 1;
+                tracing::info!(error = %e, tries, "write chosen as a deadlock victim: trying again");
+                let wait = 5 * u64::from(tries) + u64::from(auth::random_bytes::<1>()[0] % 20);
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+            }
+            other => return other,
+        }
+    }
+}

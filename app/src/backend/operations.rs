@@ -49,11 +49,15 @@ fn content_hash(op: &Operation) -> String {
 
 /// One operation in its own transaction (`POST /api/v1/operations`).
 pub async fn apply(pool: &Pool, user: &User, request: &OperationRequest, now: Timestamp) -> Result<Applied> {
-    let mut tx = pool.begin_write().await?;
-    // A refusal drops the transaction: nothing of the operation stays.
-    let applied = apply_unguarded(&mut tx, &mut Reference::default(), user, request, now).await?;
-    tx.commit().await?;
-    Ok(applied)
+    super::retrying(|| async {
+        let mut tx = pool.begin_write().await?;
+        tx.serialize_by(&format!("sync:{}", user.id)).await?;
+        // A refusal drops the transaction: nothing of the operation stays.
+        let applied = apply_unguarded(&mut tx, &mut Reference::default(), user, request, now).await?;
+        tx.commit().await?;
+        Ok(applied)
+    })
+    .await
 }
 
 /// One operation of a batch, in a savepoint of the batch's transaction: a refusal undoes this

@@ -65,7 +65,7 @@ pub async fn sync(pool: &Pool, user: &User, request: &SyncRequest, lang: Lang, n
         Some(text) => Some(Cursor::parse(text).ok_or(ErrorCode::Malformed)?),
         None => None,
     };
-    let results = apply_batch(pool, user, request, lang, now).await?;
+    let results = super::retrying(|| apply_batch(pool, user, request, lang, now)).await?;
 
     let mut conn = pool.read().await?;
     let epoch = db::epoch(&mut conn).await?;
@@ -113,7 +113,9 @@ async fn apply_batch(
     if request.ops.is_empty() {
         return Ok(results);
     }
+    let lock = format!("sync:{}", user.id);
     let mut tx = pool.begin_write().await?;
+    tx.serialize_by(&lock).await?;
     let mut reference = Reference::default();
     for op in &request.ops {
         if tx.held() > MAX_HOLD {
@@ -121,6 +123,7 @@ async fn apply_batch(
             // hears the answer retries the batch and gets the stored outcomes.
             tx.commit().await?;
             tx = pool.begin_write().await?;
+            tx.serialize_by(&lock).await?;
             reference = Reference::default();
         }
         results.push(match operations::apply_in(&mut tx, &mut reference, user, op, now).await {
