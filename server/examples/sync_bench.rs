@@ -1,6 +1,8 @@
 //! Sync ingest benchmark: findings per second through `POST /api/v1/sync` in batches of 50 and
-//! 500, beside inserting the same rows straight into SQLite in one transaction, in the same run.
-//! Run with `.ci/bench` (release build). Prints medians of several rounds and the ratios.
+//! 500, beside inserting the same rows straight into the database in one transaction, in the
+//! same run, on SQLite and (with `--postgres postgres://user@host:port`) on PostgreSQL, each
+//! round on a fresh database. Run with `.ci/bench` (release build). Prints medians of several
+//! rounds and the ratios.
 
 use app::api::operations::{NewFinding, Operation, OperationRequest};
 use app::backend::auth::new_id;
@@ -22,14 +24,30 @@ struct Fresh {
     config: Config,
 }
 
+/// A new empty database: a SQLite file, or a database on the given PostgreSQL server.
+async fn fresh_database(dir: &std::path::Path, postgres: Option<&str>) -> String {
+    match postgres {
+        None => format!("sqlite://{}", dir.join("bench.db").display()),
+        Some(server) => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("bench_{}", new_id(Clock::default().now()).replace('-', ""));
+            let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+            admin.close().await.unwrap();
+            format!("{server}/{name}")
+        }
+    }
+}
+
 impl Fresh {
-    fn new() -> Fresh {
+    async fn new(postgres: Option<&str>) -> Fresh {
         let dir = std::env::temp_dir().join(format!("road-chief-bench-{}", new_id(Clock::default().now())));
         std::fs::create_dir_all(&dir).unwrap();
         let config = Config {
             address: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.clone(),
-            database_url: format!("sqlite://{}", dir.join("bench.db").display()),
+            database_url: fresh_database(&dir, postgres).await,
             demo: true,
             public_url: None,
             trust_forwarded_for: false,
@@ -81,8 +99,8 @@ async fn road_coordinates(pool: &db::Pool) -> Vec<[f64; 2]> {
 }
 
 /// Seconds to push every finding through the sync API in batches of `batch`.
-async fn through_sync(batch: usize) -> f64 {
-    let fresh = Fresh::new();
+async fn through_sync(batch: usize, postgres: Option<&str>) -> f64 {
+    let fresh = Fresh::new(postgres).await;
     let options =
         LeptosOptions::builder().output_name("road-chief").site_root("target/site").site_pkg_dir("pkg").build();
     let app = Application::build(&fresh.config, options, Clock::default()).await.unwrap();
@@ -124,9 +142,10 @@ async fn through_sync(batch: usize) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-/// Seconds to insert the same rows (finding, history) straight into SQLite in one transaction.
-async fn direct_insert() -> f64 {
-    let fresh = Fresh::new();
+/// Seconds to insert the same rows (finding, history) straight into the database in one
+/// transaction.
+async fn direct_insert(postgres: Option<&str>) -> f64 {
+    let fresh = Fresh::new(postgres).await;
     let pool = server::startup::open_database(&fresh.config).await.unwrap();
     let now = Clock::default().now();
     server::demo::ensure(&pool, now).await.unwrap();
@@ -166,20 +185,32 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-#[tokio::main]
-async fn main() {
+async fn engine(name: &str, postgres: Option<&str>) {
     let mut direct = Vec::new();
     let mut by_50 = Vec::new();
     let mut by_500 = Vec::new();
     for _ in 0..ROUNDS {
-        direct.push(direct_insert().await);
-        by_50.push(through_sync(50).await);
-        by_500.push(through_sync(500).await);
+        direct.push(direct_insert(postgres).await);
+        by_50.push(through_sync(50, postgres).await);
+        by_500.push(through_sync(500, postgres).await);
     }
     let rate = |secs: f64| FINDINGS as f64 / secs;
     let (direct, by_50, by_500) = (rate(median(direct)), rate(median(by_50)), rate(median(by_500)));
-    println!("sync ingest, {FINDINGS} findings, median of {ROUNDS} rounds (findings per second)");
-    println!("  direct SQLite insert, one transaction: {direct:>8.0} /s");
-    println!("  sync API, batches of 50:               {by_50:>8.0} /s  ({:.1}% of direct)", 100.0 * by_50 / direct);
-    println!("  sync API, batches of 500:              {by_500:>8.0} /s  ({:.1}% of direct)", 100.0 * by_500 / direct);
+    println!("sync ingest on {name}, {FINDINGS} findings, median of {ROUNDS} rounds (findings per second)");
+    println!("  direct insert, one transaction: {direct:>8.0} /s");
+    println!("  sync API, batches of 50:        {by_50:>8.0} /s  ({:.1}% of direct)", 100.0 * by_50 / direct);
+    println!(
+        "  sync API, batches of 500:       {by_500:>8.0} /s  ({:.1}% of direct; bar 25%)",
+        100.0 * by_500 / direct
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let postgres = args.iter().position(|a| a == "--postgres").and_then(|i| args.get(i + 1)).cloned();
+    engine("SQLite", None).await;
+    if let Some(server) = postgres {
+        engine("PostgreSQL", Some(server.trim_end_matches('/'))).await;
+    }
 }

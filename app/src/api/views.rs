@@ -1,7 +1,7 @@
 //! What the screens read: plain data shaped for each screen, sent by the server functions.
 
 use crate::domain::deadline::{DeadlineRule, Urgency};
-use crate::domain::finding::{FindingStatus, Move};
+use crate::domain::finding::{FindingStatus, Move, Selection};
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::{CheckResult, InspectionStatus};
 use crate::domain::photo::PhotoHash;
@@ -165,7 +165,10 @@ pub struct InboxCounts {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Inbox {
     pub section: Named,
+    /// The first (by deadline) of the findings the filter admits, at most a page of them.
     pub items: Vec<FindingSummary>,
+    /// How many the filter admits in all.
+    pub total: u32,
     /// Counted within the chosen road or community.
     pub counts: InboxCounts,
     /// The roads and communities the section has findings on, to narrow the list by.
@@ -209,15 +212,14 @@ impl InboxFilter {
         Self::ALL.into_iter().find(|f| f.as_str() == text)
     }
 
-    pub fn admits(self, status: FindingStatus, urgency: Option<Urgency>) -> bool {
+    /// What the filter lists `now`, as a selection the store can search by.
+    pub fn selection(self, now: Timestamp) -> Selection {
         match self {
-            InboxFilter::Open => status.deadline_runs(),
-            InboxFilter::DueToday => urgency == Some(Urgency::DueToday),
-            InboxFilter::DueThisWeek => {
-                matches!(urgency, Some(Urgency::DueToday | Urgency::DueThisWeek))
-            }
-            InboxFilter::Overdue => urgency == Some(Urgency::Overdue),
-            InboxFilter::Resolved => status == FindingStatus::Resolved,
+            InboxFilter::Open => Selection::of(&FindingStatus::WITH_SECTION),
+            InboxFilter::DueToday => Selection::running(now, Urgency::DueToday),
+            InboxFilter::DueThisWeek => Selection::running(now, Urgency::DueThisWeek),
+            InboxFilter::Overdue => Selection::running(now, Urgency::Overdue),
+            InboxFilter::Resolved => Selection::of(&[FindingStatus::Resolved]),
         }
     }
 }
@@ -352,12 +354,23 @@ mod tests {
     #[test]
     fn inbox_filters() {
         use FindingStatus::*;
-        assert!(InboxFilter::Open.admits(Routed, Some(Urgency::Later)));
-        assert!(!InboxFilter::Open.admits(Resolved, None));
-        assert!(InboxFilter::DueThisWeek.admits(Accepted, Some(Urgency::DueToday)));
-        assert!(!InboxFilter::DueThisWeek.admits(Accepted, Some(Urgency::Overdue)));
-        assert!(InboxFilter::Overdue.admits(Routed, Some(Urgency::Overdue)));
-        assert!(InboxFilter::Resolved.admits(Resolved, None));
+        // Wednesday 2 December 2026, noon in Shanghai.
+        let now = Timestamp(
+            crate::domain::time::Timestamp::start_of_day(crate::domain::time::LocalDate::new(2026, 12, 2).unwrap()).0
+                + 12 * 3_600_000,
+        );
+        let hours = |h: i64| Timestamp(now.0 + h * 3_600_000);
+        let lists = |f: InboxFilter, status, deadline| f.selection(now).contains(status, deadline);
+        assert!(lists(InboxFilter::Open, Routed, hours(24 * 30)));
+        assert!(!lists(InboxFilter::Open, Resolved, hours(1)));
+        assert!(lists(InboxFilter::DueToday, Accepted, hours(1)));
+        assert!(!lists(InboxFilter::DueToday, Accepted, hours(13)), "tomorrow");
+        assert!(lists(InboxFilter::DueThisWeek, Accepted, hours(1)));
+        assert!(lists(InboxFilter::DueThisWeek, Routed, hours(24 * 4)), "Sunday");
+        assert!(!lists(InboxFilter::DueThisWeek, Accepted, hours(-1)), "overdue is not due");
+        assert!(lists(InboxFilter::Overdue, Routed, hours(-1)));
+        assert!(!lists(InboxFilter::Overdue, Resolved, hours(-1)), "a resolved finding is not late");
+        assert!(lists(InboxFilter::Resolved, Resolved, hours(-100)));
         for f in InboxFilter::ALL {
             assert_eq!(InboxFilter::parse(f.as_str()), Some(f));
         }

@@ -11,18 +11,45 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
-use std::sync::{LazyLock, OnceLock};
-use tokio::sync::Semaphore;
+use std::sync::{mpsc, LazyLock, Mutex, OnceLock};
 
 pub const SESSION_COOKIE: &str = "rc_session";
 pub const SESSION_DAYS: i64 = 30;
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 pub const MAX_FAILURES: usize = 5;
 
-/// Password hashes computed at once. Each argon2id check holds about 19 MB for its time: a
-/// burst of sign-ins queues here instead of growing the process.
-const HASHING_AT_ONCE: usize = 2;
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(HASHING_AT_ONCE));
+/// Password hashes computed at once. Each argon2id check needs about 19 MB while it runs, and
+/// the allocator keeps a thread's largest block for that thread: hashing on two threads of our
+/// own (not the runtime's growing pool of blocking threads) holds the process at 2 × 19 MB
+/// however many people sign in at once. A burst queues; past `HASHING_QUEUE` it is refused.
+const HASHING_THREADS: usize = 2;
+const HASHING_QUEUE: usize = 256;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+static HASHING: LazyLock<mpsc::SyncSender<Job>> = LazyLock::new(|| {
+    let (sender, jobs) = mpsc::sync_channel::<Job>(HASHING_QUEUE);
+    let jobs = std::sync::Arc::new(Mutex::new(jobs));
+    for n in 0..HASHING_THREADS {
+        let jobs = jobs.clone();
+        std::thread::Builder::new()
+            .name(format!("password-hash-{n}"))
+            .spawn(move || loop {
+                let job = match jobs.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    // A job that panics drops its answer (the caller sees the failure); the
+                    // thread stays for the next one.
+                    Ok(job) => drop(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))),
+                    Err(_) => return,
+                }
+            })
+            .expect("a hashing thread starts");
+    }
+    sender
+});
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
@@ -47,12 +74,20 @@ fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// Hashes or checks off the async threads, at most `HASHING_AT_ONCE` at a time.
+/// Hashes or checks on the hashing threads, at most `HASHING_THREADS` at a time.
 async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _turn = HASHING.acquire().await.map_err(|e| BackendError::Corrupt(format!("hashing closed: {e}")))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| BackendError::Corrupt(format!("password hashing panicked: {e}")))
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = answer.send(work());
+    });
+    match HASHING.try_send(job) {
+        Ok(()) => {}
+        Err(mpsc::TrySendError::Full(_)) => return Err(crate::api::error::ErrorCode::TooManyAttempts.into()),
+        Err(mpsc::TrySendError::Disconnected(_)) => {
+            return Err(BackendError::Corrupt("hashing threads stopped".into()))
+        }
+    }
+    answered.await.map_err(|_| BackendError::Corrupt("password hashing panicked".into()))
 }
 
 pub async fn hash_password_async(password: NewPassword) -> Result<String> {

@@ -133,14 +133,7 @@ impl Pool {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,
         };
-        Ok(Tx {
-            inner,
-            engine: self.engine,
-            touched: BTreeSet::new(),
-            savepoint: None,
-            began: Instant::now(),
-            _turn: turn,
-        })
+        Ok(Tx { inner, engine: self.engine, touched: Vec::new(), savepoint: None, began: Instant::now(), _turn: turn })
     }
 
     /// Waits for writes in flight, then closes every connection (SQLite checkpoints its WAL
@@ -162,9 +155,10 @@ impl Pool {
 pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
     engine: Engine,
-    touched: BTreeSet<String>,
-    /// The findings touched when the open savepoint began, to go back to if it is undone.
-    savepoint: Option<BTreeSet<String>>,
+    /// Findings changed in this transaction (repeats allowed; stamped once each at commit).
+    touched: Vec<String>,
+    /// How many were touched when the open savepoint began, to go back to if it is undone.
+    savepoint: Option<usize>,
     began: Instant,
     _turn: Option<OwnedMutexGuard<()>>,
 }
@@ -209,16 +203,14 @@ impl Tx {
 
     /// Marks a finding as changed: devices that follow its road pull it again.
     pub fn touch(&mut self, finding_id: &str) {
-        if !self.touched.contains(finding_id) {
-            self.touched.insert(finding_id.to_owned());
-        }
+        self.touched.push(finding_id.to_owned());
     }
 
     /// Starts a savepoint: what follows can be undone alone (`undo`) or kept (`keep`).
     pub async fn savepoint(&mut self) -> Result<(), sqlx::Error> {
         debug_assert!(self.savepoint.is_none(), "one savepoint at a time");
         self.inner.execute("SAVEPOINT operation").await?;
-        self.savepoint = Some(self.touched.clone());
+        self.savepoint = Some(self.touched.len());
         Ok(())
     }
 
@@ -232,7 +224,7 @@ impl Tx {
         self.inner.execute("ROLLBACK TO SAVEPOINT operation").await?;
         self.inner.execute("RELEASE SAVEPOINT operation").await?;
         if let Some(before) = self.savepoint.take() {
-            self.touched = before;
+            self.touched.truncate(before);
         }
         Ok(())
     }
@@ -240,7 +232,8 @@ impl Tx {
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         if !self.touched.is_empty() {
             let seq = next_change(&mut self.inner).await?;
-            let ids: Vec<String> = std::mem::take(&mut self.touched).into_iter().collect();
+            let ids: Vec<String> =
+                std::mem::take(&mut self.touched).into_iter().collect::<BTreeSet<_>>().into_iter().collect();
             for chunk in ids.chunks(STAMP_CHUNK) {
                 let marks = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
                 let sql = format!("UPDATE findings SET change_seq = $1 WHERE id IN ({marks})");

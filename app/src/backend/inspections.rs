@@ -89,16 +89,6 @@ fn inspection_uuid(id: &str) -> Result<Uuid> {
     super::store::uuid(id)
 }
 
-async fn start_or_continue(
-    tx: &mut Tx,
-    chief: &User,
-    road_id: &str,
-    week: IsoWeek,
-    now: Timestamp,
-) -> Result<Inspection> {
-    stored::start_or_continue(tx, &new_id(now), road_id, week, &chief.id, now).await
-}
-
 pub async fn start(
     tx: &mut Tx,
     reference: &mut Reference,
@@ -109,7 +99,7 @@ pub async fn start(
 ) -> Result<Outcome> {
     own_road(reference, tx, chief, road_id).await?;
     let week = open_week(week, now)?;
-    let inspection = start_or_continue(tx, chief, road_id, week, now).await?;
+    let inspection = reference.inspection(tx, chief, road_id, week, now).await?;
     Ok(Outcome::InspectionStarted {
         inspection_id: inspection_uuid(&inspection.id)?,
         started_at: Timestamp(inspection.started_at),
@@ -198,7 +188,7 @@ async fn route(
         note: Some(&finding.note),
     };
     findings::append(tx, step).await?;
-    notify::enqueue(tx, &id, &event, now).await?;
+    notify::enqueue(tx, reference, section_id, &id, &event, now).await?;
     Ok(RoutedFinding { id: finding.id, section_id: section_id.clone(), deadline, urgency: urgency(deadline, now) })
 }
 
@@ -216,9 +206,9 @@ pub async fn record_finding(
     let road = own_road(reference, tx, chief, road_id).await?.clone();
     let week = open_week(week, now)?;
     let recorded = parse_finding(&road, reference.categories(tx).await?, input, now)?;
-    let inspection = start_or_continue(tx, chief, road_id, week, now).await?;
-    let finding = route(tx, reference, chief, road_id, &inspection.id, &recorded, now).await?;
-    Ok(Outcome::FindingRecorded { inspection_id: inspection_uuid(&inspection.id)?, finding })
+    let inspection = reference.inspection(tx, chief, road_id, week, now).await?.id.clone();
+    let finding = route(tx, reference, chief, road_id, &inspection, &recorded, now).await?;
+    Ok(Outcome::FindingRecorded { inspection_id: inspection_uuid(&inspection)?, finding })
 }
 
 /// What a chief submits for a road and week, as it came in.
@@ -252,7 +242,7 @@ pub async fn submit(
         return Err(ErrorCode::Malformed.into());
     }
 
-    let inspection = start_or_continue(tx, chief, road_id, week, now).await?;
+    let inspection = reference.inspection(tx, chief, road_id, week, now).await?.clone();
     let earlier = findings::categories_in(tx, &inspection.id).await?;
     let codes = |c: &str| Code::parse(c).map_err(|_| super::BackendError::Refused(ErrorCode::UnknownCategory));
     let with_findings = earlier
@@ -273,6 +263,7 @@ pub async fn submit(
         routed.push(route(tx, reference, chief, road_id, &inspection.id, finding, now).await?);
     }
     stored::mark_submitted(tx, &inspection.id, now).await?;
+    reference.forget_inspection(road_id, week);
     Ok(Outcome::InspectionSubmitted {
         inspection_id: inspection_uuid(&inspection.id)?,
         submitted_at: now,

@@ -70,7 +70,7 @@ pub async fn apply(
     findings::append(tx, step).await?;
     if transition.restarts_deadline {
         // Re-routed or reopened: the section that has it now is told.
-        notify::enqueue(tx, &key, &event, now).await?;
+        notify::enqueue(tx, reference, &transition.section, &key, &event, now).await?;
     }
     Ok(Outcome::FindingMoved { finding_id: *id, status: transition.to, section_id: transition.section, deadline })
 }

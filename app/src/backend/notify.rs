@@ -3,8 +3,10 @@
 //! courier (`server::courier`), each attempt logged, retried with back-off.
 
 use super::auth::new_id;
+use super::reference::Reference;
+use super::store::directory::{self, SectionChannels};
 use super::store::notifications::{self as outbox, NewMessage, Status};
-use super::store::{directory, findings, users, Conn};
+use super::store::{findings, users, Conn};
 use super::{Pool, Result, Tx};
 use crate::api::error::ErrorCode;
 use crate::domain::notice::{retry_delay_ms, EmailAddress, WebhookFormat, WebhookUrl};
@@ -86,16 +88,39 @@ pub async fn about_finding(
 }
 
 /// Queues the message about a finding's routing (new, re-routed or reopened) for every channel
-/// its section has, inside the routing's transaction. `event` is the history row that caused it.
-pub async fn enqueue(tx: &mut Tx, finding_id: &str, event: &str, now: Timestamp) -> Result<()> {
-    let (section_id, message) = about_finding(tx, "routed", finding_id, "新问题交办").await?;
-    to_section(tx, &section_id, event, &message, now).await
+/// of `section_id`, the section it is routed to, inside the routing's transaction. `event` is
+/// the history row that caused it. A section told only in the app costs nothing here.
+pub async fn enqueue(
+    tx: &mut Tx,
+    reference: &mut Reference,
+    section_id: &str,
+    finding_id: &str,
+    event: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let channels = reference.channels(tx, section_id).await?.clone();
+    if channels.is_empty() {
+        return Ok(());
+    }
+    let (_, message) = about_finding(tx, "routed", finding_id, "新问题交办").await?;
+    deliver(tx, section_id, channels, event, &message, now).await
 }
 
 /// Queues a message for every channel the section has (its webhook, its email address); its
 /// in-app inbox always has the finding anyway. `event` makes the idempotency keys.
 pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, message: &Message, now: Timestamp) -> Result<()> {
     let channels = directory::channels_of(tx, section_id).await?;
+    deliver(tx, section_id, channels, event, message, now).await
+}
+
+async fn deliver(
+    tx: &mut Tx,
+    section_id: &str,
+    channels: SectionChannels,
+    event: &str,
+    message: &Message,
+    now: Timestamp,
+) -> Result<()> {
     let recipient = Recipient { section_id: Some(section_id), user_id: None };
     if let Some((url, format)) = channels.webhook {
         let body = match format {

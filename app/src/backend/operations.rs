@@ -77,6 +77,8 @@ pub async fn apply_in(
         }
         Err(BackendError::Refused(code)) => {
             tx.undo().await?;
+            // What the operation read or started may be undone with it.
+            *reference = Reference::default();
             Err(code.into())
         }
         Err(e) => Err(e),

@@ -1,10 +1,12 @@
 //! The section head's inbox and the coordinator's weekly overview.
 
+use super::store::findings::Within;
 use super::store::{directory, findings, inspections, Conn};
 use super::{calendars, review, Result, User};
 use crate::api::error::ErrorCode;
 use crate::api::views::{Inbox, InboxCounts, InboxFilter, Named, Overview, OverviewRoad, SectionLoad};
-use crate::domain::deadline::{urgency, Urgency};
+use crate::domain::deadline::Urgency;
+use crate::domain::finding::{FindingStatus, Selection};
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::time::{IsoWeek, Timestamp};
 use crate::domain::Role;
@@ -17,6 +19,9 @@ pub struct InboxScope {
     pub community: Option<String>,
 }
 
+/// At most this many findings are listed; the counts and the narrowing lists cover them all.
+pub const INBOX_LIMIT: usize = 200;
+
 pub async fn inbox(
     conn: &mut Conn,
     head: &User,
@@ -28,44 +33,34 @@ pub async fn inbox(
         return Err(ErrorCode::Forbidden.into());
     }
     let section = directory::section_headed_by(conn, &head.id).await?.ok_or(ErrorCode::Forbidden)?;
-    let everything = findings::of_section(conn, &section.id, now).await?;
-    let community_of: HashMap<String, Named> = directory::road_communities(conn).await?.into_iter().collect();
+    let places: HashMap<String, (Named, Named)> = directory::road_communities(conn)
+        .await?
+        .into_iter()
+        .map(|(road, community)| (road.id.clone(), (road, community)))
+        .collect();
+    let mine = Within { section_id: Some(&section.id), ..Within::default() };
     let mut roads: Vec<Named> = Vec::new();
     let mut communities: Vec<Named> = Vec::new();
-    for f in &everything {
-        if !roads.iter().any(|r| r.id == f.road.id) {
-            roads.push(f.road.clone());
-        }
-        if let Some(c) = community_of.get(&f.road.id) {
-            if !communities.iter().any(|x| x.id == c.id) {
-                communities.push(c.clone());
-            }
+    for road_id in findings::roads_selected(conn, &Selection::of(&FindingStatus::IN_INBOX), &mine).await? {
+        let Some((road, community)) = places.get(&road_id) else { continue };
+        roads.push(road.clone());
+        if !communities.iter().any(|x| x.id == community.id) {
+            communities.push(community.clone());
         }
     }
     roads.sort_by(|a, b| a.name_zh.cmp(&b.name_zh));
     communities.sort_by(|a, b| a.name_zh.cmp(&b.name_zh));
-    let all: Vec<_> = everything
-        .into_iter()
-        .filter(|f| scope.road.as_ref().is_none_or(|r| *r == f.road.id))
-        .filter(|f| scope.community.as_ref().is_none_or(|c| community_of.get(&f.road.id).is_some_and(|n| n.id == *c)))
-        .collect();
-    let mut counts = InboxCounts::default();
-    for f in &all {
-        if f.status.deadline_runs() {
-            counts.open += 1;
-        }
-        match f.urgency {
-            Some(Urgency::Overdue) => counts.overdue += 1,
-            Some(Urgency::DueToday) => {
-                counts.due_today += 1;
-                counts.due_this_week += 1;
-            }
-            Some(Urgency::DueThisWeek) => counts.due_this_week += 1,
-            _ => {}
-        }
-    }
-    let items = all.into_iter().filter(|f| filter.admits(f.status, f.urgency)).collect();
-    Ok(Inbox { section, items, counts, roads, communities })
+    let within = Within { road_id: scope.road.as_deref(), community_id: scope.community.as_deref(), ..mine };
+    let counts = InboxCounts {
+        open: findings::count_selected(conn, &InboxFilter::Open.selection(now), &within).await?,
+        due_today: findings::count_selected(conn, &InboxFilter::DueToday.selection(now), &within).await?,
+        due_this_week: findings::count_selected(conn, &InboxFilter::DueThisWeek.selection(now), &within).await?,
+        overdue: findings::count_selected(conn, &InboxFilter::Overdue.selection(now), &within).await?,
+    };
+    let listed = filter.selection(now);
+    let total = findings::count_selected(conn, &listed, &within).await?;
+    let items = findings::selected(conn, &listed, &within, INBOX_LIMIT, now).await?;
+    Ok(Inbox { section, items, total, counts, roads, communities })
 }
 
 /// The coordinator's overview of `week` (inspections by road and community); the sections'
@@ -86,20 +81,20 @@ pub async fn week(conn: &mut Conn, coordinator: &User, week: IsoWeek, now: Times
         })
         .collect();
 
-    let open = findings::open_deadlines(conn).await?;
-    let performance = review::section_performance(conn, now).await?;
+    let open = findings::count_selected_by_section(conn, &Selection::of(&FindingStatus::WITH_SECTION)).await?;
+    let overdue = findings::count_selected_by_section(conn, &Selection::running(now, Urgency::Overdue)).await?;
+    let due = findings::count_selected_by_section(conn, &Selection::running(now, Urgency::DueThisWeek)).await?;
+    let performance = review::section_performance(conn, &overdue, now).await?;
     let sections = directory::sections(conn)
         .await?
         .into_iter()
         .map(|s| {
-            let mine = open.iter().filter(|(sid, _)| *sid == s.named.id);
-            let (on_time_percent, median_close_tenths) = performance.get(&s.named.id).copied().unwrap_or_default();
+            let id = &s.named.id;
+            let (on_time_percent, median_close_tenths) = performance.get(id).copied().unwrap_or_default();
             SectionLoad {
-                open: mine.clone().count() as u32,
-                overdue: mine.clone().filter(|(_, d)| now > *d).count() as u32,
-                due_this_week: mine
-                    .filter(|(_, d)| matches!(urgency(*d, now), Urgency::DueToday | Urgency::DueThisWeek))
-                    .count() as u32,
+                open: open.get(id).copied().unwrap_or(0),
+                overdue: overdue.get(id).copied().unwrap_or(0),
+                due_this_week: due.get(id).copied().unwrap_or(0),
                 on_time_percent,
                 median_close_tenths,
                 section: s.named,

@@ -1,46 +1,43 @@
 //! The coordinator's review numbers: per section the on-time rate and the median time to close
 //! over the last 12 weeks, per community this week's inspections, and the 12-week trend.
 
-use super::store::{findings, inspections, Conn};
+use super::store::{inspections, tallies, Conn};
 use super::Result;
 use crate::api::views::{CommunityProgress, OverviewRoad, WeekPoint};
 use crate::domain::inspection::InspectionStatus;
-use crate::domain::performance::{last_weeks, median_days_tenths, percent};
-use crate::domain::time::{IsoWeek, Timestamp};
+use crate::domain::performance::{last_weeks, median_tenths, percent};
+use crate::domain::time::Timestamp;
 use std::collections::HashMap;
 
 pub const TREND_WEEKS: usize = 12;
 
-/// Per section: (on-time percent, median close in tenths of a day).
+/// Per section: (on-time percent, median close in tenths of a day). A finding past its
+/// deadline and still with its section counts as late already (`overdue`, per section).
 pub async fn section_performance(
     conn: &mut Conn,
+    overdue: &HashMap<String, u32>,
     now: Timestamp,
 ) -> Result<HashMap<String, (Option<u32>, Option<u32>)>> {
     let since = Timestamp::start_of_day(last_weeks(now, TREND_WEEKS)[0].monday());
-    let resolved = findings::resolutions_since(conn, since).await?;
-    let overdue = findings::overdue_sections(conn, now).await?;
-    let closed = findings::closings_since(conn, since).await?;
-    let mut on_time: HashMap<String, (u32, u32)> = HashMap::new();
-    for (section, at, deadline) in resolved {
-        let entry = on_time.entry(section).or_default();
-        entry.1 += 1;
-        if deadline.is_none_or(|d| at <= d) {
-            entry.0 += 1;
-        }
+    let mut on_time: HashMap<String, (i64, i64)> = HashMap::new();
+    for week in tallies::weeks_since(conn, since).await? {
+        let entry = on_time.entry(week.section_id).or_default();
+        entry.0 += week.resolved_on_time;
+        entry.1 += week.resolved;
     }
-    for (section, _) in overdue {
-        on_time.entry(section).or_default().1 += 1;
+    for (section, late) in overdue {
+        on_time.entry(section.clone()).or_default().1 += i64::from(*late);
     }
-    let mut durations: HashMap<String, Vec<i64>> = HashMap::new();
-    for (section, at, received) in closed {
-        durations.entry(section).or_default().push(at - received);
+    let mut close_times: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+    for (section, tenths, closings) in tallies::close_times_since(conn, since).await? {
+        close_times.entry(section).or_default().push((tenths, closings));
     }
     let mut out: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
     for (section, (good, all)) in on_time {
-        out.entry(section).or_default().0 = percent(good, all);
+        out.entry(section).or_default().0 = percent(good as u32, all as u32);
     }
-    for (section, mut d) in durations {
-        out.entry(section).or_default().1 = median_days_tenths(&mut d);
+    for (section, counted) in close_times {
+        out.entry(section).or_default().1 = median_tenths(&counted);
     }
     Ok(out)
 }
@@ -71,19 +68,24 @@ pub async fn trend(conn: &mut Conn, roads: u32, now: Timestamp) -> Result<Vec<We
     let since = Timestamp::start_of_day(weeks[0].monday());
     let inspected: HashMap<(i64, i64), i64> =
         inspections::submitted_per_week(conn, weeks[0]).await?.into_iter().collect();
-    let reported = findings::received_since(conn, since).await?;
-    let closed: Vec<Timestamp> =
-        findings::closings_since(conn, since).await?.into_iter().map(|(_, at, _)| Timestamp(at)).collect();
-    let bucket =
-        |times: &[Timestamp], week: IsoWeek| times.iter().filter(|t| IsoWeek::containing(**t) == week).count() as u32;
+    let mut counted: HashMap<Timestamp, (i64, i64)> = HashMap::new();
+    for week in tallies::weeks_since(conn, since).await? {
+        let entry = counted.entry(week.week_start).or_default();
+        entry.0 += week.reported;
+        entry.1 += week.closed;
+    }
     Ok(weeks
         .into_iter()
-        .map(|week| WeekPoint {
-            week,
-            inspected: inspected.get(&(i64::from(week.year()), i64::from(week.week()))).copied().unwrap_or(0) as u32,
-            roads,
-            reported: bucket(&reported, week),
-            closed: bucket(&closed, week),
+        .map(|week| {
+            let (reported, closed) = counted.get(&Timestamp::start_of_day(week.monday())).copied().unwrap_or_default();
+            WeekPoint {
+                week,
+                inspected: inspected.get(&(i64::from(week.year()), i64::from(week.week()))).copied().unwrap_or(0)
+                    as u32,
+                roads,
+                reported: reported as u32,
+                closed: closed as u32,
+            }
         })
         .collect())
 }

@@ -10,7 +10,7 @@
 
 use super::deadline::{urgency, Urgency};
 use super::text::Note;
-use super::time::Timestamp;
+use super::time::{IsoWeek, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,6 +61,41 @@ impl FindingStatus {
     /// The section's clock runs only while the finding is with the section.
     pub fn deadline_runs(self) -> bool {
         Self::WITH_SECTION.contains(&self)
+    }
+}
+
+/// The findings an urgency picks out, as bounds a database can search an index by: one of
+/// `statuses`, with a deadline in `[from, until)` (an open end where `None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub statuses: &'static [FindingStatus],
+    pub from: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
+impl Selection {
+    pub fn of(statuses: &'static [FindingStatus]) -> Selection {
+        Selection { statuses, from: None, until: None }
+    }
+
+    /// Findings with their section whose urgency `now` is one of: overdue (before `now`), due
+    /// today (from `now` to midnight), due this week (from `now` to Monday 00:00).
+    pub fn running(now: Timestamp, urgent: Urgency) -> Selection {
+        let until_midnight = Timestamp::start_of_day(now.local_date().add_days(1));
+        let until_monday = Timestamp::start_of_day(IsoWeek::containing(now).monday().add_days(7));
+        let (from, until) = match urgent {
+            Urgency::Overdue => (None, Some(now)),
+            Urgency::DueToday => (Some(now), Some(until_midnight)),
+            Urgency::DueThisWeek => (Some(now), Some(until_monday)),
+            Urgency::Later => (Some(until_monday), None),
+        };
+        Selection { statuses: &FindingStatus::WITH_SECTION, from, until }
+    }
+
+    pub fn contains(&self, status: FindingStatus, deadline: Timestamp) -> bool {
+        self.statuses.contains(&status)
+            && self.from.is_none_or(|from| deadline >= from)
+            && self.until.is_none_or(|until| deadline < until)
     }
 }
 
@@ -210,6 +245,33 @@ pub fn decide<S: Clone + PartialEq>(
 mod tests {
     use super::FindingStatus::*;
     use super::*;
+
+    fn at(y: i32, m: u8, d: u8, h: i64) -> Timestamp {
+        Timestamp(Timestamp::start_of_day(crate::domain::time::LocalDate::new(y, m, d).unwrap()).0 + h * 3_600_000)
+    }
+
+    #[test]
+    fn selections_pick_what_urgency_says() {
+        // Around a Sunday evening and a Wednesday noon, deadlines every 7 hours for 3 weeks.
+        for now in [at(2026, 11, 29, 20), at(2026, 12, 2, 12)] {
+            for status in FindingStatus::ALL {
+                for k in -30..90 {
+                    let deadline = Timestamp(now.0 + k * 7 * 3_600_000 + 1);
+                    let running = status.deadline_runs().then(|| urgency(deadline, now));
+                    let overdue = Selection::running(now, Urgency::Overdue).contains(status, deadline);
+                    let today = Selection::running(now, Urgency::DueToday).contains(status, deadline);
+                    let week = Selection::running(now, Urgency::DueThisWeek).contains(status, deadline);
+                    let later = Selection::running(now, Urgency::Later).contains(status, deadline);
+                    assert_eq!(overdue, running == Some(Urgency::Overdue), "{k}");
+                    assert_eq!(today, running == Some(Urgency::DueToday), "{k}");
+                    assert_eq!(week, matches!(running, Some(Urgency::DueToday | Urgency::DueThisWeek)), "{k}");
+                    assert_eq!(later, running == Some(Urgency::Later), "{k}");
+                }
+                let exactly_now = Selection::running(now, Urgency::Overdue).contains(status, now);
+                assert!(!exactly_now, "due this very moment is not late yet");
+            }
+        }
+    }
 
     fn note() -> Note {
         Note::parse("fixed").unwrap()

@@ -114,6 +114,16 @@ pub fn InboxView() -> impl IntoView {
                                     .collect_view()}
                             </nav>
                             <Narrow roads=inbox_data.roads.clone() communities=inbox_data.communities.clone() now=now.clone()/>
+                            {(inbox_data.total as usize > inbox_data.items.len())
+                                .then(|| {
+                                    let shown = inbox_data.items.len().to_string();
+                                    let total = inbox_data.total.to_string();
+                                    view! {
+                                        <p class="muted" role="status">
+                                            {move || i18n.f(Msg::inbox_capped, &[("shown", &shown), ("total", &total)])}
+                                        </p>
+                                    }
+                                })}
                             {if inbox_data.items.is_empty() {
                                 view! { <p class="muted">{t!(i18n, inbox_empty)}</p> }.into_any()
                             } else {

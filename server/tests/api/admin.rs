@@ -17,9 +17,9 @@ async fn a_fresh_install_has_no_accounts_until_a_coordinator_is_created() {
     let pool = server::startup::open_database(&config).await.unwrap();
     let (users, with_password): (i64, i64) =
         sqlx::query_as("SELECT COUNT(*), COUNT(password_hash) FROM users").fetch_one(pool.any()).await.unwrap();
-    assert_eq!((users, with_password), (21, 0), "outside demo mode there are no default passwords");
+    assert_eq!((users, with_password), (70, 0), "outside demo mode there are no default passwords");
     let (roads,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM roads").fetch_one(pool.any()).await.unwrap();
-    assert_eq!(roads, 14);
+    assert_eq!(roads, 63);
 
     let password = NewPassword::parse("a-long-secret").unwrap();
     cli::create_coordinator(&config, "director", "区协调员", &password).await.unwrap();

@@ -269,7 +269,7 @@ async fn the_overview_reviews_sections_communities_and_twelve_weeks() {
         .find(|c| c["community"]["id"] == "dabaodao")
         .unwrap()
         .clone();
-    assert_eq!(dabaodao["roads"], 5);
+    assert_eq!(dabaodao["roads"], 18);
     let urban = overview["sections"]
         .as_array()
         .unwrap()
@@ -284,7 +284,7 @@ async fn the_overview_reviews_sections_communities_and_twelve_weeks() {
     let last = this_week.previous().to_string();
     let earlier = app.read_ok(&coordinator, "overview", &[("week", &last)]).await;
     assert_eq!(earlier["week"], json!(last));
-    assert_eq!(earlier["roads"].as_array().unwrap().len(), 14);
+    assert_eq!(earlier["roads"].as_array().unwrap().len(), 63);
     let refused = app.read(&coordinator, "overview", &[("week", "last week")]).await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let body: Value = refused.json().await.unwrap();
@@ -304,4 +304,61 @@ async fn the_overview_reviews_sections_communities_and_twelve_weeks() {
         .clone();
     assert!(urban["overdue"].as_u64().unwrap() >= 1);
     assert!(urban["on_time_percent"].as_u64().unwrap() < 100, "{urban}");
+}
+
+#[tokio::test]
+async fn on_time_rate_median_close_and_trend_are_counted_as_findings_move() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let urban_of = |overview: &Value| {
+        overview["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["section"]["id"] == "urban-management")
+            .unwrap()
+            .clone()
+    };
+    let this_week = |overview: &Value| overview["trend"].as_array().unwrap().last().unwrap().clone();
+    let before = app.read_ok(&coordinator, "overview", &[]).await;
+    assert_eq!(urban_of(&before)["on_time_percent"], Value::Null, "nothing resolved yet: {}", urban_of(&before));
+
+    let early = sanitation_on(&app, "chief01", "market-road-1", "按时").await;
+    let late = sanitation_on(&app, "chief01", "market-road-2", "超期").await;
+    let head = app.user("head_urban").await;
+    let chief = app.user("chief01").await;
+    let ok = StatusCode::OK;
+    for action in ["accept", "resolve"] {
+        assert_eq!(app.send(&head, new_uuid(), &move_op(&early, action, Some("已处理"), None)).await.status(), ok);
+    }
+    // A day later the chief closes the first; the second is resolved after its deadline.
+    app.state.clock.advance(86_400_000);
+    assert_eq!(app.send(&chief, new_uuid(), &move_op(&early, "close_out", Some("已核实"), None)).await.status(), ok);
+    let (deadline,): (i64,) =
+        sqlx::query_as("SELECT deadline_at FROM findings WHERE id = $1").bind(&late).fetch_one(app.db()).await.unwrap();
+    app.state.clock.advance(deadline - app.now().millis() + 3_600_000);
+    for action in ["accept", "resolve"] {
+        assert_eq!(app.send(&head, new_uuid(), &move_op(&late, action, Some("已处理"), None)).await.status(), ok);
+    }
+    let (received,): (i64,) =
+        sqlx::query_as("SELECT received_at FROM findings WHERE id = $1").bind(&late).fetch_one(app.db()).await.unwrap();
+    assert_eq!(app.send(&chief, new_uuid(), &move_op(&late, "close_out", Some("已核实"), None)).await.status(), ok);
+
+    let after = app.read_ok(&coordinator, "overview", &[]).await;
+    let urban = urban_of(&after);
+    assert_eq!(urban["on_time_percent"], 50, "one of two resolutions was late: {urban}");
+    // Closed after 1 day and after (now - received); the median is their mean in tenths.
+    let first = 10;
+    let second = app::domain::performance::tenths_of_day(app.now().millis() - received);
+    assert_eq!(urban["median_close_tenths"], json!((first + second + 1) / 2), "{urban}");
+    // From the week of the reports on, the trend counts the two reported and closed more.
+    let since = this_week(&before)["week"].clone();
+    let from_then = |overview: &Value, key: &str| -> u64 {
+        let weeks = overview["trend"].as_array().unwrap();
+        let start = weeks.iter().position(|w| w["week"] == since).unwrap();
+        weeks[start..].iter().map(|w| w[key].as_u64().unwrap()).sum()
+    };
+    assert_eq!(from_then(&after, "reported") - from_then(&before, "reported"), 2);
+    assert_eq!(from_then(&after, "closed") - from_then(&before, "closed"), 2);
+    assert!(this_week(&after)["closed"].as_u64().unwrap() >= 1, "the last close-out is this week");
 }

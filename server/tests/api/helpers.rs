@@ -182,6 +182,13 @@ impl TestApp {
             .await
             .unwrap();
         counts.push(("findings.updated_at", changed));
+        let (tallied,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(reported + resolved + resolved_on_time + closed), 0) AS BIGINT) FROM section_weeks",
+        )
+        .fetch_one(self.db())
+        .await
+        .unwrap();
+        counts.push(("section_weeks", tallied));
         counts
     }
 

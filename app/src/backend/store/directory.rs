@@ -80,13 +80,19 @@ pub async fn all_roads(conn: &mut Conn) -> Result<Vec<Road>> {
 }
 
 /// Every road with its community, without geometry (for narrowing lists).
-pub async fn road_communities(conn: &mut Conn) -> Result<Vec<(String, Named)>> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT r.id, c.id, c.name_zh, c.name_en FROM roads r JOIN communities c ON c.id = r.community_id",
+pub async fn road_communities(conn: &mut Conn) -> Result<Vec<(Named, Named)>> {
+    let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT r.id, r.name_zh, r.name_en, c.id, c.name_zh, c.name_en FROM roads r \
+         JOIN communities c ON c.id = r.community_id",
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(|(road, id, name_zh, name_en)| (road, Named { id, name_zh, name_en })).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(road, road_zh, road_en, id, name_zh, name_en)| {
+            (Named { id: road, name_zh: road_zh, name_en: road_en }, Named { id, name_zh, name_en })
+        })
+        .collect())
 }
 
 #[derive(Clone, Debug)]
@@ -217,6 +223,13 @@ pub async fn section_exists(conn: &mut Conn, id: &str) -> Result<bool> {
 pub struct SectionChannels {
     pub webhook: Option<(String, WebhookFormat)>,
     pub email: Option<String>,
+}
+
+impl SectionChannels {
+    /// Told only in the app: nothing to send.
+    pub fn is_empty(&self) -> bool {
+        self.webhook.is_none() && self.email.is_none()
+    }
 }
 
 pub async fn channels_of(conn: &mut Conn, section_id: &str) -> Result<SectionChannels> {

@@ -6,10 +6,11 @@ use crate::api::views::{FindingSummary, HistoryEntry, Named};
 use crate::backend::db::flag;
 use crate::backend::Result;
 use crate::domain::deadline::{urgency, DeadlineRule};
-use crate::domain::finding::FindingStatus;
+use crate::domain::finding::{FindingStatus, Selection};
 use crate::domain::geometry::{GeoPoint, Placement};
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
+use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -102,13 +103,113 @@ pub async fn of_inspection(conn: &mut Conn, inspection_id: &str, now: Timestamp)
     summaries(conn, &format!("{SELECT} WHERE f.inspection_id = $1 ORDER BY f.observed_at"), &[inspection_id], now).await
 }
 
-/// A section's findings that are with it or waiting for the chief, by deadline.
-pub async fn of_section(conn: &mut Conn, section_id: &str, now: Timestamp) -> Result<Vec<FindingSummary>> {
+/// Where a selection is counted or listed: a section's, on one road or in one community.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Within<'a> {
+    pub section_id: Option<&'a str>,
+    pub road_id: Option<&'a str>,
+    pub community_id: Option<&'a str>,
+}
+
+enum Bound<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
+/// The WHERE clause of a selection, its values added to `binds`.
+fn selecting<'a>(selection: &Selection, within: &Within<'a>, binds: &mut Vec<Bound<'a>>) -> String {
+    let mut clauses = vec![format!("f.status IN ({})", statuses(selection.statuses))];
+    let mut clause = |sql: &str, bound: Bound<'a>| {
+        binds.push(bound);
+        clauses.push(sql.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(section) = within.section_id {
+        clause("f.section_id = ?", Bound::Text(section));
+    }
+    if let Some(road) = within.road_id {
+        clause("f.road_id = ?", Bound::Text(road));
+    }
+    if let Some(community) = within.community_id {
+        clause("f.road_id IN (SELECT id FROM roads WHERE community_id = ?)", Bound::Text(community));
+    }
+    if let Some(from) = selection.from {
+        clause("f.deadline_at >= ?", Bound::Int(from.millis()));
+    }
+    if let Some(until) = selection.until {
+        clause("f.deadline_at < ?", Bound::Int(until.millis()));
+    }
+    clauses.join(" AND ")
+}
+
+async fn fetch_selected<T>(conn: &mut Conn, sql: &str, binds: Vec<Bound<'_>>) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut query = sqlx::query_as::<_, T>(sql);
+    for bound in binds {
+        query = match bound {
+            Bound::Text(text) => query.bind(text),
+            Bound::Int(n) => query.bind(n),
+        };
+    }
+    Ok(query.fetch_all(conn).await?)
+}
+
+/// How many findings a selection holds (counted in the index).
+pub async fn count_selected(conn: &mut Conn, selection: &Selection, within: &Within<'_>) -> Result<u32> {
+    let mut binds = Vec::new();
+    let sql = format!("SELECT COUNT(*) FROM findings f WHERE {}", selecting(selection, within, &mut binds));
+    let rows: Vec<(i64,)> = fetch_selected(conn, &sql, binds).await?;
+    Ok(rows.first().map_or(0, |(n,)| *n as u32))
+}
+
+/// How many findings a selection holds, per section.
+pub async fn count_selected_by_section(conn: &mut Conn, selection: &Selection) -> Result<HashMap<String, u32>> {
+    let mut binds = Vec::new();
     let sql = format!(
-        "{SELECT} WHERE f.section_id = $1 AND f.status IN ({}) ORDER BY f.deadline_at, f.received_at",
-        statuses(&FindingStatus::IN_INBOX)
+        "SELECT f.section_id, COUNT(*) FROM findings f WHERE {} GROUP BY f.section_id",
+        selecting(selection, &Within::default(), &mut binds)
     );
-    summaries(conn, &sql, &[section_id], now).await
+    let rows: Vec<(String, i64)> = fetch_selected(conn, &sql, binds).await?;
+    Ok(rows.into_iter().map(|(section, n)| (section, n as u32)).collect())
+}
+
+/// The roads a selection's findings are on.
+pub async fn roads_selected(conn: &mut Conn, selection: &Selection, within: &Within<'_>) -> Result<Vec<String>> {
+    let mut binds = Vec::new();
+    let sql = format!("SELECT DISTINCT f.road_id FROM findings f WHERE {}", selecting(selection, within, &mut binds));
+    let rows: Vec<(String,)> = fetch_selected(conn, &sql, binds).await?;
+    Ok(rows.into_iter().map(|(road,)| road).collect())
+}
+
+/// The first `limit` findings of a selection by deadline (chosen in the index, then read).
+pub async fn selected(
+    conn: &mut Conn,
+    selection: &Selection,
+    within: &Within<'_>,
+    limit: usize,
+    now: Timestamp,
+) -> Result<Vec<FindingSummary>> {
+    let mut binds = Vec::new();
+    let sql = format!(
+        "SELECT f.id FROM findings f WHERE {} ORDER BY f.deadline_at, f.received_at LIMIT {limit}",
+        selecting(selection, within, &mut binds)
+    );
+    let ids: Vec<(String,)> = fetch_selected(conn, &sql, binds).await?;
+    let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
+    summaries_of(conn, &ids, now).await
+}
+
+/// The summaries of `ids`, in the order given.
+pub async fn summaries_of(conn: &mut Conn, ids: &[&str], now: Timestamp) -> Result<Vec<FindingSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let mut found = summaries(conn, &format!("{SELECT} WHERE f.id IN ({})", marks.join(", ")), ids, now).await?;
+    let place: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    found.sort_by_cached_key(|f| place.get(f.id.to_string().as_str()).copied());
+    Ok(found)
 }
 
 /// Findings a section sent back, waiting for the coordinator to re-route them.
@@ -231,13 +332,18 @@ pub struct Step<'a> {
 }
 
 /// Appends a step. Its number follows the finding's last step: the caller holds the finding
-/// (a new one, or one locked by `standing`), so no other step can come in between.
+/// (a new one, or one locked by `standing`), so no other step can come in between. The first
+/// step (routing a new finding, from no status) is number 1.
 pub async fn append(tx: &mut Tx, step: Step<'_>) -> Result<()> {
-    sqlx::query(
+    let seq = if step.from.is_none() {
+        "1"
+    } else {
+        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM finding_history WHERE finding_id = $2)"
+    };
+    sqlx::query(&format!(
         "INSERT INTO finding_history (id, finding_id, seq, at, actor_user_id, from_status, to_status, section_id, \
-         deadline_at, note, deadline_rule) VALUES ($1, $2, \
-         (SELECT COALESCE(MAX(seq), 0) + 1 FROM finding_history WHERE finding_id = $2), $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
+         deadline_at, note, deadline_rule) VALUES ($1, $2, {seq}, $3, $4, $5, $6, $7, $8, $9, $10)",
+    ))
     .bind(step.id)
     .bind(step.finding_id)
     .bind(step.at.millis())
@@ -250,7 +356,7 @@ pub async fn append(tx: &mut Tx, step: Step<'_>) -> Result<()> {
     .bind(step.deadline.map(|(_, rule)| rule.to_text()))
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    super::tallies::count(tx, step.finding_id, step.section_id, step.from, step.to, step.at).await
 }
 
 /// A finding as it is first stored.
@@ -448,52 +554,6 @@ pub async fn overdue_sections(conn: &mut Conn, now: Timestamp) -> Result<Vec<(St
     .fetch_all(conn)
     .await?;
     Ok(rows)
-}
-
-/// Section and deadline of every finding with its section.
-pub async fn open_deadlines(conn: &mut Conn) -> Result<Vec<(String, Timestamp)>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT section_id, deadline_at FROM findings WHERE status IN ({})",
-        statuses(&FindingStatus::WITH_SECTION)
-    ))
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|(s, d)| (s, Timestamp(d))).collect())
-}
-
-/// Each resolution since `since`: the section, when, and the deadline in force then (the
-/// latest one set before it).
-pub async fn resolutions_since(conn: &mut Conn, since: Timestamp) -> Result<Vec<(String, i64, Option<i64>)>> {
-    Ok(sqlx::query_as(
-        "SELECT h.section_id, h.at, (SELECT d.deadline_at FROM finding_history d WHERE d.finding_id = h.finding_id \
-         AND d.seq < h.seq AND d.deadline_at IS NOT NULL ORDER BY d.seq DESC LIMIT 1) \
-         FROM finding_history h WHERE h.to_status = $1 AND h.at >= $2",
-    )
-    .bind(FindingStatus::Resolved.as_str())
-    .bind(since.millis())
-    .fetch_all(conn)
-    .await?)
-}
-
-/// Each close-out since `since`: the section, when, and when the finding was received.
-pub async fn closings_since(conn: &mut Conn, since: Timestamp) -> Result<Vec<(String, i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT h.section_id, h.at, f.received_at FROM finding_history h JOIN findings f ON f.id = h.finding_id \
-         WHERE h.to_status = $1 AND h.at >= $2",
-    )
-    .bind(FindingStatus::Closed.as_str())
-    .bind(since.millis())
-    .fetch_all(conn)
-    .await?)
-}
-
-/// When each finding received since `since` came in.
-pub async fn received_since(conn: &mut Conn, since: Timestamp) -> Result<Vec<Timestamp>> {
-    let rows: Vec<(i64,)> = sqlx::query_as("SELECT received_at FROM findings WHERE received_at >= $1")
-        .bind(since.millis())
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().map(|(t,)| Timestamp(t)).collect())
 }
 
 /// One exported finding, names in both languages.

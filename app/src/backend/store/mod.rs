@@ -13,6 +13,7 @@ pub mod operations;
 pub mod photos;
 pub mod reminders;
 pub mod rules;
+pub mod tallies;
 pub mod users;
 
 pub use super::db::{Conn, Tx};
