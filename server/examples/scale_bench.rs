@@ -241,19 +241,7 @@ async fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let database_url = arg("--database-url").unwrap_or_else(|| format!("sqlite://{}", dir.join("scale.db").display()));
     let engine = if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
-    let config = Config {
-        address: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.clone(),
-        database_url,
-        demo: true,
-        public_url: None,
-        trust_forwarded_for: false,
-        notify_every_s: 0,
-        schedule_every_s: 0,
-        smtp_url: None,
-        mail_from: "bench@localhost".into(),
-        photo_bucket: None,
-    };
+    let config = Config::demo_on_free_port(dir.clone(), database_url);
     let options =
         LeptosOptions::builder().output_name("road-chief").site_root("target/site").site_pkg_dir("pkg").build();
     let app = Application::build(&config, options, Clock::default()).await.unwrap();

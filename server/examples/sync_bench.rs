@@ -44,19 +44,7 @@ impl Fresh {
     async fn new(postgres: Option<&str>) -> Fresh {
         let dir = std::env::temp_dir().join(format!("road-chief-bench-{}", new_id(Clock::default().now())));
         std::fs::create_dir_all(&dir).unwrap();
-        let config = Config {
-            address: "127.0.0.1:0".parse().unwrap(),
-            data_dir: dir.clone(),
-            database_url: fresh_database(&dir, postgres).await,
-            demo: true,
-            public_url: None,
-            trust_forwarded_for: false,
-            notify_every_s: 0,
-            schedule_every_s: 0,
-            smtp_url: None,
-            mail_from: "bench@localhost".into(),
-            photo_bucket: None,
-        };
+        let config = Config::demo_on_free_port(dir.clone(), fresh_database(&dir, postgres).await);
         Fresh { dir, config }
     }
 }

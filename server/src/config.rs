@@ -65,6 +65,24 @@ pub struct Config {
 }
 
 impl Config {
+    /// A server of the demo on a free loopback port, without courier and scheduler rounds: what
+    /// the benchmarks start in their own process.
+    pub fn demo_on_free_port(data_dir: PathBuf, database_url: String) -> Config {
+        Config {
+            address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            database_url,
+            demo: true,
+            public_url: None,
+            trust_forwarded_for: false,
+            notify_every_s: 0,
+            schedule_every_s: 0,
+            smtp_url: None,
+            mail_from: "bench@localhost".into(),
+            photo_bucket: None,
+        }
+    }
+
     /// Where links in messages point: the public URL, else the listening address.
     pub fn base_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.address))

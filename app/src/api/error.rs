@@ -43,6 +43,8 @@ pub enum ErrorCode {
     ExtensionAlreadyAsked,
     NoExtensionPending,
     DeadlineNotLater,
+    /// The server has more of this work queued than it takes on; try again shortly.
+    Busy,
     /// The browser could not reach the server.
     Network,
     Internal,
@@ -65,7 +67,7 @@ impl ErrorCode {
             | ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotAnImage => 415,
             ErrorCode::Internal => 500,
-            ErrorCode::Network => 503,
+            ErrorCode::Busy | ErrorCode::Network => 503,
             _ => 400,
         }
     }
@@ -106,6 +108,7 @@ impl ErrorCode {
             ErrorCode::NoExtensionPending => Msg::error_no_extension_pending,
             ErrorCode::DeadlineNotLater => Msg::error_deadline_not_later,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
+            ErrorCode::Busy => Msg::error_busy,
             ErrorCode::Network => Msg::error_network,
             ErrorCode::Internal => Msg::error_internal,
         }
@@ -172,6 +175,7 @@ mod tests {
             ErrorCode::NoteTooLong,
             ErrorCode::OffRoadUnconfirmed,
             ErrorCode::TooManyAttempts,
+            ErrorCode::Busy,
         ];
         for code in codes {
             assert_ne!(Lang::ZhCn.text(code.msg()), Lang::En.text(code.msg()));
@@ -179,6 +183,7 @@ mod tests {
         assert_eq!(ErrorCode::Forbidden.status(), 403);
         assert_eq!(ErrorCode::NoteEmpty.status(), 400);
         assert_eq!(ErrorCode::OperationConflict.status(), 409);
+        assert_eq!(ErrorCode::Busy.status(), 503, "a full queue is the server's state, not the user's failures");
     }
 
     #[test]

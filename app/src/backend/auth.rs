@@ -21,7 +21,8 @@ pub const MAX_FAILURES: usize = 5;
 /// Password hashes computed at once. Each argon2id check needs about 19 MB while it runs, and
 /// the allocator keeps a thread's largest block for that thread: hashing on two threads of our
 /// own (not the runtime's growing pool of blocking threads) holds the process at 2 × 19 MB
-/// however many people sign in at once. A burst queues; past `HASHING_QUEUE` it is refused.
+/// however many people sign in at once. A burst queues; past `HASHING_QUEUE` it is refused
+/// (503 busy: try again shortly).
 const HASHING_THREADS: usize = 2;
 const HASHING_QUEUE: usize = 256;
 
@@ -82,7 +83,7 @@ async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
     });
     match HASHING.try_send(job) {
         Ok(()) => {}
-        Err(mpsc::TrySendError::Full(_)) => return Err(crate::api::error::ErrorCode::TooManyAttempts.into()),
+        Err(mpsc::TrySendError::Full(_)) => return Err(crate::api::error::ErrorCode::Busy.into()),
         Err(mpsc::TrySendError::Disconnected(_)) => {
             return Err(BackendError::Corrupt("hashing threads stopped".into()))
         }

@@ -58,7 +58,14 @@ pub async fn inbox(
         overdue: findings::count_selected(conn, &InboxFilter::Overdue.selection(now), &within).await?,
     };
     let listed = filter.selection(now);
-    let total = findings::count_selected(conn, &listed, &within).await?;
+    // The counts are these filters' totals; only the resolved ones are not counted above.
+    let total = match filter {
+        InboxFilter::Open => counts.open,
+        InboxFilter::DueToday => counts.due_today,
+        InboxFilter::DueThisWeek => counts.due_this_week,
+        InboxFilter::Overdue => counts.overdue,
+        InboxFilter::Resolved => findings::count_selected(conn, &listed, &within).await?,
+    };
     let items = findings::selected(conn, &listed, &within, INBOX_LIMIT, now).await?;
     Ok(Inbox { section, items, total, counts, roads, communities })
 }
