@@ -169,9 +169,25 @@ test('records this version cannot read are kept, never overwritten', async ({ br
   await page.reload();
   await hydrated(page);
   await expect(page.getByRole('alert')).toContainText('本机有记录无法被此版本读取');
-  const kept = await page.evaluate((key) => {
-    const names = Object.keys(localStorage).filter((k) => k.startsWith(`${key}.unreadable.`));
-    return names.map((k) => localStorage.getItem(k));
-  }, key);
+  // Moved into the phone's database as it is, and only then removed from where it was.
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), key)).toBeNull();
+  const kept = await page.evaluate(storedTexts);
   expect(kept).toEqual(['{"items": "from another version"}']);
+  // It is listed, exported with the rest, and never sent.
+  await page.goto('/outbox');
+  await hydrated(page);
+  await expect(page.getByRole('list', { name: '待同步记录' })).toContainText('from another version');
 });
+
+/** Every text in the phone's stored outbox, of any user. */
+function storedTexts(): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('road-chief-photos');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+      request.onsuccess = () => resolve(request.result.map((e: any) => e.text));
+      request.onerror = () => reject(request.error);
+    };
+  });
+}

@@ -87,6 +87,8 @@ pub async fn sign_out() -> Result<(), ApiError> {
         let response = gloo_net::http::Request::delete(SESSION_PATH).send().await;
         match response {
             Ok(r) if r.ok() => Ok(()),
+            // No session (ended already, or expired): nothing left to end.
+            Ok(r) if r.status() == 401 => Err(ErrorCode::Unauthorized.into()),
             Ok(_) => Err(ErrorCode::Internal.into()),
             Err(_) => Err(ErrorCode::Network.into()),
         }
@@ -108,11 +110,23 @@ pub fn sync_body(ops: &[Outgoing<'_>], cursor: Option<&str>) -> String {
     serde_json::to_string(&Body { ops, cursor }).expect("sync requests serialize")
 }
 
+/// How long one sync request may take before it is given up (and tried again later).
+#[cfg(feature = "hydrate")]
+const SYNC_TIMEOUT_MS: u32 = 60_000;
+
 /// One sync exchange: pushes operations, pulls what changed since the cursor.
 pub async fn sync(body: String) -> Result<SyncAnswer, ApiError> {
     #[cfg(feature = "hydrate")]
     {
+        // A request that hangs (a dead connection) must not hold the sync, and its lock, forever.
+        // `AbortSignal.timeout` is missing from older browsers (Safari before 16): no limit there.
+        let has_timeout = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into())
+            .ok()
+            .and_then(|signal| js_sys::Reflect::has(&signal, &"timeout".into()).ok())
+            .unwrap_or(false);
+        let timeout = has_timeout.then(|| web_sys::AbortSignal::timeout_with_u32(SYNC_TIMEOUT_MS));
         let request = gloo_net::http::Request::post(SYNC_PATH)
+            .abort_signal(timeout.as_ref())
             .header("Accept", "application/json")
             .header("Content-Type", "application/json")
             .body(body)

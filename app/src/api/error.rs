@@ -43,6 +43,10 @@ pub enum ErrorCode {
     ExtensionAlreadyAsked,
     NoExtensionPending,
     DeadlineNotLater,
+    /// The sync cursor is not one this server wrote: the phone pulls everything again.
+    CursorRejected,
+    /// The phone's own storage is full: the record was not saved (never sent by the server).
+    StorageFull,
     /// The server has more of this work queued than it takes on; try again shortly.
     Busy,
     /// The browser could not reach the server.
@@ -67,6 +71,7 @@ impl ErrorCode {
             | ErrorCode::BodyTooLarge => 413,
             ErrorCode::NotAnImage => 415,
             ErrorCode::Internal => 500,
+            ErrorCode::StorageFull => 507,
             ErrorCode::Busy | ErrorCode::Network => 503,
             _ => 400,
         }
@@ -108,6 +113,8 @@ impl ErrorCode {
             ErrorCode::NoExtensionPending => Msg::error_no_extension_pending,
             ErrorCode::DeadlineNotLater => Msg::error_deadline_not_later,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
+            ErrorCode::CursorRejected => Msg::error_cursor_rejected,
+            ErrorCode::StorageFull => Msg::error_storage_full,
             ErrorCode::Busy => Msg::error_busy,
             ErrorCode::Network => Msg::error_network,
             ErrorCode::Internal => Msg::error_internal,

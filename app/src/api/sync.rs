@@ -68,8 +68,9 @@ pub struct SyncResponse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum OpResult {
-    /// Applied now, or earlier (`replayed`): either way the server has it, once.
-    Applied { id: Uuid, outcome: Outcome, replayed: bool },
+    /// Applied now, or earlier (`replayed`): either way the server has it, once, since
+    /// `received_at` (the server's clock when it first applied it).
+    Applied { id: Uuid, outcome: Outcome, replayed: bool, received_at: Timestamp },
     /// Refused with a reason the phone shows next to the record; nothing of it was stored.
     Rejected { id: Uuid, status: u16, error: ApiError },
 }
@@ -103,6 +104,8 @@ pub struct OpAnswer {
     pub status: u16,
     #[serde(default)]
     pub error: Option<ApiError>,
+    #[serde(default)]
+    pub received_at: Option<Timestamp>,
 }
 
 impl OpAnswer {
@@ -143,6 +146,7 @@ mod tests {
                         },
                     },
                     replayed: true,
+                    received_at: Timestamp(4),
                 },
                 OpResult::Rejected { id, status: 409, error: ApiError::new(ErrorCode::IllegalTransition, Lang::En) },
             ],
@@ -154,6 +158,7 @@ mod tests {
         };
         let answer: SyncAnswer = serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();
         assert_eq!(answer.results[0].result, AnswerKind::Applied);
+        assert_eq!(answer.results[0].received_at, Some(Timestamp(4)));
         assert_eq!(answer.results[1].result, AnswerKind::Rejected);
         assert_eq!((answer.results[1].status, answer.results[1].code()), (409, ErrorCode::IllegalTransition));
         assert_eq!(answer.cursor, "v1.3.-");

@@ -16,19 +16,27 @@ use sha2::{Digest, Sha256};
 pub enum Applied {
     /// Applied by this request.
     Now(Outcome),
-    /// Applied before (a repeat): the outcome stored then, and nothing changed now.
-    Earlier(Outcome),
+    /// Applied before (a repeat) at this time: the outcome stored then, and nothing changed now.
+    Earlier(Outcome, Timestamp),
 }
 
 impl Applied {
     pub fn outcome(self) -> Outcome {
         match self {
-            Applied::Now(o) | Applied::Earlier(o) => o,
+            Applied::Now(o) | Applied::Earlier(o, _) => o,
         }
     }
 
     pub fn replayed(&self) -> bool {
-        matches!(self, Applied::Earlier(_))
+        matches!(self, Applied::Earlier(..))
+    }
+
+    /// When the server first had it; `now` is this request's time.
+    pub fn received_at(&self, now: Timestamp) -> Timestamp {
+        match self {
+            Applied::Now(_) => now,
+            Applied::Earlier(_, at) => *at,
+        }
     }
 }
 
@@ -100,7 +108,7 @@ async fn apply_unguarded(
         }
         let outcome = serde_json::from_str(&earlier.outcome)
             .map_err(|e| BackendError::Corrupt(format!("stored outcome {id}: {e}")))?;
-        return Ok(Applied::Earlier(outcome));
+        return Ok(Applied::Earlier(outcome, Timestamp(earlier.applied_at)));
     }
 
     let outcome = match &request.op {

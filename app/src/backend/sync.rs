@@ -62,7 +62,7 @@ pub async fn sync(pool: &Pool, user: &User, request: &SyncRequest, lang: Lang, n
         return Err(ErrorCode::BatchTooLarge.into());
     }
     let since = match &request.cursor {
-        Some(text) => Some(Cursor::parse(text).ok_or(ErrorCode::Malformed)?),
+        Some(text) => Some(Cursor::parse(text).ok_or(ErrorCode::CursorRejected)?),
         None => None,
     };
     let results = super::retrying(|| apply_batch(pool, user, request, lang, now)).await?;
@@ -127,7 +127,12 @@ async fn apply_batch(
             reference = Reference::default();
         }
         results.push(match operations::apply_in(&mut tx, &mut reference, user, op, now).await {
-            Ok(applied) => OpResult::Applied { id: op.id, replayed: applied.replayed(), outcome: applied.outcome() },
+            Ok(applied) => OpResult::Applied {
+                id: op.id,
+                replayed: applied.replayed(),
+                received_at: applied.received_at(now),
+                outcome: applied.outcome(),
+            },
             Err(BackendError::Refused(code)) => {
                 OpResult::Rejected { id: op.id, status: code.status(), error: ApiError::new(code, lang) }
             }

@@ -1,6 +1,5 @@
 //! The bar on top of every screen: the app's name, the user's places, language, sign-out.
 
-use crate::api::client;
 use crate::device;
 use crate::domain::Role;
 use crate::i18n::{use_i18n, Lang, Msg};
@@ -86,10 +85,7 @@ fn SignOutButton() -> impl IntoView {
                 if unsynced > 0 && !device::confirm(&i18n.f(Msg::sign_out_unsynced, &[("n", &unsynced.to_string())])) {
                     return;
                 }
-                spawn_local(async move {
-                    let _ = client::sign_out().await;
-                    client::go_to("/login");
-                })
+                spawn_local(sync.sign_out())
             }
         >
             {t!(i18n, sign_out)}

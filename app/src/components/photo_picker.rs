@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn PhotoPicker(photos: RwSignal<Vec<PhotoHash>>) -> impl IntoView {
     let i18n = use_i18n();
-    let failed = RwSignal::new(false);
+    let failed = RwSignal::new(None::<crate::api::error::ApiError>);
     let busy = RwSignal::new(false);
     let full = move || photos.with(|p| p.len() >= MAX_PHOTOS_PER_FINDING);
 
@@ -25,19 +25,19 @@ pub fn PhotoPicker(photos: RwSignal<Vec<PhotoHash>>) -> impl IntoView {
                 input.files().map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect()).unwrap_or_default();
             input.set_value("");
             busy.set(true);
-            failed.set(false);
+            failed.set(None);
             leptos::task::spawn_local(async move {
                 for file in files {
                     if photos.with_untracked(|p| p.len() >= MAX_PHOTOS_PER_FINDING) {
                         break;
                     }
                     match photos::store(file).await {
-                        Some(hash) => photos.update(|p| {
+                        Ok(hash) => photos.update(|p| {
                             if !p.contains(&hash) {
                                 p.push(hash)
                             }
                         }),
-                        None => failed.set(true),
+                        Err(e) => failed.set(Some(e)),
                     }
                 }
                 busy.set(false);
@@ -87,7 +87,16 @@ pub fn PhotoPicker(photos: RwSignal<Vec<PhotoHash>>) -> impl IntoView {
                     on:change=picked
                 />
             </label>
-            {move || failed.get().then(|| view! { <p class="field-error" role="alert">{t!(i18n, photo_failed)}</p> })}
+            {move || {
+                failed.get().map(|e| {
+                    // A full phone says so; any other failure is a file the browser cannot read.
+                    let text = match e.code {
+                        crate::api::error::ErrorCode::StorageFull => e.localized(i18n.lang()),
+                        _ => i18n.t(Msg::photo_failed).to_owned(),
+                    };
+                    view! { <p class="field-error" role="alert">{text}</p> }
+                })
+            }}
         </fieldset>
     }
 }

@@ -2,6 +2,7 @@
 //! not, how many are not yet on the server, the last sync, and anything that needs the user.
 //! Built from fixed elements with reactive text and `hidden`, which keeps it small in wasm.
 
+use crate::api::error::ErrorCode;
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::engine::use_sync;
 use crate::t;
@@ -23,13 +24,16 @@ pub fn SyncStatus() -> impl IntoView {
     };
     let alert = move || {
         if sync.needs_sign_in.get() {
-            Some(Msg::sync_sign_in_again)
-        } else if sync.unreadable.get() {
-            Some(Msg::records_unreadable)
-        } else if sync.storage_failed.get() {
-            Some(Msg::storage_failed)
+            Some(i18n.t(Msg::sync_sign_in_again).to_owned())
+        } else if sync.outbox.with(|o| !o.unreadable.is_empty()) {
+            Some(i18n.t(Msg::records_unreadable).to_owned())
+        } else if let Some(e) = sync.storage_failed.get() {
+            Some(match e.code {
+                ErrorCode::StorageFull => e.localized(i18n.lang()),
+                _ => i18n.t(Msg::storage_failed).to_owned(),
+            })
         } else if sync.storage_low.get() {
-            Some(Msg::storage_low)
+            Some(i18n.t(Msg::storage_low).to_owned())
         } else {
             None
         }
@@ -50,14 +54,16 @@ pub fn SyncStatus() -> impl IntoView {
             <a class="sync-attention" href="/outbox" hidden=move || attention() == 0>
                 {move || i18n.f(Msg::sync_attention, &[("n", &attention().to_string())])}
             </a>
+            <span class="sync-last" hidden=move || !sync.elsewhere.get()>{t!(i18n, sync_other_tab)}</span>
             <button type="button" class="ghost small" disabled=move || sync.busy.get() on:click=move |_| sync.sync_now()>
                 {move || i18n.t(if sync.busy.get() { Msg::syncing } else { Msg::sync_now })}
             </button>
         </aside>
         <p class="notice error" role="alert" hidden=move || alert().is_none()>
-            {move || alert().map(|m| i18n.t(m)).unwrap_or_default()} " "
+            {move || alert().unwrap_or_default()} " "
             <a href="/login" hidden=move || !sync.needs_sign_in.get()>{t!(i18n, sign_in)}</a>
         </p>
+        <p class="notice" hidden=move || !sync.eviction_risk()>{t!(i18n, storage_not_persistent)}</p>
         <p class="notice" role="status" hidden=move || !sync.update_ready.get()>
             {t!(i18n, update_ready)} " "
             <button type="button" class="secondary small" on:click=move |_| sync.apply_update()>

@@ -50,26 +50,43 @@ pub fn save<T: Serialize>(key: &str, value: &T) -> bool {
     }
 }
 
-/// Moves a stored record this version cannot read to `<key>.unreadable.<ms>`, so that nothing
-/// overwrites it (it can be exported and read by hand). Returns whether there was one.
-pub fn keep_aside(key: &str) -> bool {
+/// The browser believes it has a network connection (`navigator.onLine`).
+pub fn network_up() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
+}
+
+/// A stored text as it is, unparsed.
+pub fn load_text(key: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
         use gloo_storage::Storage;
-        let storage = gloo_storage::LocalStorage::raw();
-        match storage.get_item(key) {
-            Ok(Some(text)) => {
-                let _ = storage.set_item(&format!("{key}.unreadable.{}", now().millis()), &text);
-                let _ = storage.remove_item(key);
-                true
-            }
-            _ => false,
-        }
+        gloo_storage::LocalStorage::raw().get_item(key).ok().flatten()
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = key;
-        false
+        None
+    }
+}
+
+/// The stored keys that start with `prefix`.
+pub fn keys_with_prefix(prefix: &str) -> Vec<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        let storage = gloo_storage::LocalStorage::raw();
+        let count = storage.length().unwrap_or(0);
+        (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = prefix;
+        Vec::new()
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod outbox;
+pub mod phone;
 pub mod photos;
 pub mod replica;
 

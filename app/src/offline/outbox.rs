@@ -1,5 +1,8 @@
 //! The outbox: every change made on the phone, in the order it was made, until the server has
-//! it. Pure data and rules; `engine` keeps it in localStorage and sends it.
+//! it. Pure data and rules; `engine` keeps it in IndexedDB (`phone.js`), one entry per record
+//! and photo, and sends it. A change to the outbox is written as the difference it makes
+//! (`Outbox::change_to`), never as a rewrite of the whole, so that what another tab wrote
+//! meanwhile stays.
 
 use crate::api::error::ApiError;
 use crate::api::operations::{NewFinding, Operation};
@@ -27,6 +30,9 @@ pub struct Queued {
     /// Why the server refused it; it stays (and is skipped) until the user fixes or discards it.
     #[serde(default)]
     pub rejected: Option<ApiError>,
+    /// When it last went out in a sync request (the answer may not have come back yet).
+    #[serde(default)]
+    pub sent_at: Option<Timestamp>,
 }
 
 impl PartialEq for Queued {
@@ -35,7 +41,51 @@ impl PartialEq for Queued {
             && self.op.get() == other.op.get()
             && self.about == other.about
             && self.rejected == other.rejected
+            && self.sent_at == other.sent_at
     }
+}
+
+/// Where a record is on its way to the server.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    /// Kept on this phone, not sent yet.
+    Saved,
+    /// Sent at this time; the server's answer has not come back.
+    Sent(Timestamp),
+    /// The server refused it, with its reason.
+    Refused(ApiError),
+}
+
+impl Queued {
+    pub fn stage(&self) -> Stage {
+        match (&self.rejected, self.sent_at) {
+            (Some(e), _) => Stage::Refused(e.clone()),
+            (None, Some(at)) => Stage::Sent(at),
+            (None, None) => Stage::Saved,
+        }
+    }
+
+    /// A line saying what the record is: the finding's note, else the week.
+    pub fn detail(&self) -> String {
+        match &self.about.finding {
+            Some(f) => f.note.clone(),
+            None => self.about.week.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The server's word that it has a record: kept on the phone (the last few) so that a chief
+/// can show something arrived, and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub id: Uuid,
+    pub kind: Kind,
+    #[serde(default)]
+    pub road_id: Option<String>,
+    pub detail: String,
+    pub queued_at: Timestamp,
+    /// By the server's clock.
+    pub accepted_at: Timestamp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,13 +154,67 @@ pub struct Outbox {
     pub items: Vec<Queued>,
     #[serde(default)]
     pub photos: Vec<QueuedPhoto>,
+    /// Stored entries this version cannot read (written by another version): kept as they
+    /// are, never sent, never overwritten, exported with the rest.
+    #[serde(default)]
+    pub unreadable: Vec<Entry>,
 }
 
 /// What a sync answer did to the outbox.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settled {
     pub applied: usize,
     pub rejected: usize,
+    /// One per record the server accepted.
+    pub receipts: Vec<Receipt>,
+}
+
+/// One stored entry of the outbox: a record or a photo, as text (JSON), under a key of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub key: String,
+    pub text: String,
+    /// The photo file this entry needs (the file goes when its last entry goes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+}
+
+const PHOTO_KEY: &str = "photo:";
+
+impl Entry {
+    /// Text this version cannot read, kept as it is under a key made from its content (the
+    /// same text moved twice, from two tabs at once, is one entry).
+    pub fn unreadable(text: String) -> Entry {
+        // FNV-1a: stable across versions and platforms.
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        Entry { key: format!("unreadable:{hash:016x}"), text, photo: None }
+    }
+}
+
+impl QueuedPhoto {
+    fn key(&self) -> String {
+        format!("{PHOTO_KEY}{}:{}", self.finding_id, self.hash.as_str())
+    }
+}
+
+/// A write to the stored outbox, applied all or nothing (`phone.js`, `outboxChange`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub add: Vec<Entry>,
+    pub put: Vec<Entry>,
+    pub remove: Vec<String>,
+    pub receipts: Vec<String>,
+}
+
+impl Change {
+    pub fn is_empty(&self) -> bool {
+        self.add.is_empty() && self.put.is_empty() && self.remove.is_empty() && self.receipts.is_empty()
+    }
+
+    pub fn with_receipts(mut self, receipts: &[Receipt]) -> Change {
+        self.receipts = receipts.iter().map(|r| serde_json::to_string(r).expect("receipts serialize")).collect();
+        self
+    }
 }
 
 impl Outbox {
@@ -123,21 +227,83 @@ impl Outbox {
         }
         let json = serde_json::to_string(op).expect("operations serialize");
         let op = RawValue::from_string(json).expect("serde_json writes valid JSON");
-        self.items.push(Queued { id, op, about, queued_at: now, rejected: None });
+        self.items.push(Queued { id, op, about, queued_at: now, rejected: None, sent_at: None });
+    }
+
+    /// The entries to store, records first, each in the order made.
+    pub fn entries(&self) -> Vec<Entry> {
+        let records = self.items.iter().map(|q| Entry {
+            key: q.id.to_string(),
+            text: serde_json::to_string(q).expect("records serialize"),
+            photo: None,
+        });
+        let photos = self.photos.iter().map(|p| Entry {
+            key: p.key(),
+            text: serde_json::to_string(p).expect("photos serialize"),
+            photo: Some(p.hash.as_str().to_owned()),
+        });
+        records.chain(photos).chain(self.unreadable.iter().cloned()).collect()
+    }
+
+    /// The outbox from its stored entries; what this version cannot read is kept aside.
+    pub fn from_entries(entries: Vec<Entry>) -> Outbox {
+        let mut outbox = Outbox::default();
+        for entry in entries {
+            if entry.key.starts_with(PHOTO_KEY) {
+                match serde_json::from_str::<QueuedPhoto>(&entry.text) {
+                    Ok(p) if p.key() == entry.key => outbox.photos.push(p),
+                    _ => outbox.unreadable.push(entry),
+                }
+            } else {
+                match serde_json::from_str::<Queued>(&entry.text) {
+                    Ok(q) if q.id.to_string() == entry.key => outbox.items.push(q),
+                    _ => outbox.unreadable.push(entry),
+                }
+            }
+        }
+        outbox
+    }
+
+    /// What must be written for the stored outbox to go from `self` to `after`: entries added,
+    /// changed and removed, and nothing else.
+    pub fn change_to(&self, after: &Outbox) -> Change {
+        let before: std::collections::HashMap<String, String> =
+            self.entries().into_iter().map(|e| (e.key, e.text)).collect();
+        let mut change = Change::default();
+        let mut kept = std::collections::HashSet::new();
+        for entry in after.entries() {
+            kept.insert(entry.key.clone());
+            match before.get(&entry.key) {
+                None => change.add.push(entry),
+                Some(text) if *text != entry.text => change.put.push(entry),
+                Some(_) => {}
+            }
+        }
+        change.remove = self.entries().into_iter().map(|e| e.key).filter(|k| !kept.contains(k)).collect();
+        change
+    }
+
+    /// Notes that these records went out now.
+    pub fn mark_sent(&mut self, ids: &[Uuid], now: Timestamp) {
+        for q in self.items.iter_mut().filter(|q| ids.contains(&q.id)) {
+            q.sent_at = Some(now);
+        }
     }
 
     pub fn get(&self, id: Uuid) -> Option<&Queued> {
         self.items.iter().find(|q| q.id == id)
     }
 
-    /// Records not yet on the server, refused ones included: what must not be lost.
+    /// Records not yet on the server, refused and unreadable ones included: what must not be
+    /// lost.
     pub fn unsynced(&self) -> usize {
-        self.items.len() + self.photos.len()
+        self.items.len() + self.photos.len() + self.unreadable.len()
     }
 
     pub fn attention(&self) -> usize {
         self.items.iter().filter(|q| q.rejected.is_some()).count()
             + self.photos.iter().filter(|p| p.rejected.is_some()).count()
+            + self.unreadable.len()
     }
 
     /// The next operations to send, oldest first, skipping refused ones.
@@ -150,16 +316,24 @@ impl Outbox {
             .collect()
     }
 
-    /// Takes the server's answers: applied operations leave the outbox, refused ones stay
-    /// with their reason.
-    pub fn settle(&mut self, answers: &[OpAnswer]) -> Settled {
+    /// Takes the server's answers: applied operations leave the outbox with a receipt (the
+    /// server's receipt time, else the time of its answer), refused ones stay with their reason.
+    pub fn settle(&mut self, answers: &[OpAnswer], server_time: Timestamp) -> Settled {
         let mut settled = Settled::default();
         for answer in answers {
             match answer.result {
                 AnswerKind::Applied => {
-                    let before = self.items.len();
-                    self.items.retain(|q| q.id != answer.id);
-                    settled.applied += before - self.items.len();
+                    let Some(at) = self.items.iter().position(|q| q.id == answer.id) else { continue };
+                    let q = self.items.remove(at);
+                    settled.applied += 1;
+                    settled.receipts.push(Receipt {
+                        id: q.id,
+                        kind: q.about.kind,
+                        road_id: q.about.road_id.clone(),
+                        detail: q.detail(),
+                        queued_at: q.queued_at,
+                        accepted_at: answer.received_at.unwrap_or(server_time),
+                    });
                 }
                 AnswerKind::Rejected => {
                     if let Some(q) = self.items.iter_mut().find(|q| q.id == answer.id) {
@@ -299,7 +473,7 @@ mod tests {
 
     fn answer(n: u8, result: AnswerKind) -> OpAnswer {
         let error = (result == AnswerKind::Rejected).then(|| ApiError::from(ErrorCode::IllegalTransition));
-        OpAnswer { id: id(n), result, status: if error.is_some() { 409 } else { 0 }, error }
+        OpAnswer { id: id(n), result, status: if error.is_some() { 409 } else { 0 }, error, received_at: None }
     }
 
     fn hash(c: char) -> PhotoHash {
@@ -313,14 +487,17 @@ mod tests {
             let (i, op) = finding(n, vec![]);
             outbox.push(i, &op, Timestamp(n.into()));
         }
-        let settled = outbox.settle(&[answer(1, AnswerKind::Applied), answer(2, AnswerKind::Rejected)]);
-        assert_eq!(settled, Settled { applied: 1, rejected: 1 });
+        let settled = outbox.settle(&[answer(1, AnswerKind::Applied), answer(2, AnswerKind::Rejected)], Timestamp(9));
+        assert_eq!((settled.applied, settled.rejected), (1, 1));
+        assert_eq!(settled.receipts.len(), 1);
+        assert_eq!((settled.receipts[0].id, settled.receipts[0].accepted_at), (id(1), Timestamp(9)));
+        assert_eq!(settled.receipts[0].detail, "note 1");
         assert_eq!(outbox.unsynced(), 2);
         assert_eq!(outbox.attention(), 1);
         let next: Vec<Uuid> = outbox.next_batch(BATCH).iter().map(|r| r.id).collect();
         assert_eq!(next, vec![id(3)], "the refused record does not block the next one");
         // An answer for something no longer here (discarded meanwhile) changes nothing.
-        assert_eq!(outbox.settle(&[answer(9, AnswerKind::Applied)]), Settled::default());
+        assert_eq!(outbox.settle(&[answer(9, AnswerKind::Applied)], Timestamp(9)), Settled::default());
     }
 
     #[test]
@@ -343,7 +520,7 @@ mod tests {
         outbox.push(i, &op, Timestamp(0));
         assert_eq!(outbox.unsynced(), 5);
         assert!(outbox.photos_ready().is_empty(), "the server does not know the findings yet");
-        outbox.settle(&[answer(1, AnswerKind::Applied)]);
+        outbox.settle(&[answer(1, AnswerKind::Applied)], Timestamp(0));
         let ready: Vec<PhotoHash> = outbox.photos_ready().into_iter().map(|p| p.hash).collect();
         assert_eq!(ready, vec![hash('a'), hash('b')]);
         outbox.photo_done(&hash('a'), id(101), None);
@@ -388,5 +565,70 @@ mod tests {
         // What goes to the server is the operation exactly as made.
         let sent: Operation = serde_json::from_str(back.items[0].op.get()).unwrap();
         assert_eq!(sent, op);
+    }
+
+    #[test]
+    fn the_stored_outbox_changes_by_difference_only() {
+        let mut outbox = Outbox::default();
+        let (i, op) = finding(1, vec![hash('a')]);
+        outbox.push(i, &op, Timestamp(1));
+        let (i, op) = finding(2, vec![]);
+        outbox.push(i, &op, Timestamp(2));
+        // Stored and read back: the same outbox, records and photo in order.
+        let back = Outbox::from_entries(outbox.entries());
+        assert_eq!(back, outbox);
+        assert_eq!(Outbox::default().change_to(&outbox).add.len(), 3);
+
+        // A new record is one entry added; nothing else is touched.
+        let mut after = outbox.clone();
+        let (i, op) = finding(3, vec![]);
+        after.push(i, &op, Timestamp(3));
+        let change = outbox.change_to(&after);
+        assert_eq!(change.add.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(), vec![id(3).to_string()]);
+        assert!(change.put.is_empty() && change.remove.is_empty());
+
+        // An answer: one record leaves, one is marked refused, the photo's entry is kept.
+        let mut after = outbox.clone();
+        let settled = after.settle(&[answer(1, AnswerKind::Applied), answer(2, AnswerKind::Rejected)], Timestamp(7));
+        let change = outbox.change_to(&after).with_receipts(&settled.receipts);
+        assert_eq!(change.remove, vec![id(1).to_string()]);
+        assert_eq!(change.put.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(), vec![id(2).to_string()]);
+        assert!(change.add.is_empty());
+        assert_eq!(change.receipts.len(), 1);
+        // The photo's entry names its file, so the file goes with its last entry.
+        let photo = outbox.entries().into_iter().find(|e| e.photo.is_some()).unwrap();
+        assert_eq!(photo.photo.as_deref(), Some(hash('a').as_str()));
+    }
+
+    #[test]
+    fn entries_this_version_cannot_read_are_kept_and_counted() {
+        let (i, op) = finding(1, vec![]);
+        let mut outbox = Outbox::default();
+        outbox.push(i, &op, Timestamp(1));
+        let mut entries = outbox.entries();
+        entries.push(Entry { key: "unreadable:5".into(), text: "{\"items\": 3}".into(), photo: None });
+        // A record under another id than its own is not taken for it either.
+        entries.push(Entry { key: id(9).to_string(), text: entries[0].text.clone(), photo: None });
+        let back = Outbox::from_entries(entries);
+        assert_eq!(back.items.len(), 1);
+        assert_eq!(back.unreadable.len(), 2);
+        assert_eq!((back.unsynced(), back.attention()), (3, 2));
+        assert_eq!(back.next_batch(BATCH).len(), 1, "unreadable entries are never sent");
+        // Untouched by any change but their own removal.
+        let mut after = back.clone();
+        after.settle(&[answer(1, AnswerKind::Applied)], Timestamp(2));
+        assert_eq!(back.change_to(&after).remove, vec![id(1).to_string()]);
+    }
+
+    #[test]
+    fn a_record_goes_from_saved_to_sent_to_refused() {
+        let (i, op) = finding(1, vec![]);
+        let mut outbox = Outbox::default();
+        outbox.push(i, &op, Timestamp(1));
+        assert_eq!(outbox.items[0].stage(), Stage::Saved);
+        outbox.mark_sent(&[id(1)], Timestamp(5));
+        assert_eq!(outbox.items[0].stage(), Stage::Sent(Timestamp(5)));
+        outbox.reject(id(1), ErrorCode::NoteEmpty.into());
+        assert!(matches!(outbox.items[0].stage(), Stage::Refused(e) if e.code == ErrorCode::NoteEmpty));
     }
 }

@@ -1,4 +1,4 @@
-//! The phone's photo store (`photos.js`): downsizing, IndexedDB, uploads. In the browser only;
+//! The phone's photo store (`phone.js`): downsizing, IndexedDB, uploads. In the browser only;
 //! rendered on the server these refuse.
 
 use crate::domain::photo::PhotoHash;
@@ -7,32 +7,20 @@ use crate::domain::photo::MAX_PHOTO_SIDE_PX;
 use uuid::Uuid;
 
 #[cfg(feature = "hydrate")]
-mod js {
-    use wasm_bindgen::prelude::*;
+use super::phone::js;
 
-    #[wasm_bindgen(module = "/src/offline/photos.js")]
-    extern "C" {
-        #[wasm_bindgen(catch, js_name = storePhoto)]
-        pub async fn store_photo(file: web_sys::File, max_side: u32) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(catch, js_name = photoUrl)]
-        pub async fn photo_url(hash: &str) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_name = uploadPhoto)]
-        pub async fn upload_photo(finding_id: &str, hash: &str) -> JsValue;
-        #[wasm_bindgen(catch, js_name = forgetPhoto)]
-        pub async fn forget_photo(hash: &str) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(js_name = persistStorage)]
-        pub async fn persist_storage() -> JsValue;
-        #[wasm_bindgen(js_name = storageNearlyFull)]
-        pub async fn storage_nearly_full() -> JsValue;
-    }
-}
-
-/// A photo picked or taken on the phone, downsized and stored; its hash, or `None` if the file
-/// is not an image the browser can read.
+/// A photo picked or taken on the phone, downsized and stored; its hash, or why not: the
+/// phone's storage is full (`StorageFull`), or the file is not an image the browser can read.
 #[cfg(feature = "hydrate")]
-pub async fn store(file: web_sys::File) -> Option<PhotoHash> {
-    let hash = js::store_photo(file, MAX_PHOTO_SIDE_PX).await.ok()?.as_string()?;
-    PhotoHash::parse(&hash).ok()
+pub async fn store(file: web_sys::File) -> Result<PhotoHash, crate::api::error::ApiError> {
+    use crate::api::error::ErrorCode;
+    match js::store_photo(file, MAX_PHOTO_SIDE_PX).await {
+        Ok(hash) => hash.as_string().and_then(|h| PhotoHash::parse(&h).ok()).ok_or(ErrorCode::NotAnImage.into()),
+        Err(name) => Err(match name.as_string() {
+            Some(name) => super::phone::refusal(&name),
+            None => ErrorCode::NotAnImage.into(),
+        }),
+    }
 }
 
 /// A URL to show a stored photo with.
@@ -78,14 +66,8 @@ pub async fn upload(finding_id: Uuid, hash: &PhotoHash) -> Upload {
     }
 }
 
-pub async fn forget(hash: &PhotoHash) {
-    #[cfg(feature = "hydrate")]
-    let _ = js::forget_photo(hash.as_str()).await;
-    #[cfg(not(feature = "hydrate"))]
-    let _ = hash;
-}
-
-/// Asks the browser to keep this site's storage (records must never vanish under pressure).
+/// Asks the browser to keep this site's storage (records must never vanish under pressure);
+/// whether it does.
 pub async fn persist_storage() -> bool {
     #[cfg(feature = "hydrate")]
     {

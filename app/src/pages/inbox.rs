@@ -206,14 +206,22 @@ fn Items(
     });
     let accept = move |_| {
         let ids = chosen.get_untracked();
-        let ops = ids
-            .into_iter()
-            .map(|finding_id| {
-                sync.record(Operation::MoveFinding { finding_id, action: Move::Accept, note: None, section_id: None })
-            })
-            .collect();
         done.set(None);
-        sent.set(ops);
+        leptos::task::spawn_local(async move {
+            let mut ops = Vec::new();
+            for finding_id in ids {
+                let op = Operation::MoveFinding { finding_id, action: Move::Accept, note: None, section_id: None };
+                match sync.record(op).await {
+                    Ok(id) => ops.push(id),
+                    // Not stored: the ones kept go on; the rest stay chosen to try again.
+                    Err(e) => {
+                        done.set(Some((0, Some(e))));
+                        break;
+                    }
+                }
+            }
+            sent.set(ops);
+        });
     };
     view! {
         <div class="bulk" hidden=acceptable == 0>

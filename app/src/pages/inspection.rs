@@ -3,6 +3,7 @@
 //! sent when the network allows; the screen works the same with or without it.
 
 use super::finding_form::{finding_form, DraftFinding, FormArgs};
+use crate::api::error::ApiError;
 use crate::api::operations::Operation;
 use crate::api::reads::load_inspection;
 use crate::api::views::{CategoryView, FindingSummary, InspectionPage, RoadView};
@@ -71,7 +72,8 @@ pub fn InspectionScreen() -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move || {
         let Some((id, problems)) = submitting.get() else { return };
-        if sync.outbox.with(|o| o.get(id).is_none()) {
+        // The server's receipt, not only the record's absence (this tab's copy may lag).
+        if sync.receipts.with(|r| r.iter().any(|receipt| receipt.id == id)) {
             submitting.set(None);
             flash.set(Some(i18n.f(Msg::inspection_sent, &[("n", &problems.to_string())])));
         }
@@ -109,21 +111,39 @@ fn Inspection(
     // In the browser: take up the draft kept on the phone, keep it saved, and record that the
     // inspection has started.
     let load_key = key.clone();
+    let carried = StoredValue::new(None::<Vec<DraftFinding>>);
     Effect::new(move |first: Option<()>| {
         if first.is_none() {
-            if let Some(mut saved) = device::load::<Draft>(&load_key) {
-                for finding in std::mem::take(&mut saved.findings) {
-                    record_finding(sync, road_id.get_value(), week, &finding);
-                }
+            let mut saved_findings = Vec::new();
+            if let Some(saved) = device::load::<Draft>(&load_key) {
+                saved_findings = saved.findings.clone();
                 draft.set(saved);
             }
-            let road = road_id.get_value();
-            if server_status == InspectionStatus::NotStarted
-                && !sync.outbox.with_untracked(|o| o.has_start(&road, week))
-            {
-                sync.record(Operation::StartInspection { road_id: road, week: week.to_string() });
-            }
+            carried.set_value(Some(saved_findings));
         }
+    });
+    // Once the phone's outbox is read (it may already hold the start, from another tab or
+    // before a reload): record the start, and move findings an earlier version kept in the
+    // draft into the outbox.
+    Effect::new(move || {
+        if !sync.active.get() {
+            return;
+        }
+        let Some(findings) = carried.try_update_value(Option::take).flatten() else { return };
+        let road = road_id.get_value();
+        let start =
+            server_status == InspectionStatus::NotStarted && !sync.outbox.with_untracked(|o| o.has_start(&road, week));
+        leptos::task::spawn_local(async move {
+            if start {
+                let _ = sync.record(Operation::StartInspection { road_id: road.clone(), week: week.to_string() }).await;
+            }
+            for finding in findings {
+                // Out of the draft only once it is in the outbox.
+                if record_finding(sync, road.clone(), week, &finding).await.is_ok() {
+                    draft.update(|d| d.findings.retain(|f| f.id != finding.id));
+                }
+            }
+        });
     });
     let save_key = key.clone();
     Effect::new(move |previous: Option<()>| {
@@ -165,23 +185,26 @@ fn Inspection(
         if check().is_err() {
             return;
         }
-        if let Some((earlier, _)) = refused() {
-            sync.discard(earlier);
-        }
+        let earlier = refused().map(|(earlier, _)| earlier);
         let results = draft.get_untracked().results;
         let problems = submitted.with_value(Vec::len)
             + road_id.with_value(|r| {
                 sync.outbox.with_untracked(|o| o.findings_for(r, week).filter(|(q, _)| q.rejected.is_none()).count())
             });
-        let id = sync.record(Operation::SubmitInspection {
+        let op = Operation::SubmitInspection {
             road_id: road_id.get_value(),
             week: week.to_string(),
             results,
             findings: Vec::new(),
+        };
+        leptos::task::spawn_local(async move {
+            // Not stored (full storage): the checklist stays as it is, with the storage notice.
+            if let Ok(id) = sync.replace(earlier, op).await {
+                submitting.set(Some((id, problems)));
+                submit_key.with_value(|k| device::forget(k));
+                flash.set(Some(i18n.t(Msg::inspection_queued).to_owned()));
+            }
         });
-        submitting.set(Some((id, problems)));
-        submit_key.with_value(|k| device::forget(k));
-        flash.set(Some(i18n.t(Msg::inspection_queued).to_owned()));
     };
 
     let checklist = move || {
@@ -219,7 +242,12 @@ fn Inspection(
                     .unwrap_or_default()
             }}
         </p>
-        <p class="notice error" role="alert" hidden=move || storage_ok.get()>{t!(i18n, storage_failed)}</p>
+        <p class="notice error" role="alert" hidden=move || storage_ok.get() && sync.storage_failed.with(Option::is_none)>
+            {move || match sync.storage_failed.get() {
+                Some(e) => e.localized(i18n.lang()),
+                None => i18n.t(Msg::storage_failed).to_owned(),
+            }}
+        </p>
         {move || match editing.get() {
             Some(Editing { category, fixing }) => {
                 let initial = fixing.as_ref().map(|(_, f)| f.clone());
@@ -230,17 +258,25 @@ fn Inspection(
                     category,
                     initial,
                     on_save: Callback::new(move |finding: DraftFinding| {
-                        if let Some(op) = replaced {
-                            sync.discard(op);
-                        }
-                        draft.update(|d| {
-                            d.results.insert(finding.category.clone(), CheckResult::Problem);
+                        leptos::task::spawn_local(async move {
+                            let op = Operation::RecordFinding {
+                                road_id: road_id.get_value(),
+                                week: week.to_string(),
+                                finding: finding.to_new(),
+                            };
+                            // Not stored: the form stays open with what was entered, and the
+                            // storage notice above it says why.
+                            if sync.replace(replaced, op).await.is_err() {
+                                return;
+                            }
+                            draft.update(|d| {
+                                d.results.insert(finding.category.clone(), CheckResult::Problem);
+                            });
+                            flash.set(Some(i18n.t(Msg::finding_saved).to_owned()));
+                            editing.set(None);
+                            // Back to where the chief was in the checklist.
+                            device::scroll_to(format!("cat-{}", finding.category));
                         });
-                        record_finding(sync, road_id.get_value(), week, &finding);
-                        flash.set(Some(i18n.t(Msg::finding_saved).to_owned()));
-                        editing.set(None);
-                        // Back to where the chief was in the checklist.
-                        device::scroll_to(format!("cat-{}", finding.category));
                     }),
                     on_cancel: Callback::new(move |()| editing.set(None)),
                 };
@@ -269,8 +305,13 @@ fn Inspection(
     }
 }
 
-fn record_finding(sync: SyncEngine, road_id: String, week: IsoWeek, finding: &DraftFinding) {
-    sync.record(Operation::RecordFinding { road_id, week: week.to_string(), finding: finding.to_new() });
+async fn record_finding(
+    sync: SyncEngine,
+    road_id: String,
+    week: IsoWeek,
+    finding: &DraftFinding,
+) -> Result<Uuid, ApiError> {
+    sync.record(Operation::RecordFinding { road_id, week: week.to_string(), finding: finding.to_new() }).await
 }
 
 /// Says what still stands between the chief and submitting.

@@ -118,7 +118,12 @@ pub fn MoveForm(
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
             section_id: Some(section.get_untracked()).filter(|s| !s.is_empty()),
         };
-        sent.set(Some(sync.record(op)));
+        leptos::task::spawn_local(async move {
+            match sync.record(op).await {
+                Ok(id) => sent.set(Some(id)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
 
     view! {

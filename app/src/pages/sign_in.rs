@@ -33,8 +33,13 @@ pub fn SignInPage() -> impl IntoView {
         error.set(None);
         let (u, p) = (u.value(), p.value());
         spawn_local(async move {
+            // A sign-out made on this phone with no signal ends that session first.
+            crate::offline::engine::before_sign_in().await;
             match client::sign_in(u, p).await {
-                Ok(_) => client::go_to("/"),
+                Ok(_) => {
+                    crate::offline::engine::after_sign_in().await;
+                    client::go_to("/")
+                }
                 Err(e) => {
                     error.set(Some(e));
                     busy.set(false);

@@ -51,10 +51,15 @@ async fn a_batch_pushed_twice_is_applied_once_and_answers_the_same() {
     let findings = after_first.iter().find(|(t, _)| *t == "findings").unwrap().1;
     assert_eq!(findings - before.iter().find(|(t, _)| *t == "findings").unwrap().1, 3);
 
+    let received: Vec<Value> = results(&first).iter().map(|r| r["received_at"].clone()).collect();
+    assert!(received.iter().all(|at| at.as_i64() == Some(app.now().millis())), "{first}");
+
     // The response was lost: the phone sends the same batch again, a minute later.
     app.state.clock.advance(60_000);
     let second = app.sync_ok(&chief, &json!({ "ops": batch(&ops) })).await;
     assert!(results(&second).iter().all(|r| r["replayed"] == true), "{second}");
+    // The receipt is the server's first: the phone can show when the record really arrived.
+    assert_eq!(results(&second).iter().map(|r| r["received_at"].clone()).collect::<Vec<_>>(), received);
     let outcomes = |a: &Value| results(a).iter().map(|r| r["outcome"].clone()).collect::<Vec<_>>();
     assert_eq!(outcomes(&first), outcomes(&second));
     assert_eq!(app.footprint().await, after_first);
@@ -210,4 +215,22 @@ async fn a_malformed_batch_is_refused_whole() {
     let (status, code, _) = error_code(app.sync(&chief, &json!({ "ops": too_many })).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"));
     assert_eq!(app.footprint().await, before);
+}
+
+#[tokio::test]
+async fn a_cursor_the_server_did_not_write_is_refused_alone_and_changes_nothing() {
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let finding = app.finding(&chief, "market-road-2", "sanitation", "垃圾").await;
+    let ops = [(new_uuid(), record(&app, "market-road-2", finding))];
+    let before = app.footprint().await;
+    let response = app.sync(&chief, &json!({ "ops": batch(&ops), "cursor": "v9.garbage" })).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let answer: Value = response.json().await.unwrap();
+    // Its own code: the phone resets its pull and sends the same records again.
+    assert_eq!(answer["error"]["code"], "cursor_rejected", "{answer}");
+    assert_eq!(app.footprint().await, before);
+    let again = app.sync_ok(&chief, &json!({ "ops": batch(&ops) })).await;
+    assert_eq!(results(&again)[0]["result"], "applied");
+    assert_eq!(again["full"], true);
 }

@@ -9,6 +9,7 @@ pub struct Earlier {
     pub user_id: String,
     pub content_hash: String,
     pub outcome: String,
+    pub applied_at: i64,
 }
 
 /// Claims the id for this operation. `None`: it is ours now (apply it, then `finish`); else
@@ -40,12 +41,12 @@ pub async fn claim(
 }
 
 async fn earlier(conn: &mut Conn, id: &str) -> Result<Option<Earlier>> {
-    let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT user_id, content_hash, outcome FROM operations WHERE id = $1")
+    let row: Option<(String, String, String, i64)> =
+        sqlx::query_as("SELECT user_id, content_hash, outcome, applied_at FROM operations WHERE id = $1")
             .bind(id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(|(user_id, content_hash, outcome)| Earlier { user_id, content_hash, outcome }))
+    Ok(row.map(|(user_id, content_hash, outcome, applied_at)| Earlier { user_id, content_hash, outcome, applied_at }))
 }
 
 /// Stores the outcome of the claimed operation, to answer a repeat with.
