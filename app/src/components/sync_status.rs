@@ -19,6 +19,7 @@ pub fn SyncStatus() -> impl IntoView {
         n => i18n.f(Msg::sync_unsynced, &[("n", &n.to_string())]),
     };
     let last = move || match sync.last_sync.get() {
+        _ if sync.elsewhere.get() => i18n.t(Msg::sync_other_tab).to_owned(),
         Some(at) => i18n.f(Msg::sync_last, &[("at", &at.format_clock())]),
         None => i18n.t(Msg::sync_never).to_owned(),
     };
@@ -54,7 +55,6 @@ pub fn SyncStatus() -> impl IntoView {
             <a class="sync-attention" href="/outbox" hidden=move || attention() == 0>
                 {move || i18n.f(Msg::sync_attention, &[("n", &attention().to_string())])}
             </a>
-            <span class="sync-last" hidden=move || !sync.elsewhere.get()>{t!(i18n, sync_other_tab)}</span>
             <button type="button" class="ghost small" disabled=move || sync.busy.get() on:click=move |_| sync.sync_now()>
                 {move || i18n.t(if sync.busy.get() { Msg::syncing } else { Msg::sync_now })}
             </button>
@@ -63,12 +63,16 @@ pub fn SyncStatus() -> impl IntoView {
             {move || alert().unwrap_or_default()} " "
             <a href="/login" hidden=move || !sync.needs_sign_in.get()>{t!(i18n, sign_in)}</a>
         </p>
-        <p class="notice" hidden=move || !sync.eviction_risk()>{t!(i18n, storage_not_persistent)}</p>
-        <p class="notice" role="status" hidden=move || !sync.update_ready.get()>
-            {t!(i18n, update_ready)} " "
-            <button type="button" class="secondary small" on:click=move |_| sync.apply_update()>
-                {t!(i18n, reload)}
-            </button>
+        // One element for both notices: a fourth one at this level costs the bundle a whole
+        // hydration path of its own.
+        <p class="notice" hidden=move || !sync.update_ready.get() && !sync.eviction_risk()>
+            <span hidden=move || !sync.eviction_risk()>{t!(i18n, storage_not_persistent)} " "</span>
+            <span role="status" hidden=move || !sync.update_ready.get()>
+                {t!(i18n, update_ready)} " "
+                <button type="button" class="secondary small" on:click=move |_| sync.apply_update()>
+                    {t!(i18n, reload)}
+                </button>
+            </span>
         </p>
     }
 }

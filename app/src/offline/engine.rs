@@ -7,7 +7,7 @@
 //! says it wrote (`phone::Word`). Only one tab syncs at a time (`phone::exclusively`), and it
 //! reads the stored outbox first, so records made in any tab go out, once.
 
-use super::outbox::{Outbox, Receipt, BATCH};
+use super::outbox::{Entry, Outbox, Receipt, BATCH};
 use super::phone::{self, Word};
 use super::photos::{self, Upload};
 use super::replica::Replica;
@@ -83,7 +83,9 @@ pub struct SyncEngine {
     /// This tab's copy of the stored outbox.
     pub outbox: RwSignal<Outbox>,
     /// The server's receipts for the last records it accepted.
-    pub receipts: RwSignal<Vec<Receipt>>,
+    /// Stored as `Entry`s (key: the record's id, text: the `Receipt`), read by the outbox
+    /// page, which carries their parser.
+    pub receipts: RwSignal<Vec<Entry>>,
     pub last_sync: RwSignal<Option<Timestamp>>,
     /// The session ended (e.g. expired while offline): records wait until the user signs in.
     pub needs_sign_in: RwSignal<bool>,
@@ -210,7 +212,8 @@ impl SyncEngine {
 
     /// Reads the stored outbox and receipts into this tab's copy, in this tab's turn.
     async fn reload(self) {
-        phone::in_turn(self.read_stored()).await
+        let _turn = phone::next_turn().await;
+        self.read_stored().await
     }
 
     async fn read_stored(self) {
@@ -219,8 +222,8 @@ impl SyncEngine {
             Ok(entries) => self.outbox.set(Outbox::from_entries(entries)),
             Err(e) => self.storage_failed.set(Some(e)),
         }
-        let receipts: Vec<Receipt> =
-            phone::receipts(&user).await.iter().rev().filter_map(|t| serde_json::from_str(t).ok()).collect();
+        let mut receipts = phone::receipts(&user).await;
+        receipts.reverse();
         self.receipts.set(receipts);
     }
 
@@ -228,7 +231,13 @@ impl SyncEngine {
     /// tab's copy to the edited one is written (with the receipts `edit` returns), the copy is
     /// read again, and the other tabs are told. Gives the receipts written.
     async fn write(self, edit: impl FnOnce(&mut Outbox) -> Vec<Receipt> + 'static) -> Result<Vec<Receipt>, ApiError> {
-        phone::in_turn(async move {
+        // One body for every kind of edit (boxed): the bundle carries it once.
+        self.write_boxed(Box::new(edit)).await
+    }
+
+    async fn write_boxed(self, edit: Box<dyn FnOnce(&mut Outbox) -> Vec<Receipt>>) -> Result<Vec<Receipt>, ApiError> {
+        let _turn = phone::next_turn().await;
+        {
             let Some(user) = self.user.get_value() else { return Err(ErrorCode::Unauthorized.into()) };
             let mut after = self.outbox.get_untracked();
             let receipts = edit(&mut after);
@@ -243,8 +252,7 @@ impl SyncEngine {
             }
             self.read_stored().await;
             written.map(|()| receipts)
-        })
-        .await
+        }
     }
 
     /// Keeps a change on the phone and queues it for the server; its operation id once it is
@@ -358,22 +366,19 @@ impl SyncEngine {
             return;
         }
         self.busy.set(true);
-        let result = std::rc::Rc::new(std::cell::RefCell::new(None));
-        let outcome = result.clone();
-        let lock = format!("roadchief-sync-{user}");
-        let ran = phone::exclusively(&lock, async move {
-            // What other tabs recorded goes out too.
-            self.reload().await;
-            let synced = match self.push_and_pull(&user).await {
-                Ok(()) => self.upload_photos().await,
-                Err(e) => Err(e),
-            };
-            *outcome.borrow_mut() = Some(synced);
-        })
-        .await;
+        let result = match phone::exclusively(&format!("roadchief-sync-{user}")).await {
+            Some(_lock) => {
+                // What other tabs recorded goes out too.
+                self.reload().await;
+                Some(match self.push_and_pull(&user).await {
+                    Ok(()) => self.upload_photos().await,
+                    Err(e) => Err(e),
+                })
+            }
+            None => None,
+        };
         self.busy.set(false);
-        self.elsewhere.set(!ran);
-        let result = result.borrow_mut().take();
+        self.elsewhere.set(result.is_none());
         match result {
             // Another tab is syncing: look again soon, in case it stops before this tab's
             // records went out.
@@ -577,13 +582,12 @@ async fn move_legacy_outbox(user: &str) -> Result<(), ApiError> {
 
 /// Stores `entries`, reads them back, and only then removes the localStorage `key` they were in.
 async fn move_entries(user: &str, key: &str, entries: Vec<super::outbox::Entry>) -> Result<(), ApiError> {
-    let stored: std::collections::HashSet<String> = phone::entries(user).await?.into_iter().map(|e| e.key).collect();
-    let add: Vec<_> = entries.iter().filter(|e| !stored.contains(&e.key)).cloned().collect();
+    let stored = phone::entries(user).await?;
+    let add: Vec<_> = entries.iter().filter(|e| !stored.iter().any(|s| s.key == e.key)).cloned().collect();
     // Another tab opened at the same time may have moved them first (then this add is refused).
     let added = phone::change(user, &super::outbox::Change { add, ..Default::default() }).await;
-    let now_stored: std::collections::HashSet<String> =
-        phone::entries(user).await?.into_iter().map(|e| e.key).collect();
-    if entries.iter().all(|e| now_stored.contains(&e.key)) {
+    let now_stored = phone::entries(user).await?;
+    if entries.iter().all(|e| now_stored.iter().any(|s| s.key == e.key)) {
         device::forget(key);
         Ok(())
     } else {

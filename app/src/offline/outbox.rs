@@ -203,7 +203,8 @@ pub struct Change {
     pub add: Vec<Entry>,
     pub put: Vec<Entry>,
     pub remove: Vec<String>,
-    pub receipts: Vec<String>,
+    /// Key: the record's id; text: the `Receipt`.
+    pub receipts: Vec<Entry>,
 }
 
 impl Change {
@@ -212,7 +213,14 @@ impl Change {
     }
 
     pub fn with_receipts(mut self, receipts: &[Receipt]) -> Change {
-        self.receipts = receipts.iter().map(|r| serde_json::to_string(r).expect("receipts serialize")).collect();
+        self.receipts = receipts
+            .iter()
+            .map(|r| Entry {
+                key: r.id.to_string(),
+                text: serde_json::to_string(r).expect("receipts serialize"),
+                photo: None,
+            })
+            .collect();
         self
     }
 }
@@ -267,19 +275,18 @@ impl Outbox {
     /// What must be written for the stored outbox to go from `self` to `after`: entries added,
     /// changed and removed, and nothing else.
     pub fn change_to(&self, after: &Outbox) -> Change {
-        let before: std::collections::HashMap<String, String> =
-            self.entries().into_iter().map(|e| (e.key, e.text)).collect();
+        // Linear: outboxes hold hundreds of entries, and no map code is needed (bundle size).
+        let before = self.entries();
+        let after = after.entries();
         let mut change = Change::default();
-        let mut kept = std::collections::HashSet::new();
-        for entry in after.entries() {
-            kept.insert(entry.key.clone());
-            match before.get(&entry.key) {
-                None => change.add.push(entry),
-                Some(text) if *text != entry.text => change.put.push(entry),
+        for entry in &after {
+            match before.iter().find(|b| b.key == entry.key) {
+                None => change.add.push(entry.clone()),
+                Some(b) if b.text != entry.text => change.put.push(entry.clone()),
                 Some(_) => {}
             }
         }
-        change.remove = self.entries().into_iter().map(|e| e.key).filter(|k| !kept.contains(k)).collect();
+        change.remove = before.into_iter().filter(|b| !after.iter().any(|a| a.key == b.key)).map(|b| b.key).collect();
         change
     }
 

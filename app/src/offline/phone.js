@@ -88,7 +88,8 @@ export function outboxEntries(user) {
 //   add      [{key, text, photo?}] new entries (a key already there aborts the change);
 //   put      [{key, text}] entries changed in place; one another tab removed stays removed;
 //   remove   [key] entries gone (a photo's file goes with its last entry);
-//   receipts [text] receipts of accepted records, the oldest beyond RECEIPTS_KEPT dropped.
+//   receipts [{key, text}] receipts of accepted records (key: the record's id), the oldest
+//            beyond RECEIPTS_KEPT dropped.
 // Resolves to "" or rejects with the error's name.
 export async function outboxChange(user, change) {
   try {
@@ -120,7 +121,7 @@ export async function outboxChange(user, change) {
         };
       }
       const receipts = tx.objectStore("receipts");
-      for (const text of change.receipts || []) receipts.add({ user, text });
+      for (const r of change.receipts || []) receipts.add({ user, key: r.key, text: r.text });
       if ((change.receipts || []).length > 0) {
         receipts.index("user").getAllKeys(user).onsuccess = (event) => {
           const keys = event.target.result;
@@ -134,11 +135,11 @@ export async function outboxChange(user, change) {
   }
 }
 
-// The user's receipts, oldest first: [text].
+// The user's receipts, oldest first: [{key, text}].
 export function receipts(user) {
   return transact(["receipts"], "readonly", (tx, out) => {
     const request = tx.objectStore("receipts").index("user").getAll(user);
-    request.onsuccess = () => (out.value = request.result.map((r) => r.text));
+    request.onsuccess = () => (out.value = request.result.map((r) => ({ key: r.key || "", text: r.text })));
   });
 }
 
@@ -262,41 +263,45 @@ export async function storageNearlyFull() {
 const TAB = Math.random().toString(36).slice(2);
 const LEASE_MS = 30000;
 
-// Runs `work` (a function returning a promise) unless another tab or window of the app is
-// running work under the same name; resolves to whether it ran. The Web Locks API where the
-// browser has it; else a lease in localStorage, renewed while the work runs (two tabs may
-// rarely both take it; the server applies each record once all the same).
-export async function exclusively(name, work) {
+// Takes the lock of this name unless another tab or window of the app holds it: resolves to a
+// function that releases it, or to null when it is taken. The Web Locks API where the browser
+// has it; else a lease in localStorage, renewed while held (two tabs may rarely both take it;
+// the server applies each record once all the same).
+export function exclusively(name) {
   if (navigator.locks && navigator.locks.request) {
-    return navigator.locks.request(name, { ifAvailable: true }, async (lock) => {
-      if (!lock) return false;
-      await work();
-      return true;
+    return new Promise((granted) => {
+      navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          granted(null);
+          return undefined;
+        }
+        // Held until the returned function is called.
+        return new Promise((release) => granted(release));
+      });
     });
   }
   const key = `roadchief.lease.${name}`;
   const [holder, until] = (localStorage.getItem(key) || "").split(" ");
-  if (holder && holder !== TAB && Number(until) > Date.now()) return false;
+  if (holder && holder !== TAB && Number(until) > Date.now()) return Promise.resolve(null);
   const take = () => localStorage.setItem(key, `${TAB} ${Date.now() + LEASE_MS}`);
   take();
   const renew = setInterval(take, LEASE_MS / 3);
-  try {
-    await work();
-    return true;
-  } finally {
+  return Promise.resolve(() => {
     clearInterval(renew);
     localStorage.removeItem(key);
-  }
+  });
 }
 
 let turn = Promise.resolve();
 
-// Runs `work` after every work this tab handed in before has finished: one tab's writes to
-// the outbox never interleave.
-export function inTurn(work) {
-  const run = turn.then(() => work());
-  turn = run.catch(() => undefined);
-  return run;
+// Resolves, to a function that ends this turn, once every turn this tab asked for before has
+// ended: one tab's writes to the outbox never interleave.
+export function nextTurn() {
+  let end;
+  const ended = new Promise((resolve) => (end = resolve));
+  const mine = turn.then(() => end);
+  turn = turn.then(() => ended);
+  return mine;
 }
 
 const CHANNEL = "road-chief";

@@ -30,9 +30,9 @@ pub(super) mod js {
         #[wasm_bindgen(js_name = storageNearlyFull)]
         pub async fn storage_nearly_full() -> JsValue;
         #[wasm_bindgen(catch)]
-        pub async fn exclusively(name: &str, work: &js_sys::Function) -> Result<JsValue, JsValue>;
-        #[wasm_bindgen(catch, js_name = inTurn)]
-        pub async fn in_turn(work: &js_sys::Function) -> Result<JsValue, JsValue>;
+        pub async fn exclusively(name: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch, js_name = nextTurn)]
+        pub async fn next_turn() -> Result<JsValue, JsValue>;
         pub fn announce(what: &str);
         pub fn listen(heard: &js_sys::Function);
         #[wasm_bindgen(js_name = markSignOutPending)]
@@ -85,12 +85,13 @@ pub async fn change(user: &str, change: &Change) -> Result<(), ApiError> {
     }
 }
 
-/// This user's stored receipts (JSON texts), oldest first.
-pub async fn receipts(user: &str) -> Vec<String> {
+/// This user's stored receipts, oldest first.
+pub async fn receipts(user: &str) -> Vec<Entry> {
     #[cfg(feature = "hydrate")]
     {
         let Ok(list) = js::receipts(user).await else { return Vec::new() };
-        js_sys::Array::from(&list).iter().filter_map(|t| t.as_string()).collect()
+        let text = js_sys::JSON::stringify(&list).ok().and_then(|t| t.as_string()).unwrap_or_default();
+        serde_json::from_str(&text).unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -105,66 +106,49 @@ pub async fn sweep_photos() {
     js::sweep_photos().await;
 }
 
-/// Runs `work` unless another tab of the app runs work of this name; whether it ran.
-pub async fn exclusively<F>(name: &str, work: F) -> bool
-where
-    F: std::future::Future<Output = ()> + 'static,
-{
+/// A lock or turn held until dropped (then released in the browser).
+pub struct Held {
     #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::prelude::*;
-        let mut work = Some(work);
-        let start = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
-            let work = work.take();
-            wasm_bindgen_futures::future_to_promise(async move {
-                if let Some(work) = work {
-                    work.await;
-                }
-                Ok(JsValue::UNDEFINED)
-            })
-        });
-        let ran = js::exclusively(name, start.as_ref().unchecked_ref()).await;
-        ran.map(|v| v.is_truthy()).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (name, work);
-        false
+    release: Option<js_sys::Function>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(release) = self.release.take() {
+            let _ = release.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
     }
 }
 
-/// Runs `work` once the work this tab handed in before has finished, and gives its result.
-pub async fn in_turn<T, F>(work: F) -> T
-where
-    T: 'static,
-    F: std::future::Future<Output = T> + 'static,
-{
+#[cfg(feature = "hydrate")]
+fn held(answer: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>) -> Option<Held> {
+    use wasm_bindgen::JsCast;
+    let release = answer.ok()?.dyn_into::<js_sys::Function>().ok()?;
+    Some(Held { release: Some(release) })
+}
+
+/// The lock of this name, unless another tab of the app holds it.
+pub async fn exclusively(name: &str) -> Option<Held> {
     #[cfg(feature = "hydrate")]
     {
-        use std::cell::RefCell;
-        use std::rc::Rc;
-        use wasm_bindgen::prelude::*;
-        let result: Rc<RefCell<Option<T>>> = Rc::new(RefCell::new(None));
-        let slot = result.clone();
-        let mut work = Some(work);
-        let start = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
-            let work = work.take();
-            let slot = slot.clone();
-            wasm_bindgen_futures::future_to_promise(async move {
-                if let Some(work) = work {
-                    *slot.borrow_mut() = Some(work.await);
-                }
-                Ok(JsValue::UNDEFINED)
-            })
-        });
-        let _ = js::in_turn(start.as_ref().unchecked_ref()).await;
-        let taken = result.borrow_mut().take();
-        taken.expect("the work ran in its turn")
+        held(js::exclusively(name).await)
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        work.await
+        let _ = name;
+        None
     }
+}
+
+/// This tab's next turn: the turns asked for before it have ended.
+pub async fn next_turn() -> Held {
+    #[cfg(feature = "hydrate")]
+    {
+        held(js::next_turn().await).unwrap_or(Held { release: None })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Held {}
 }
 
 /// What one tab tells the others.

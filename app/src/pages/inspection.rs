@@ -73,7 +73,8 @@ pub fn InspectionScreen() -> impl IntoView {
     Effect::new(move || {
         let Some((id, problems)) = submitting.get() else { return };
         // The server's receipt, not only the record's absence (this tab's copy may lag).
-        if sync.receipts.with(|r| r.iter().any(|receipt| receipt.id == id)) {
+        let id = id.to_string();
+        if sync.receipts.with(|r| r.iter().any(|receipt| receipt.key == id)) {
             submitting.set(None);
             flash.set(Some(i18n.f(Msg::inspection_sent, &[("n", &problems.to_string())])));
         }

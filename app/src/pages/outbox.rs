@@ -62,7 +62,14 @@ pub fn OutboxPage() -> impl IntoView {
             <h2>{t!(i18n, receipts_title)}</h2>
             <p class="muted small">{t!(i18n, receipts_hint)}</p>
             <ul class="cards" aria-label=move || i18n.t(Msg::receipts_title)>
-                {move || sync.receipts.get().into_iter().map(|receipt| view! { <ReceiptCard receipt/> }).collect_view()}
+                {move || {
+                    sync.receipts
+                        .get()
+                        .into_iter()
+                        .filter_map(|entry| serde_json::from_str::<Receipt>(&entry.text).ok())
+                        .map(|receipt| view! { <ReceiptCard receipt/> })
+                        .collect_view()
+                }}
             </ul>
         </section>
     }
