@@ -1,9 +1,5 @@
 import { test } from '@playwright/test';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { OwnServer } from '../tests/own-server';
-import { phone, readyForTheField, signIn } from '../tests/phone';
+import { closeFieldPhone, fieldPhone } from '../tests/phone';
 
 // How many findings the phone can keep unsynced. The app's outbox entries (in IndexedDB, in the
 // format the app writes) are stored, and the browser's own count of the site's IndexedDB bytes
@@ -16,14 +12,9 @@ const FINDINGS = 2000;
 const PHOTOS = 40;
 
 test('outbox capacity', async () => {
-  const server = new OwnServer(3500);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'road-chief-bench-'));
-  await server.start();
+  const field = await fieldPhone();
+  const { page } = field;
   try {
-    const context = await phone(profile, server);
-    const page = context.pages()[0] || (await context.newPage());
-    await signIn(page, 'chief01');
-    await readyForTheField(page);
     const figures = await page.evaluate(async ({ FINDINGS, PHOTOS }) => {
       const note = '门店占道经营，货物堆放在人行道上，影响行人通行，已劝导未整改';
       const uuid = (n: number, kind: number) =>
@@ -121,9 +112,7 @@ test('outbox capacity', async () => {
     console.log(`  in 1 GB: ${per(GB, figures.perFinding)} findings without photos, ${per(GB, figures.perFindingWithPhoto)} with a photo each`);
     console.log(`  in this browser's quota for the site (${(figures.quota / GB).toFixed(1)} GB): ${per(figures.quota, figures.perFinding)} / ${per(figures.quota, figures.perFindingWithPhoto)}`);
     console.log(`  beside it, the earlier localStorage outbox: ${figures.inLocalStorage} findings without photos, whatever the disk`);
-    await context.close();
   } finally {
-    await server.stop();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await closeFieldPhone(field);
   }
 });

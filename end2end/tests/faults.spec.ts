@@ -1,12 +1,9 @@
 import { BrowserContext, Page, expect, test } from '@playwright/test';
-import * as fs from 'fs';
-import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { hydrated } from './helpers';
 import { OwnServer } from './own-server';
 import { queueFindings } from './outbox-fixture';
-import { phone, readyForTheField, signIn, syncBar } from './phone';
+import { FieldPhone, closeFieldPhone, fieldPhone, phone, signIn, syncBar } from './phone';
 
 // The phone never loses a record: several tabs, lost answers, a server in trouble, a full
 // disk, a reload mid-upload, a closed browser, a shared phone. Each test ends by counting on
@@ -15,48 +12,27 @@ import { phone, readyForTheField, signIn, syncBar } from './phone';
 const PHOTO = path.resolve(__dirname, '../../public/icons/icon-192.png');
 const ROAD = '/roads/market-road-2';
 
-/** A free loopback port (and the next one, which the server's reload port takes). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
-    if (port < 65000) return port;
-  }
-}
+let current: Omit<FieldPhone, 'page'> | null = null;
 
-let current: { server: OwnServer; profile: string; context: BrowserContext } | null = null;
-
-/** A phone (a browser profile on disk) and a server of the test's own, signed in as chief01. */
-async function setUp(): Promise<{ server: OwnServer; profile: string; context: BrowserContext; page: Page }> {
-  const server = new OwnServer(await freePort());
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'road-chief-phone-'));
-  await server.start();
-  const context = await phone(profile, server);
-  current = { server, profile, context };
-  const page = context.pages()[0] || (await context.newPage());
-  await signIn(page, 'chief01');
-  await readyForTheField(page);
-  return { server, profile, context, page };
+/** A phone and a server of the test's own, signed in as chief01 (closed after the test). */
+async function setUp(): Promise<FieldPhone> {
+  const set = await fieldPhone();
+  current = set;
+  return set;
 }
 
 // Also after a test ran out of time: no server or profile outlives its test.
 test.afterEach(async ({}, testInfo) => {
   if (!current) return;
-  const { server, profile, context } = current;
+  const left = current;
   current = null;
   if (testInfo.status !== testInfo.expectedStatus) {
     // What each tab showed when it went wrong.
-    for (const [i, tab] of context.pages().entries()) {
+    for (const [i, tab] of left.context.pages().entries()) {
       await tab.screenshot({ path: testInfo.outputPath(`tab-${i}.png`) }).catch(() => undefined);
     }
   }
-  await context.close().catch(() => undefined);
-  await server.stop();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await closeFieldPhone(left);
 });
 
 async function openRoad(page: Page) {

@@ -110,6 +110,9 @@ pub struct SyncEngine {
     timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
 }
 
+/// A change to the outbox, giving the receipts to store with it.
+type Edit = Box<dyn FnOnce(&mut Outbox) -> Vec<Receipt>>;
+
 pub fn use_sync() -> SyncEngine {
     expect_context::<SyncEngine>()
 }
@@ -235,7 +238,7 @@ impl SyncEngine {
         self.write_boxed(Box::new(edit)).await
     }
 
-    async fn write_boxed(self, edit: Box<dyn FnOnce(&mut Outbox) -> Vec<Receipt>>) -> Result<Vec<Receipt>, ApiError> {
+    async fn write_boxed(self, edit: Edit) -> Result<Vec<Receipt>, ApiError> {
         let _turn = phone::next_turn().await;
         {
             let Some(user) = self.user.get_value() else { return Err(ErrorCode::Unauthorized.into()) };
@@ -544,16 +547,12 @@ fn ended(answer: Result<(), ApiError>) -> bool {
     }
 }
 
-/// Ends the session of a sign-out made with no signal, if the phone has one waiting.
-async fn flush_sign_out() {
+/// Ends the session of a sign-out made with no signal, if the phone has one waiting (also
+/// called by the sign-in page before someone signs in).
+pub async fn flush_sign_out() {
     if phone::sign_out_pending().await && ended(client::sign_out().await) {
         phone::clear_sign_out_pending().await;
     }
-}
-
-/// Ends a waiting sign-out before someone signs in (the sign-in page calls this).
-pub async fn before_sign_in() {
-    flush_sign_out().await;
 }
 
 /// After a sign-in: a sign-out still waiting is of a session this browser no longer holds

@@ -34,7 +34,7 @@ pub fn SignInPage() -> impl IntoView {
         let (u, p) = (u.value(), p.value());
         spawn_local(async move {
             // A sign-out made on this phone with no signal ends that session first.
-            crate::offline::engine::before_sign_in().await;
+            crate::offline::engine::flush_sign_out().await;
             match client::sign_in(u, p).await {
                 Ok(_) => {
                     crate::offline::engine::after_sign_in().await;
