@@ -10,6 +10,7 @@ use crate::offline::engine::use_sync;
 use crate::offline::or_stored;
 use crate::offline::replica::Replica;
 use crate::{t, use_current_user};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -19,15 +20,17 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
+                // Either, not `into_any`: an erased view carries a second (unused) hydration
+                // path in the first-load bundle.
                 match me.await {
                     Ok(Some(me)) => match me.role {
-                        Role::RoadChief => view! { <ChiefHomeView/> }.into_any(),
+                        Role::RoadChief => EitherOf3::A(view! { <ChiefHomeView/> }),
                         // Their screens are loaded on demand; the server sends them there directly.
-                        Role::SectionHead => view! { <Redirect path="/inbox"/> }.into_any(),
-                        Role::Coordinator => view! { <Redirect path="/overview"/> }.into_any(),
+                        Role::SectionHead => EitherOf3::B(view! { <Redirect path="/inbox"/> }),
+                        Role::Coordinator => EitherOf3::B(view! { <Redirect path="/overview"/> }),
                     },
-                    Ok(None) => view! { <ErrorNotice error=crate::api::error::ErrorCode::Unauthorized.into()/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(None) => EitherOf3::C(view! { <ErrorNotice error=crate::api::error::ErrorCode::Unauthorized.into()/> }),
+                    Err(e) => EitherOf3::C(view! { <ErrorNotice error=e/> }),
                 }
             })}
         </Suspense>
@@ -45,10 +48,10 @@ fn ChiefHomeView() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match home.await {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Err(e) => Either::Left(view! { <ErrorNotice error=e/> }),
                     Ok(home) => {
                         let week = home.week;
-                        view! {
+                        Either::Right(view! {
                             <p class="muted">{move || week_label(i18n, week)}</p>
                             <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>
                             <ul class="cards" aria-label=move || i18n.t(Msg::my_roads_title)>
@@ -98,8 +101,7 @@ fn ChiefHomeView() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
-                        }
-                            .into_any()
+                        })
                     }
                 }
             })}

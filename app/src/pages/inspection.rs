@@ -19,6 +19,7 @@ use crate::offline::engine::{use_sync, SyncEngine};
 use crate::offline::or_stored;
 use crate::offline::outbox::Queued;
 use crate::t;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -83,8 +84,8 @@ pub fn InspectionScreen() -> impl IntoView {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <Inspection page=p flash editing submitting/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(p) => Either::Left(view! { <Inspection page=p flash editing submitting/> }),
+                    Err(e) => Either::Right(view! { <ErrorNotice error=e/> }),
                 }
             })}
         </Transition>
@@ -281,10 +282,10 @@ fn Inspection(
                     }),
                     on_cancel: Callback::new(move |()| editing.set(None)),
                 };
-                view! { <Suspense fallback=|| view! { <Loading/> }>{Suspend::new(finding_form(args))}</Suspense> }.into_any()
+                Either::Left(view! { <Suspense fallback=|| view! { <Loading/> }>{Suspend::new(finding_form(args))}</Suspense> })
             }
             None => {
-                view! {
+                Either::Right(view! {
                     <form class="checklist" on:submit=|ev| ev.prevent_default()>
                         {checklist}
                         <div class="submit-bar">
@@ -299,8 +300,7 @@ fn Inspection(
                             </button>
                         </div>
                     </form>
-                }
-                    .into_any()
+                })
             }
         }}
     }
