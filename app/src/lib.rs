@@ -22,6 +22,8 @@ use leptos_router::{path, Lazy};
 
 /// The HTML document around the app (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    backend::page_policy::set_for_this_page();
     view! {
         <!DOCTYPE html>
         <html>

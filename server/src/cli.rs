@@ -1,12 +1,13 @@
 //! Administrative commands: `server import FILE`, `server create-coordinator USERNAME NAME`,
-//! `server set-password USERNAME`, `server backup FILE`, `server restore FILE`. Passwords come
+//! `server set-password USERNAME`, `server disable-user USERNAME`, `server enable-user USERNAME`,
+//! `server backup FILE`, `server restore FILE`. Passwords come
 //! from `ROADCHIEF_PASSWORD` or standard input, never from the command line (where other users
 //! could read them).
 
 use crate::config::Config;
 use crate::startup::open_database;
 use anyhow::{bail, Context};
-use app::backend::auth::{hash_password_async, new_id, set_password};
+use app::backend::auth::{hash_password_async, new_id, set_disabled, set_password};
 use app::backend::import;
 use app::backend::store::users::{self, NewUser};
 use app::domain::text::{NewPassword, Username};
@@ -86,6 +87,17 @@ pub async fn set_user_password(config: &Config, username: &str, password: &NewPa
     Ok(())
 }
 
+/// Disables an account (it cannot sign in; its sessions end now) or enables it again.
+pub async fn set_user_disabled(config: &Config, username: &str, disabled: bool) -> anyhow::Result<()> {
+    let username = Username::parse(username)?;
+    let pool = open_database(config).await?;
+    if !set_disabled(&pool, username.as_str(), disabled, now()).await? {
+        bail!("there is no user named {}", username.as_str());
+    }
+    println!("{} {}.", username.as_str(), if disabled { "disabled: signed out everywhere" } else { "enabled" });
+    Ok(())
+}
+
 pub const USAGE: &str = "\
 Road Chief server
 
@@ -93,7 +105,9 @@ USAGE:
     server [serve]                               run the web app
     server import FILE.json                      import a subdistrict (communities, users, sections, categories, roads)
     server create-coordinator USERNAME NAME      create the first coordinator
-    server set-password USERNAME                 set a user's password
+    server set-password USERNAME                 set a user's password (their sessions end)
+    server disable-user USERNAME                 stop an account from signing in (its sessions end)
+    server enable-user USERNAME                  let a disabled account sign in again
     server backup FILE                           a consistent copy of the database, while the server runs
     server restore FILE                          bring a backup back (the server must be stopped)
 Passwords are read from ROADCHIEF_PASSWORD or standard input.

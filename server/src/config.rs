@@ -15,6 +15,7 @@
 //! | photos in an S3-compatible bucket | `photo_bucket` | `ROADCHIEF_PHOTO_BUCKET` | none (`<data_dir>/photos`) |
 //! | the bucket's endpoint | `s3_endpoint` | `ROADCHIEF_S3_ENDPOINT` | AWS |
 //! | the bucket's region | `s3_region` | `ROADCHIEF_S3_REGION` | `us-east-1` |
+//! | networks webhooks may reach although not public | `webhook_allow` (a list) | `ROADCHIEF_WEBHOOK_ALLOW` (comma-separated) | none |
 //! | the bucket's credentials | `s3_access_key_id`, `s3_secret_access_key` | `ROADCHIEF_S3_ACCESS_KEY_ID`, `ROADCHIEF_S3_SECRET_ACCESS_KEY` | none |
 //!
 //! The file is `ROADCHIEF_CONFIG` if set, else `road-chief.toml` in the working directory
@@ -43,6 +44,7 @@ struct FileConfig {
     s3_region: Option<String>,
     s3_access_key_id: Option<String>,
     s3_secret_access_key: Option<String>,
+    webhook_allow: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +59,8 @@ pub struct Config {
     pub notify_every_s: u64,
     /// How often the scheduler looks for reminders to send; 0 turns it off.
     pub schedule_every_s: u64,
+    /// Networks webhooks may reach although they are not public (an office's own receiver).
+    pub webhook_allow: app::backend::outbound::AllowList,
     /// `smtp://host:25`, `smtp://host:587?tls=required` or `smtps://user:password@host:465`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -80,6 +84,7 @@ impl Config {
             smtp_url: None,
             mail_from: "bench@localhost".into(),
             photo_bucket: None,
+            webhook_allow: Default::default(),
         }
     }
 
@@ -95,6 +100,14 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// `scheme://host[:port]` of the public URL.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = self.public_url.as_deref()?;
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+        Some(format!("{scheme}://{host}"))
     }
 
     /// Reads the configuration from the file and the environment.
@@ -166,8 +179,15 @@ impl Config {
                 })
             }
         };
+        let webhook_allow = match env("ROADCHIEF_WEBHOOK_ALLOW") {
+            Some(list) => list.split(',').map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned).collect(),
+            None => file.webhook_allow.unwrap_or_default(),
+        };
+        let webhook_allow = app::backend::outbound::AllowList::parse(&webhook_allow)
+            .map_err(|e| anyhow::anyhow!("webhook_allow: {e}"))?;
         Ok(Config {
             address,
+            webhook_allow,
             data_dir,
             database_url,
             demo: flag("ROADCHIEF_DEMO", file.demo)?,
@@ -226,6 +246,12 @@ mod tests {
         assert!(c.demo);
         assert_eq!(c.database_url, "sqlite:///var/lib/rc/road-chief.db");
         assert!(c.secure_cookies());
+        assert_eq!(c.public_origin().as_deref(), Some("https://rc.example"));
+        let behind = resolve("public_url = \"https://gov.example:8443/roads/\"", &[]).unwrap();
+        assert_eq!(behind.public_origin().as_deref(), Some("https://gov.example:8443"));
+        assert_eq!(resolve("", &[]).unwrap().public_origin(), None);
+        let allowed = resolve("webhook_allow = [\"10.20.0.0/16\"]", &[]).unwrap();
+        assert_eq!(allowed.webhook_allow, app::backend::outbound::AllowList::parse(&["10.20.0.0/16"]).unwrap());
     }
 
     #[test]
@@ -238,6 +264,7 @@ mod tests {
         assert!(resolve("", &[("ROADCHIEF_SCHEDULE_EVERY_S", "-1")]).is_err());
         assert!(resolve("smtp_url = \"http://mail\"", &[]).is_err());
         assert!(resolve("", &[("ROADCHIEF_PHOTO_BUCKET", "bucket")]).is_err());
+        assert!(resolve("", &[("ROADCHIEF_WEBHOOK_ALLOW", "10.0.0.0/8, everything")]).is_err());
     }
 
     #[test]

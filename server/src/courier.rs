@@ -4,7 +4,10 @@
 //! logged; failures wait and retry.
 
 use app::backend::notify::{self, Due};
+use app::backend::outbound::{self, AllowList};
 use app::backend::{Clock, Pool};
+use app::domain::notice::WebhookUrl;
+use app::domain::text::one_line;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -35,9 +38,15 @@ impl Mail {
 pub struct Courier {
     pool: Pool,
     clock: Clock,
-    http: reqwest::Client,
+    /// For each webhook request and its connection.
+    timeout: Duration,
+    /// Networks webhooks may reach although they are not public.
+    allow: AllowList,
     mail: Option<Mail>,
 }
+
+/// The most of a receiver's answer read (enough for a robot's `errcode`).
+const ANSWER_MAX: usize = 16 * 1024;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Round {
@@ -46,13 +55,8 @@ pub struct Round {
 }
 
 impl Courier {
-    pub fn new(pool: Pool, clock: Clock, timeout: Duration) -> Courier {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .expect("an HTTP client with timeouts builds");
-        Courier { pool, clock, http, mail: None }
+    pub fn new(pool: Pool, clock: Clock, timeout: Duration, allow: AllowList) -> Courier {
+        Courier { pool, clock, timeout, allow, mail: None }
     }
 
     /// Sends email through this server (without it, email messages fail and wait).
@@ -73,7 +77,12 @@ impl Courier {
                 round.sent += 1;
             } else {
                 round.failed += 1;
-                tracing::warn!(notification = %due.id, channel = %due.channel, target = %due.target, %detail, "delivery failed");
+                // Webhook URLs carry their keys: only where they point goes to the log.
+                let target = match due.channel.as_str() {
+                    "email" => due.target.clone(),
+                    _ => WebhookUrl::parse(&due.target).map(|u| u.redacted()).unwrap_or_default(),
+                };
+                tracing::warn!(notification = %due.id, channel = %due.channel, %target, %detail, "delivery failed");
             }
             notify::record_attempt(&self.pool, &due, delivered, &detail, self.clock.now()).await?;
         }
@@ -91,7 +100,8 @@ impl Courier {
         let message = Message::builder()
             .from(mail.from.clone())
             .to(to)
-            .subject(due.subject.clone().unwrap_or_else(|| "路长巡查".into()))
+            // Names in the subject come from people: one line, whatever they typed.
+            .subject(one_line(due.subject.as_deref().unwrap_or("路长巡查")))
             // The same message on every attempt: a receiving system can drop duplicates.
             .message_id(Some(format!("<{}@road-chief>", due.idempotency_key.replace([':', '@'], "."))))
             .singlepart(
@@ -112,31 +122,56 @@ impl Courier {
         }
     }
 
+    /// Posts a webhook message to the addresses checked just now (`outbound::resolve`): no
+    /// redirects followed, at most `ANSWER_MAX` bytes of the answer read. What is recorded for
+    /// the coordinator is the status and a short reason, never the receiver's words.
     async fn post(&self, due: &Due) -> (bool, String) {
-        let request = self
-            .http
-            .post(&due.target)
+        let Ok(url) = WebhookUrl::parse(&due.target) else {
+            return (false, "not a webhook URL".into());
+        };
+        let addresses = match outbound::resolve(&url, &self.allow).await {
+            Ok(addresses) => addresses,
+            Err(unreachable) => return (false, unreachable.detail().into()),
+        };
+        let (host, _) = url.endpoint().expect("a parsed webhook URL has a host");
+        let client = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .resolve_to_addrs(host, &addresses)
+            .build();
+        let Ok(client) = client else { return (false, "could not prepare the request".into()) };
+        let request = client
+            .post(url.as_str())
             .header("content-type", "application/json; charset=utf-8")
             .header("idempotency-key", &due.idempotency_key)
             .body(due.body.clone());
-        let response = match request.send().await {
+        let mut response = match request.send().await {
             Ok(r) => r,
             Err(e) if e.is_timeout() => return (false, "timed out".into()),
-            Err(e) => return (false, format!("could not connect: {e}")),
+            Err(e) if e.is_connect() => return (false, "could not connect".into()),
+            Err(_) => return (false, "the request failed".into()),
         };
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
         if !status.is_success() {
-            return (false, format!("HTTP {status}"));
+            // A redirect is an answer too, and not followed: a receiver moved is told to the
+            // coordinator, not chased somewhere inside.
+            return (false, format!("HTTP {}", status.as_u16()));
         }
-        // WeCom and DingTalk robots answer 200 with an error code in the body.
-        if let Ok(answer) = serde_json::from_str::<serde_json::Value>(&text) {
-            if let Some(code) = answer.get("errcode").and_then(|c| c.as_i64()).filter(|c| *c != 0) {
-                let message = answer.get("errmsg").and_then(|m| m.as_str()).unwrap_or("");
-                return (false, format!("errcode {code}: {message}"));
+        let mut answer = Vec::new();
+        while let Ok(Some(chunk)) = response.chunk().await {
+            answer.extend_from_slice(&chunk);
+            if answer.len() > ANSWER_MAX {
+                break;
             }
         }
-        (true, format!("HTTP {status}"))
+        // WeCom and DingTalk robots answer 200 with an error code in the body.
+        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&answer) {
+            if let Some(code) = answer.get("errcode").and_then(|c| c.as_i64()).filter(|c| *c != 0) {
+                return (false, format!("HTTP {}, errcode {code}", status.as_u16()));
+            }
+        }
+        (true, format!("HTTP {}", status.as_u16()))
     }
 
     /// Runs the courier in the background until `stop` says so; a round in progress finishes

@@ -9,22 +9,28 @@ use app::domain::time::Timestamp;
 
 pub const DEMO_PASSWORD: &str = "roadchief";
 
-/// Imports the demo subdistrict once and gives every demo user without a password the demo
-/// password. Running it again changes nothing.
+/// Imports the demo subdistrict once and gives each of the demo's own users the demo password
+/// if they have none (nobody else: an account made or imported by hand keeps having no
+/// password until someone sets one). Running it again changes nothing.
 pub async fn ensure(pool: &Pool, now: Timestamp) -> anyhow::Result<()> {
+    let demo = parse(DEMO_FILE)?;
+    let demo_users: Vec<&str> = demo.users.iter().map(|u| u.username.as_str()).collect();
     let (subdistricts, without) = {
         let mut conn = pool.read().await?;
-        (directory::subdistrict_count(&mut conn).await?, users::count_without_password(&mut conn).await?)
+        (
+            directory::subdistrict_count(&mut conn).await?,
+            users::count_without_password(&mut conn, &demo_users).await?,
+        )
     };
     if subdistricts == 0 {
-        let summary = import(pool, &parse(DEMO_FILE)?, now).await?;
+        let summary = import(pool, &demo, now).await?;
         tracing::info!(?summary, "demo subdistrict imported");
     }
     if without > 0 || subdistricts == 0 {
         // One hash for all demo users: argon2 is slow on purpose, and these are demo accounts.
         let hash = auth::hash_password_async(NewPassword::parse(DEMO_PASSWORD)?).await?;
         let mut tx = pool.begin_write().await?;
-        let set = users::set_missing_passwords(&mut tx, &hash).await?;
+        let set = users::set_missing_password(&mut tx, &demo_users, &hash).await?;
         tx.commit().await?;
         if set > 0 {
             tracing::info!(users = set, "demo passwords set");

@@ -7,5 +7,6 @@ pub mod config;
 pub mod courier;
 pub mod demo;
 pub mod http_api;
+pub mod protect;
 pub mod pwa;
 pub mod startup;

@@ -44,6 +44,8 @@ async fn serve() -> anyhow::Result<()> {
             cli::create_coordinator(&config, username, &name.join(" "), &cli::read_password()?).await?
         }
         ["set-password", username] => cli::set_user_password(&config, username, &cli::read_password()?).await?,
+        ["disable-user", username] => cli::set_user_disabled(&config, username, true).await?,
+        ["enable-user", username] => cli::set_user_disabled(&config, username, false).await?,
         ["backup", file] => server::backup::backup(&config, std::path::Path::new(file)).await?,
         ["restore", file] => server::backup::restore(&config, std::path::Path::new(file)).await?,
         ["help" | "--help" | "-h"] => println!("{}", cli::USAGE),

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::courier::{spawn_scheduler, Courier, Mail};
-use crate::{demo, http_api, pwa};
+use crate::{demo, http_api, protect, pwa};
 use anyhow::Context;
 use app::backend::identity::{self, Visitor};
 use app::backend::photos::PhotoStore;
@@ -23,6 +23,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -107,6 +108,8 @@ impl Application {
             leptos_options,
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies(),
+                public_origin: config.public_origin(),
+                webhook_allow: config.webhook_allow.clone(),
                 trust_forwarded_for: config.trust_forwarded_for,
                 photos: photo_store(config)?,
             }),
@@ -120,7 +123,12 @@ impl Application {
         let (stop, stopped) = watch::channel(false);
         let mut background = Vec::new();
         if config.notify_every_s > 0 {
-            let mut courier = Courier::new(state.pool.clone(), state.clock.clone(), Duration::from_secs(10));
+            let mut courier = Courier::new(
+                state.pool.clone(),
+                state.clock.clone(),
+                Duration::from_secs(10),
+                state.settings.webhook_allow.clone(),
+            );
             if let Some(url) = &config.smtp_url {
                 courier = courier.with_mail(Mail::new(url, &config.mail_from, Duration::from_secs(20))?);
             }
@@ -209,17 +217,28 @@ pub fn router(state: AppState) -> Router {
     let worker = pwa::ServiceWorker::for_site(&site_root, &state.leptos_options.site_pkg_dir);
     tracing::info!(build = %worker.build, "service worker ready");
 
-    Router::new()
+    let routes = Router::new()
         .nest("/api/v1", http_api::router().layer(middleware::from_fn_with_state(state.clone(), identity::identify)))
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .route("/manifest.webmanifest", get(pwa::manifest))
-        .merge(pages)
+        // Server functions (`/api/...`) take small arguments.
+        .merge(pages.layer(middleware::from_fn_with_state(SERVER_FN_BODY_MAX, protect::limit_body)))
         .nest(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    guarded(routes, &state.settings).layer(CompressionLayer::new()).layer(TraceLayer::new_for_http()).with_state(state)
 }
+
+/// What every route passes through (`protect`): a panic answers 500, other sites' requests are
+/// refused, every answer gets its headers.
+pub fn guarded(routes: Router<AppState>, settings: &Settings) -> Router<AppState> {
+    routes
+        .layer(CatchPanicLayer::custom(protect::panicked))
+        .layer(middleware::from_fn_with_state(settings.public_origin.clone(), protect::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(settings.secure_cookies, protect::headers))
+}
+
+/// The largest body a server function (or a page) takes.
+const SERVER_FN_BODY_MAX: usize = 64 * 1024;
 
 /// Pages need a signed-in user: anyone else is sent to the sign-in page first. (Server
 /// functions and the JSON API answer 401 themselves.)

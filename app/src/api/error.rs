@@ -14,6 +14,11 @@ pub enum ErrorCode {
     NotFound,
     WrongCredentials,
     TooManyAttempts,
+    /// The right password of a disabled account.
+    AccountDisabled,
+    /// A state-changing request from another site (`Origin`, `Sec-Fetch-Site`).
+    CrossSite,
+    WeakPassword,
     Malformed,
     NoteEmpty,
     NoteTooLong,
@@ -25,6 +30,7 @@ pub enum ErrorCode {
     ProblemWithoutFinding,
     WeekNotOpen,
     ObservedInFuture,
+    ObservedTooLongAgo,
     IllegalTransition,
     SameSection,
     SectionRequired,
@@ -37,6 +43,10 @@ pub enum ErrorCode {
     TooManyFindings,
     BodyTooLarge,
     InvalidWebhook,
+    /// The webhook's host does not resolve.
+    WebhookHostUnknown,
+    /// The webhook points inside (loopback, private, link-local, reserved addresses).
+    WebhookNotPublic,
     InvalidEmail,
     InvalidCalendar,
     InvalidWorkingDays,
@@ -58,7 +68,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::Unauthorized | ErrorCode::WrongCredentials => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::AccountDisabled | ErrorCode::CrossSite => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::IllegalTransition
             | ErrorCode::OperationConflict
@@ -84,6 +94,9 @@ impl ErrorCode {
             ErrorCode::NotFound => Msg::error_not_found,
             ErrorCode::WrongCredentials => Msg::error_wrong_credentials,
             ErrorCode::TooManyAttempts => Msg::error_too_many_attempts,
+            ErrorCode::AccountDisabled => Msg::error_account_disabled,
+            ErrorCode::CrossSite => Msg::error_cross_site,
+            ErrorCode::WeakPassword => Msg::error_weak_password,
             ErrorCode::Malformed => Msg::error_malformed,
             ErrorCode::NoteEmpty => Msg::error_note_empty,
             ErrorCode::NoteTooLong => Msg::error_note_too_long,
@@ -95,6 +108,7 @@ impl ErrorCode {
             ErrorCode::ProblemWithoutFinding => Msg::error_problem_without_finding,
             ErrorCode::WeekNotOpen => Msg::error_week_not_open,
             ErrorCode::ObservedInFuture => Msg::error_observed_in_future,
+            ErrorCode::ObservedTooLongAgo => Msg::error_observed_too_long_ago,
             ErrorCode::IllegalTransition => Msg::error_illegal_transition,
             ErrorCode::SameSection => Msg::error_same_section,
             ErrorCode::SectionRequired => Msg::error_section_required,
@@ -106,6 +120,8 @@ impl ErrorCode {
             ErrorCode::TooManyFindings => Msg::error_too_many_findings,
             ErrorCode::BodyTooLarge => Msg::error_body_too_large,
             ErrorCode::InvalidWebhook => Msg::error_invalid_webhook,
+            ErrorCode::WebhookHostUnknown => Msg::error_webhook_host_unknown,
+            ErrorCode::WebhookNotPublic => Msg::error_webhook_not_public,
             ErrorCode::InvalidEmail => Msg::error_invalid_email,
             ErrorCode::InvalidCalendar => Msg::error_invalid_calendar,
             ErrorCode::InvalidWorkingDays => Msg::error_invalid_working_days,
@@ -156,9 +172,26 @@ impl FromServerFnError for ApiError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let code = match value {
             ServerFnErrorErr::Request(_) => ErrorCode::Network,
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => ErrorCode::Malformed,
+            // The caller's mistake (arguments missing or not understood, a wrong method).
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => ErrorCode::Malformed,
             _ => ErrorCode::Internal,
         };
+        #[cfg(feature = "ssr")]
+        {
+            // On the server, before the function ran: answer with the code's status (the
+            // server-function layer would say 500) and in the caller's language.
+            use leptos::prelude::use_context;
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::from_u16(code.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+            }
+            let lang = use_context::<http::request::Parts>()
+                .map(|p| crate::backend::auth::request_lang(&p.headers))
+                .unwrap_or_default();
+            return ApiError::new(code, lang);
+        }
+        #[allow(unreachable_code)]
         code.into()
     }
 }

@@ -91,3 +91,11 @@ pub struct SignIn {
     pub username: String,
     pub password: String,
 }
+
+/// `PUT /api/v1/password`: the signed-in user's current password and the new one.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}

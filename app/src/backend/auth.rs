@@ -1,10 +1,11 @@
-//! Passwords (argon2id, a few at a time), sessions (random tokens, stored hashed) and the
-//! limit on failed sign-ins (5 per account or per address in 15 minutes, held in the database
-//! so a restart does not lift it).
+//! Passwords (argon2id, a few at a time), sessions (random tokens, stored hashed; they end
+//! after 30 days, or 14 days without use), trusted devices, and the waits after failed
+//! sign-ins (`domain::sign_in`, counted in the database so a restart does not lift them).
 
-use super::store::users::{self, failures, sessions, User};
+use super::store::users::{self, devices, failures, sessions, User};
 use super::{BackendError, Pool, Result};
 use crate::domain::ids::uuid_v7;
+use crate::domain::sign_in::{self, Failures};
 use crate::domain::text::NewPassword;
 use crate::domain::time::Timestamp;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -14,9 +15,19 @@ use sha2::{Digest, Sha256};
 use std::sync::{mpsc, LazyLock, Mutex, OnceLock};
 
 pub const SESSION_COOKIE: &str = "rc_session";
+/// A session ends this long after sign-in, however much it is used.
 pub const SESSION_DAYS: i64 = 30;
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
-pub const MAX_FAILURES: usize = 5;
+/// A session not used for this long ends.
+pub const SESSION_IDLE_MS: i64 = 14 * 86_400_000;
+/// How often a session's last use is written down (not on every request).
+const SEEN_EVERY_MS: i64 = 3_600_000;
+/// The cookie that marks a browser that signed in to an account before. Sent only to the
+/// sign-in endpoint.
+pub const DEVICE_COOKIE: &str = "rc_device";
+const DEVICE_DAYS: i64 = 365;
+/// One lock for every sign-in's check-and-count (PostgreSQL; SQLite writers queue anyway):
+/// two attempts never both pass a limit that only one of them may.
+const SIGN_IN_LOCK: &str = "sign-in";
 
 /// Password hashes computed at once. Each argon2id check needs about 19 MB while it runs, and
 /// the allocator keeps a thread's largest block for that thread: hashing on two threads of our
@@ -111,66 +122,181 @@ pub enum SignInRefusal {
     /// Wrong username or password; which one is not said.
     WrongCredentials,
     /// Too many failures lately; try again after this many seconds.
-    Locked { retry_after_s: i64 },
+    Wait { retry_after_s: i64 },
+    /// The right password for an account that is disabled.
+    Disabled,
 }
 
-/// How long until fewer than `MAX_FAILURES` of the key's failures lie in the window.
-async fn lockout(pool: &Pool, key: failures::Key, value: &str, now: Timestamp) -> Result<Option<i64>> {
-    let mut conn = pool.read().await?;
-    let since = Timestamp(now.millis() - FAILURE_WINDOW_MS);
-    let times = failures::recent(&mut conn, key, value, since, MAX_FAILURES as i64).await?;
-    Ok((times.len() >= MAX_FAILURES).then(|| {
-        let oldest_counted = times[MAX_FAILURES - 1];
-        ((oldest_counted + FAILURE_WINDOW_MS - now.millis()) as f64 / 1000.0).ceil().max(1.0) as i64
-    }))
+/// One try to prove who one is.
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The client's address (`X-Forwarded-For`'s last entry behind a trusted proxy).
+    pub address: &'a str,
+    /// The device cookie the browser sent, if any.
+    pub device: Option<&'a str>,
 }
 
-/// Checks a username and password. Returns the user and a new session token.
+/// A successful sign-in: the user, the new session's token, and the device cookie's token.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub session: String,
+    pub device: String,
+}
+
+/// An attempt whose password was checked.
+struct Checked {
+    found: Option<users::Credentials>,
+    matches: bool,
+    /// The failure written before the check, in case it is one.
+    failure_id: String,
+    attempter: String,
+    /// The device cookie belongs to this account.
+    trusted_device: bool,
+}
+
+fn random_token() -> String {
+    random_bytes::<32>().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Counts the attempt as a failure before the password is checked (in one transaction with the
+/// check of the limits, so parallel attempts cannot all slip under them), then checks it.
+async fn check(pool: &Pool, attempt: &Attempt<'_>, now: Timestamp) -> Result<std::result::Result<Checked, SignInRefusal>> {
+    let username = attempt.username.trim().to_lowercase();
+    let failure_id = new_id(now);
+    let mut tx = pool.begin_write().await?;
+    tx.serialize_by(SIGN_IN_LOCK).await?;
+    failures::purge(&mut tx, Timestamp(now.millis() - sign_in::MEMORY_MS)).await?;
+    let found = users::credentials(&mut tx, &username).await?;
+    let trusted_device = match (attempt.device, &found) {
+        (Some(device), Some(c)) => devices::belongs_to(&mut tx, &token_hash(device), &c.user.id).await?,
+        _ => false,
+    };
+    let attempter = match (trusted_device, attempt.device) {
+        (true, Some(device)) => format!("{username} device:{}", &token_hash(device)[..16]),
+        _ => format!("{username} address:{}", attempt.address),
+    };
+    let window = Timestamp(now.millis() - sign_in::WINDOW_MS);
+    let counted = Failures {
+        attempter: failures::recent(
+            &mut tx,
+            failures::Key::Attempter,
+            &attempter,
+            Timestamp(now.millis() - sign_in::MEMORY_MS),
+            64,
+        )
+        .await?,
+        address: failures::recent(
+            &mut tx,
+            failures::Key::Address,
+            attempt.address,
+            window,
+            sign_in::ADDRESS_CEILING as i64,
+        )
+        .await?,
+        account: failures::recent(&mut tx, failures::Key::Account, &username, window, sign_in::ACCOUNT_CEILING as i64)
+            .await?,
+        trusted_device,
+    };
+    if let Some(retry_after_s) = sign_in::wait_before_try(&counted, now) {
+        return Ok(Err(SignInRefusal::Wait { retry_after_s }));
+    }
+    let failure = failures::Failure { id: &failure_id, username: &username, address: attempt.address, attempter: &attempter };
+    failures::record(&mut tx, &failure, now).await?;
+    tx.commit().await?;
+
+    let hash = found.as_ref().and_then(|c| c.password_hash.clone());
+    let typed = attempt.password.to_owned();
+    let matches = match hashing(move || verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &typed)).await {
+        Ok(matches) => matches && found.as_ref().is_some_and(|c| c.password_hash.is_some()),
+        Err(e) => {
+            // Not checked (the server is busy): the attempt does not count.
+            let mut tx = pool.begin_write().await?;
+            failures::forget(&mut tx, &failure_id).await?;
+            tx.commit().await?;
+            return Err(e);
+        }
+    };
+    Ok(Ok(Checked { found, matches, failure_id, attempter, trusted_device }))
+}
+
+/// Checks a username and password: a new session (and a device cookie) for the right one.
 pub async fn sign_in(
     pool: &Pool,
-    username: &str,
-    password: &str,
-    address: &str,
+    attempt: &Attempt<'_>,
     now: Timestamp,
-) -> Result<std::result::Result<(User, String), SignInRefusal>> {
-    let username = username.trim().to_lowercase();
-    let locked = match (
-        lockout(pool, failures::Key::Username, &username, now).await?,
-        lockout(pool, failures::Key::Address, address, now).await?,
-    ) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
+) -> Result<std::result::Result<SignedIn, SignInRefusal>> {
+    let checked = match check(pool, attempt, now).await? {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    if let Some(retry_after_s) = locked {
-        return Ok(Err(SignInRefusal::Locked { retry_after_s }));
-    }
-
-    let found = users::with_password(&mut *pool.read().await?, &username).await?;
-    let hash = found.as_ref().and_then(|(_, h)| h.clone());
-    let typed = password.to_owned();
-    let matches = hashing(move || verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &typed)).await?;
-
+    let Some(found) = checked.found.filter(|_| checked.matches) else {
+        return Ok(Err(SignInRefusal::WrongCredentials));
+    };
     let mut tx = pool.begin_write().await?;
-    let outcome = match found {
-        Some((user, Some(_))) if matches => {
-            failures::clear(&mut tx, &user.username).await?;
-            let token = new_session(&mut tx, &user.id, now).await?;
-            Ok((user, token))
-        }
-        _ => {
-            failures::record(&mut tx, &new_id(now), &username, address, now).await?;
-            Err(SignInRefusal::WrongCredentials)
-        }
+    failures::clear(&mut tx, &checked.attempter).await?;
+    failures::forget(&mut tx, &checked.failure_id).await?;
+    if found.disabled {
+        tx.commit().await?;
+        return Ok(Err(SignInRefusal::Disabled));
+    }
+    let session = new_session(&mut tx, &found.user.id, now).await?;
+    let device = match (checked.trusted_device, attempt.device) {
+        (true, Some(device)) => device.to_owned(),
+        _ => random_token(),
     };
+    devices::trust(&mut tx, &token_hash(&device), &found.user.id, now).await?;
+    devices::purge(&mut tx, Timestamp(now.millis() - DEVICE_DAYS * 86_400_000)).await?;
+    sessions::purge(&mut tx, now, SESSION_IDLE_MS).await?;
     tx.commit().await?;
-    Ok(outcome)
+    Ok(Ok(SignedIn { user: found.user, session, device }))
+}
+
+/// A signed-in user changes their own password: the current one is checked like a sign-in
+/// (the same waits), then every other session of theirs ends.
+pub async fn change_password(
+    pool: &Pool,
+    attempt: &Attempt<'_>,
+    session_token: &str,
+    new: NewPassword,
+    now: Timestamp,
+) -> Result<std::result::Result<(), SignInRefusal>> {
+    let checked = match check(pool, attempt, now).await? {
+        Ok(checked) => checked,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let Some(found) = checked.found.filter(|c| checked.matches && !c.disabled) else {
+        return Ok(Err(SignInRefusal::WrongCredentials));
+    };
+    let hash = hash_password_async(new).await?;
+    let mut tx = pool.begin_write().await?;
+    failures::clear(&mut tx, &checked.attempter).await?;
+    failures::forget(&mut tx, &checked.failure_id).await?;
+    users::set_password_hash(&mut tx, &found.user.username, &hash).await?;
+    sessions::end_all_of(&mut tx, &found.user.id, Some(&token_hash(session_token))).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 async fn new_session(tx: &mut super::Tx, user_id: &str, now: Timestamp) -> Result<String> {
-    let token: String = random_bytes::<32>().iter().map(|b| format!("{b:02x}")).collect();
+    let token = random_token();
     let expires = Timestamp(now.millis() + SESSION_DAYS * 86_400_000);
     sessions::insert(tx, &token_hash(&token), user_id, now, expires).await?;
     Ok(token)
+}
+
+/// The user of a live session; its last use is written down now and then.
+pub async fn session_user(pool: &Pool, token: &str, now: Timestamp) -> Result<Option<User>> {
+    let hash = token_hash(token);
+    let found = sessions::user(&mut *pool.read().await?, &hash, now, SESSION_IDLE_MS).await?;
+    let Some((user, last_seen)) = found else { return Ok(None) };
+    if now.millis() - last_seen.millis() >= SEEN_EVERY_MS {
+        let mut tx = pool.begin_write().await?;
+        sessions::seen(&mut tx, &hash, now).await?;
+        tx.commit().await?;
+    }
+    Ok(Some(user))
 }
 
 pub async fn end_session(pool: &Pool, token: &str) -> Result<()> {
@@ -203,17 +329,39 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
     }
 }
 
+/// The `Set-Cookie` value of the device cookie: sent back only to the sign-in endpoint.
+pub fn device_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={token}; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age={}{secure}", DEVICE_DAYS * 86_400)
+}
+
 /// The language a request asks for (cookie, then Accept-Language).
 pub fn request_lang(headers: &http::HeaderMap) -> crate::i18n::Lang {
     let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     crate::i18n::Lang::negotiate(cookie(headers, crate::i18n::LANG_COOKIE), accept)
 }
 
-/// Sets (or replaces) a user's password; whether the user exists.
+/// Sets (or replaces) a user's password, ending every session they had; whether the user
+/// exists.
 pub async fn set_password(pool: &Pool, username: &str, password: NewPassword) -> Result<bool> {
     let hash = hash_password_async(password).await?;
     let mut tx = pool.begin_write().await?;
     let found = users::set_password_hash(&mut tx, username, &hash).await?;
+    if let Some(c) = users::credentials(&mut tx, username).await? {
+        sessions::end_all_of(&mut tx, &c.user.id, None).await?;
+    }
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// Disables an account (its sessions end; it cannot sign in) or enables it again; whether the
+/// user exists.
+pub async fn set_disabled(pool: &Pool, username: &str, disabled: bool, now: Timestamp) -> Result<bool> {
+    let mut tx = pool.begin_write().await?;
+    let found = users::set_disabled(&mut tx, username, disabled.then_some(now)).await?;
+    if let (true, Some(c)) = (disabled, users::credentials(&mut tx, username).await?) {
+        sessions::end_all_of(&mut tx, &c.user.id, None).await?;
+    }
     tx.commit().await?;
     Ok(found)
 }

@@ -74,6 +74,16 @@ fn status_text(status: FindingStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// A CSV cell as a spreadsheet will not run: text that starts like a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, which spreadsheets show as text.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 /// One exported finding; `metres` stays a number so spreadsheets can sum it.
 pub struct ExportRow {
     pub cells: [String; 14],
@@ -130,6 +140,16 @@ pub async fn rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for hostile in ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            let cell = csv_cell(hostile);
+            assert_eq!(cell, format!("'{hostile}"));
+        }
+        assert_eq!(csv_cell("垃圾堆放 = 3 处"), "垃圾堆放 = 3 处");
+        assert_eq!(csv_cell(""), "");
+    }
 
     #[test]
     fn ranges_must_be_ordered_and_bounded() {

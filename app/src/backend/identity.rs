@@ -3,7 +3,7 @@
 //! extractor, the page guard and the server functions all find it.
 
 use super::auth::{self, SESSION_COOKIE};
-use super::{store, AppState, BackendError, User};
+use super::{AppState, BackendError, User};
 use crate::api::error::{ApiError, ErrorCode};
 use crate::domain::time::Timestamp;
 use crate::i18n::Lang;
@@ -40,11 +40,7 @@ async fn look_up(state: &AppState, headers: &http::HeaderMap, now: Timestamp) ->
     let Some(token) = auth::cookie(headers, SESSION_COOKIE) else {
         return Visitor::anonymous(lang);
     };
-    let found = async {
-        let mut conn = state.pool.read().await?;
-        store::users::sessions::user(&mut conn, &auth::token_hash(token), now).await
-    };
-    match found.await {
+    match auth::session_user(&state.pool, token, now).await {
         Ok(user) => Visitor { lang, user, unavailable: false },
         Err(e) => {
             tracing::error!(error = %e, "looking up a session");

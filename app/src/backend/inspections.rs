@@ -23,6 +23,9 @@ use uuid::Uuid;
 
 /// An observed time this far ahead of the server's clock is a wrong clock, not a finding.
 const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
+/// The longest a finding can have been seen before it reaches the server (its week must still
+/// be open, which is at most two weeks).
+const OBSERVED_BEFORE_MAX_MS: i64 = 30 * 86_400_000;
 
 pub async fn chief_home(conn: &mut Conn, chief: &User, now: Timestamp) -> Result<ChiefHome> {
     let week = IsoWeek::containing(now);
@@ -125,8 +128,13 @@ fn parse_finding(road: &Road, categories: &[Category], input: &NewFinding, now: 
     let point = GeoPoint::parse(input.lon, input.lat).map_err(|_| ErrorCode::InvalidPosition)?;
     let placement =
         check_placement(&road.geometry, point, input.off_road_confirmed).map_err(|_| ErrorCode::OffRoadUnconfirmed)?;
-    if input.observed_at.millis() > now.millis() + CLOCK_SKEW_MS {
+    if input.observed_at.millis() > now.millis().saturating_add(CLOCK_SKEW_MS) {
         return Err(ErrorCode::ObservedInFuture.into());
+    }
+    // Only this week's or last week's inspection is open: a time seen long before is a wrong
+    // clock or a made-up record.
+    if input.observed_at.millis() < now.millis().saturating_sub(OBSERVED_BEFORE_MAX_MS) {
+        return Err(ErrorCode::ObservedTooLongAgo.into());
     }
     check_declared(&input.photos).map_err(|_| ErrorCode::TooManyPhotos)?;
     Ok(Recorded {

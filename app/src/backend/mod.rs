@@ -15,7 +15,9 @@ pub mod inspections;
 pub mod moves;
 pub mod notify;
 pub mod operations;
+pub mod outbound;
 pub mod overview;
+pub mod page_policy;
 pub mod photos;
 pub mod reference;
 pub mod review;
@@ -53,6 +55,11 @@ impl FromRef<AppState> for LeptosOptions {
 pub struct Settings {
     /// Mark the session cookie `Secure` (the site is served over https).
     pub secure_cookies: bool,
+    /// `scheme://host[:port]` of the configured public URL: pages from it may change things
+    /// (besides pages from the request's own `Host`).
+    pub public_origin: Option<String>,
+    /// Networks webhooks may reach although they are not public.
+    pub webhook_allow: outbound::AllowList,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     pub photos: photos::PhotoStore,

@@ -3,6 +3,7 @@
 //! courier (`server::courier`), each attempt logged, retried with back-off.
 
 use super::auth::new_id;
+use super::outbound::AllowList;
 use super::reference::Reference;
 use super::store::directory::{self, SectionChannels};
 use super::store::notifications::{self as outbox, NewMessage, Status};
@@ -257,8 +258,20 @@ pub async fn retry_now(pool: &Pool, id: &str, now: Timestamp) -> Result<()> {
     Ok(())
 }
 
-/// Sets (or with `None`, removes) a section's webhook.
-pub async fn set_webhook(pool: &Pool, section_id: &str, webhook: Option<(&WebhookUrl, WebhookFormat)>) -> Result<()> {
+/// Sets (or with `None`, removes) a section's webhook, if it points where webhooks may go.
+pub async fn set_webhook(
+    pool: &Pool,
+    section_id: &str,
+    webhook: Option<(&WebhookUrl, WebhookFormat)>,
+    allow: &AllowList,
+) -> Result<()> {
+    if let Some((url, _)) = webhook {
+        // The section first: a wrong section is the clearer answer, and costs no lookup.
+        if !directory::section_exists(&mut *pool.read().await?, section_id).await? {
+            return Err(ErrorCode::UnknownSection.into());
+        }
+        super::outbound::resolve(url, allow).await.map_err(|unreachable| unreachable.code())?;
+    }
     let mut tx = pool.begin_write().await?;
     if !directory::set_webhook(&mut tx, section_id, webhook).await? {
         return Err(ErrorCode::UnknownSection.into());

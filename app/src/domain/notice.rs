@@ -40,22 +40,91 @@ pub struct NotAWebhookUrl;
 impl WebhookUrl {
     pub fn parse(text: &str) -> Result<WebhookUrl, NotAWebhookUrl> {
         let url = text.trim();
-        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or(NotAWebhookUrl)?;
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = host.rsplit('@').next().unwrap_or("");
-        let ok = !host.is_empty()
-            && !host.starts_with(':')
-            && url.len() <= 2000
-            && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-        if ok {
-            Ok(WebhookUrl(url.to_owned()))
-        } else {
-            Err(NotAWebhookUrl)
+        let ok = url.len() <= 2000 && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+        let webhook = WebhookUrl(url.to_owned());
+        match webhook.endpoint() {
+            Some(_) if ok => Ok(webhook),
+            _ => Err(NotAWebhookUrl),
         }
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The host (an IPv6 literal without its brackets) and port the URL points at.
+    pub fn endpoint(&self) -> Option<(&str, u16)> {
+        let (rest, default_port) = match self.0.strip_prefix("https://") {
+            Some(rest) => (rest, 443),
+            None => (self.0.strip_prefix("http://")?, 80),
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host_port = authority.rsplit('@').next().unwrap_or("");
+        let (host, port) = match host_port.strip_prefix('[') {
+            Some(v6) => {
+                let (host, after) = v6.split_once(']')?;
+                (host, after.strip_prefix(':'))
+            }
+            None => match host_port.rsplit_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (host_port, None),
+            },
+        };
+        let port = match port {
+            None => default_port,
+            Some(p) => p.parse().ok().filter(|p| *p != 0)?,
+        };
+        (!host.is_empty()).then_some((host, port))
+    }
+
+    /// The URL without what may hold a key (path, query, user): for logs.
+    pub fn redacted(&self) -> String {
+        let scheme = if self.0.starts_with("https://") { "https" } else { "http" };
+        match self.endpoint() {
+            Some((host, port)) => format!("{scheme}://{host}:{port}/…"),
+            None => "(not a URL)".to_owned(),
+        }
+    }
+}
+
+/// Whether a webhook may reach this address: a public internet address, not this machine, a
+/// private or shared network, link-local (where clouds answer with their metadata and keys),
+/// multicast, documentation or otherwise reserved space.
+pub fn is_public_address(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || a >= 240
+                // Shared address space (carrier NAT; Alibaba Cloud's metadata at 100.100.100.200).
+                || (a == 100 && (64..128).contains(&b))
+                // Benchmarking, and IETF protocol assignments.
+                || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && c == 0))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_address(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                // Unique local (fc00::/7) and link-local (fe80::/10).
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                // Documentation (2001:db8::/32), and the IPv4-translation prefixes.
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8)
+                || (first == 0x0064 && v6.segments()[1] == 0xff9b))
+        }
     }
 }
 
@@ -149,6 +218,37 @@ mod tests {
             assert_eq!(WebhookUrl::parse(bad), Err(NotAWebhookUrl), "{bad}");
         }
         assert_eq!(WebhookUrl::parse(" http://a/b ").unwrap().as_str(), "http://a/b");
+        for bad_port in ["http://a:0/x", "http://a:99999/x", "http://a:http/x", "http://[::1/x"] {
+            assert_eq!(WebhookUrl::parse(bad_port), Err(NotAWebhookUrl), "{bad_port}");
+        }
+    }
+
+    #[test]
+    fn a_webhook_knows_where_it_points_and_logs_no_key() {
+        let at = |url: &str| WebhookUrl::parse(url).unwrap().endpoint().map(|(h, p)| (h.to_owned(), p));
+        assert_eq!(at("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"), Some(("qyapi.weixin.qq.com".into(), 443)));
+        assert_eq!(at("http://127.0.0.1:8080/hook"), Some(("127.0.0.1".into(), 8080)));
+        assert_eq!(at("http://user:pw@intranet:81"), Some(("intranet".into(), 81)));
+        assert_eq!(at("http://[::1]:9000/x"), Some(("::1".into(), 9000)));
+        assert_eq!(at("http://[fe80::1]/x"), Some(("fe80::1".into(), 80)));
+        let url = WebhookUrl::parse("https://oapi.dingtalk.com/robot/send?access_token=SECRET").unwrap();
+        assert_eq!(url.redacted(), "https://oapi.dingtalk.com:443/…");
+    }
+
+    #[test]
+    fn webhooks_reach_only_public_addresses() {
+        let public = |text: &str| is_public_address(text.parse().unwrap());
+        for inside in [
+            "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+            "0.0.0.0", "0.1.2.3", "100.64.0.1", "100.100.100.200", "224.0.0.1", "255.255.255.255", "192.0.2.1",
+            "198.18.0.1", "240.0.0.1", "::1", "::", "fe80::1", "fd00:ec2::254", "fc00::1", "ff02::1",
+            "::ffff:127.0.0.1", "::ffff:169.254.169.254", "2001:db8::1", "64:ff9b::a9fe:a9fe",
+        ] {
+            assert!(!public(inside), "{inside} must be refused");
+        }
+        for outside in ["101.226.4.6", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2400:3200::1", "::ffff:8.8.8.8"] {
+            assert!(public(outside), "{outside} is public");
+        }
     }
 
     #[test]

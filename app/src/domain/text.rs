@@ -174,9 +174,22 @@ impl fmt::Debug for NewPassword {
     }
 }
 
+/// Text for a one-line header (an email subject): line breaks and other control characters
+/// become spaces, so that text people typed can never start a header of its own.
+pub fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_lines_stay_one_line() {
+        assert_eq!(one_line("道路\r\nBcc: x@evil.example"), "道路  Bcc: x@evil.example");
+        assert_eq!(one_line("a\u{85}b\u{2028}c"), "a b\u{2028}c");
+        assert_eq!(one_line("平常的标题"), "平常的标题");
+    }
 
     #[test]
     fn note_is_trimmed_and_bounded() {

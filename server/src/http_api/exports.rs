@@ -59,7 +59,7 @@ pub async fn csv(
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     out.write_record(export::headers(signed_in.lang)).map_err(internal)?;
     for row in &rows {
-        out.write_record(&row.cells).map_err(internal)?;
+        out.write_record(row.cells.iter().map(|cell| export::csv_cell(cell).into_owned())).map_err(internal)?;
     }
     let body = out.into_inner().map_err(|e| internal(e.into_error().into()))?;
     Ok(download("text/csv; charset=utf-8", format!("findings-{}-{}.csv", range.from, range.to), body))

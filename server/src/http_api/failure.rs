@@ -3,7 +3,7 @@
 
 use app::api::error::{ApiError, ErrorBody, ErrorCode};
 use app::backend::BackendError;
-use app::i18n::Lang;
+use app::i18n::{Lang, Msg};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -31,7 +31,11 @@ impl ApiFailure {
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody { error: ApiError::new(self.code, self.lang) };
+        let mut error = ApiError::new(self.code, self.lang);
+        if let (ErrorCode::TooManyAttempts, Some(seconds)) = (self.code, self.retry_after_s) {
+            error.message = self.lang.format(Msg::error_too_many_attempts_wait, &[("s", &seconds.to_string())]);
+        }
+        let body = ErrorBody { error };
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_s {
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {

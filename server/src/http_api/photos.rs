@@ -42,8 +42,9 @@ pub async fn download(
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
+    // The type the bytes were sniffed as when they arrived, never what the uploader said; and
+    // should a browser still try to read the file as something else, nothing in it may run.
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.content_type()));
-    // The name is the content: it never changes, but it is private to who may see the finding.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
     Ok(response)
 }

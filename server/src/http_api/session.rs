@@ -1,10 +1,12 @@
 //! Signing in and out. Takes JSON (from the app) or a plain form post (before the app's code
 //! has loaded); a form gets a redirect back, JSON gets JSON.
 
-use super::ApiFailure;
+use super::extract::JsonBody;
+use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
-use app::api::operations::SignIn;
-use app::backend::auth::{self, SignInRefusal, SESSION_COOKIE};
+use app::api::operations::{PasswordChange, SignIn};
+use app::backend::auth::{self, SignInRefusal, DEVICE_COOKIE, SESSION_COOKIE};
+use app::domain::text::NewPassword;
 use app::backend::AppState;
 use app::i18n::Lang;
 use axum::body::Bytes;
@@ -14,12 +16,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use std::net::SocketAddr;
 
-/// The address failures are counted against.
-fn client_address(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> String {
+/// The address failures are counted against. Behind a proxy we trust, the last entry of
+/// `X-Forwarded-For` (the one our proxy wrote; whatever the client sent stands before it).
+pub fn client_address(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
-        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|s| s.trim().to_owned()))
+        .then(|| {
+            let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?;
+            last.rsplit(',').next().map(|s| s.trim().to_owned())
+        })
         .flatten()
-        .filter(|s| !s.is_empty());
+        .filter(|s| s.parse::<std::net::IpAddr>().is_ok());
     forwarded.unwrap_or_else(|| peer.ip().to_string())
 }
 
@@ -58,30 +64,72 @@ pub async fn sign_in(
     };
     let address = client_address(&headers, peer, state.settings.trust_forwarded_for);
     let now = state.clock.now();
-    match auth::sign_in(&state.pool, &input.username, &input.password, &address, now).await {
+    let attempt = auth::Attempt {
+        username: &input.username,
+        password: &input.password,
+        address: &address,
+        device: auth::cookie(&headers, DEVICE_COOKIE),
+    };
+    match auth::sign_in(&state.pool, &attempt, now).await {
         Err(e) => refuse(ApiFailure::from_backend(e, lang)),
-        Ok(Err(SignInRefusal::WrongCredentials)) => {
-            tracing::info!(username = %input.username.trim(), %address, "sign-in refused");
-            refuse(ApiFailure::new(ErrorCode::WrongCredentials, lang))
-        }
-        Ok(Err(SignInRefusal::Locked { retry_after_s })) => {
-            tracing::warn!(username = %input.username.trim(), %address, "sign-in locked out");
-            let failure = ApiFailure { code: ErrorCode::TooManyAttempts, lang, retry_after_s: Some(retry_after_s) };
-            if is_form {
-                let mut response = refuse(failure);
+        Ok(Err(refusal)) => {
+            let failure = refusal_failure(&refusal, lang);
+            tracing::info!(username = %input.username.trim(), %address, ?refusal, "sign-in refused");
+            let mut response = refuse(failure);
+            if let SignInRefusal::Wait { retry_after_s } = refusal {
                 if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
                     response.headers_mut().insert(header::RETRY_AFTER, v);
                 }
-                response
-            } else {
-                failure.into_response()
             }
+            response
         }
-        Ok(Ok((user, token))) => {
-            let cookie = auth::session_cookie(Some(&token), state.settings.secure_cookies);
-            let response = if is_form { Redirect::to("/").into_response() } else { Json(user.me()).into_response() };
-            with_cookie(response, cookie)
+        Ok(Ok(signed_in)) => {
+            let secure = state.settings.secure_cookies;
+            let response =
+                if is_form { Redirect::to("/").into_response() } else { Json(signed_in.user.me()).into_response() };
+            let response = with_cookie(response, auth::session_cookie(Some(&signed_in.session), secure));
+            with_cookie(response, auth::device_cookie(&signed_in.device, secure))
         }
+    }
+}
+
+fn refusal_failure(refusal: &SignInRefusal, lang: Lang) -> ApiFailure {
+    match refusal {
+        SignInRefusal::WrongCredentials => ApiFailure::new(ErrorCode::WrongCredentials, lang),
+        SignInRefusal::Disabled => ApiFailure::new(ErrorCode::AccountDisabled, lang),
+        SignInRefusal::Wait { retry_after_s } => {
+            ApiFailure { code: ErrorCode::TooManyAttempts, lang, retry_after_s: Some(*retry_after_s) }
+        }
+    }
+}
+
+/// `PUT /api/v1/password` `{"current", "new"}`: a signed-in user changes their own password;
+/// every other session of theirs ends.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    JsonBody(change): JsonBody<PasswordChange>,
+) -> Response {
+    let lang = signed_in.lang;
+    let Ok(new) = NewPassword::parse(&change.new) else {
+        return ApiFailure::new(ErrorCode::WeakPassword, lang).into_response();
+    };
+    let Some(session) = auth::cookie(&headers, SESSION_COOKIE) else {
+        return ApiFailure::new(ErrorCode::Unauthorized, lang).into_response();
+    };
+    let address = client_address(&headers, peer, state.settings.trust_forwarded_for);
+    let attempt = auth::Attempt {
+        username: &signed_in.user.username,
+        password: &change.current,
+        address: &address,
+        device: auth::cookie(&headers, DEVICE_COOKIE),
+    };
+    match auth::change_password(&state.pool, &attempt, session, new, state.clock.now()).await {
+        Err(e) => ApiFailure::from_backend(e, lang).into_response(),
+        Ok(Err(refusal)) => refusal_failure(&refusal, lang).into_response(),
+        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
     }
 }
 
@@ -106,11 +154,15 @@ mod tests {
     #[test]
     fn forwarded_for_is_used_only_when_trusted() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
+        // The client wrote the first entry itself; our proxy appended the address it saw.
+        headers.insert("x-forwarded-for", "198.51.100.7, 203.0.113.9".parse().unwrap());
         let peer: SocketAddr = "10.0.0.1:5000".parse().unwrap();
         assert_eq!(client_address(&headers, peer, false), "10.0.0.1");
         assert_eq!(client_address(&headers, peer, true), "203.0.113.9");
         assert_eq!(client_address(&HeaderMap::new(), peer, true), "10.0.0.1");
+        // Not an address: the peer's.
+        headers.insert("x-forwarded-for", "198.51.100.7, <script>".parse().unwrap());
+        assert_eq!(client_address(&headers, peer, true), "10.0.0.1");
     }
 
     #[test]

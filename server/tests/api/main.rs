@@ -16,4 +16,5 @@ mod notifications;
 mod permissions;
 mod photos;
 mod reminders;
+mod security;
 mod sync;

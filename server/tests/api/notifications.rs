@@ -63,7 +63,7 @@ pub async fn record_sanitation(app: &TestApp, note: &str) -> String {
 }
 
 pub fn courier(app: &TestApp, timeout: Duration) -> Courier {
-    Courier::new(app.state.pool.clone(), app.state.clock.clone(), timeout)
+    Courier::new(app.state.pool.clone(), app.state.clock.clone(), timeout, app.state.settings.webhook_allow.clone())
 }
 
 async fn statuses(app: &TestApp) -> Vec<(String, i64)> {
@@ -163,7 +163,7 @@ async fn a_restart_mid_queue_loses_nothing_and_repeats_nothing_acknowledged() {
     let taken = app::backend::notify::claim_due(&app.state.pool, app.now(), 1).await.unwrap();
     assert_eq!(taken.len(), 1);
     let pool = app::backend::db::Pool::connect(&app.database_url).await.unwrap();
-    let restarted = Courier::new(pool, app.state.clock.clone(), Duration::from_secs(5));
+    let restarted = Courier::new(pool, app.state.clock.clone(), Duration::from_secs(5), app.state.settings.webhook_allow.clone());
     assert_eq!(restarted.deliver_due().await.unwrap(), Round { sent: 1, failed: 0 });
     app.state.clock.advance(3 * 60_000);
     assert_eq!(restarted.deliver_due().await.unwrap(), Round { sent: 1, failed: 0 });
@@ -246,4 +246,104 @@ async fn the_coordinator_sees_channels_and_troubled_deliveries() {
     assert!(troubled[0]["last_error"].as_str().unwrap().starts_with("could not connect"));
     let head = app.user("head_urban").await;
     assert_eq!(app.read(&head, "channels", &[]).await.status(), StatusCode::FORBIDDEN);
+}
+
+/// A receiver that answers every request with `status`, `location` and `body`, and counts them.
+async fn answering(status: u16, location: Option<String>, body: &'static str) -> (Arc<AtomicUsize>, String) {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let handler = move || {
+        let (hits, location) = (counted.clone(), location.clone());
+        async move {
+            hits.fetch_add(1, Ordering::SeqCst);
+            let mut response = axum::response::Response::new(axum::body::Body::from(body));
+            *response.status_mut() = AxumStatus::from_u16(status).unwrap();
+            if let Some(location) = location {
+                response.headers_mut().insert("location", location.parse().unwrap());
+            }
+            response
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let router = axum::Router::new().route("/hook", post(handler.clone()).get(handler));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (hits, url)
+}
+
+async fn attempt_details(app: &TestApp) -> Vec<String> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT detail FROM notification_attempts ORDER BY at").fetch_all(app.db()).await.unwrap();
+    rows.into_iter().map(|(d,)| d).collect()
+}
+
+#[tokio::test]
+async fn webhooks_cannot_be_pointed_inside() {
+    // No allow-list: this machine, the office network and the cloud's metadata are out of reach.
+    let mut config = test_config(&temp_dir(), true).await;
+    config.webhook_allow = Default::default();
+    let app = spawn_app_with(config, "target/site").await;
+    for inside in [
+        "http://127.0.0.1:22/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5/hook",
+        "http://[::1]:8080/hook",
+        "http://localhost:9000/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+    ] {
+        let (status, code, message) =
+            error_code(set_webhook(&app, "urban-management", json!({"url": inside, "format": "json"})).await).await;
+        assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "webhook_not_public"), "{inside}");
+        assert!(message.contains("内部网络"), "{message}");
+    }
+    let (status, code, _) =
+        error_code(set_webhook(&app, "urban-management", json!({"url": "http://no-such-host.invalid/hook"})).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "webhook_host_unknown"));
+    let (url,): (Option<String>,) = sqlx::query_as("SELECT webhook_url FROM sections WHERE id = 'urban-management'")
+        .fetch_one(app.db())
+        .await
+        .unwrap();
+    assert_eq!(url, None, "nothing saved");
+}
+
+#[tokio::test]
+async fn a_webhook_checked_on_saving_is_checked_again_on_sending() {
+    let app = spawn_app().await;
+    let (receiver, url) = Receiver::default().start().await;
+    set_webhook(&app, "urban-management", json!({"url": url, "format": "json"})).await;
+    record_sanitation(&app, "垃圾").await;
+    // Since it was saved, the operator narrowed what webhooks may reach (or the name now points
+    // inside): the courier refuses to send there.
+    let strict = Courier::new(app.state.pool.clone(), app.state.clock.clone(), Duration::from_secs(5), Default::default());
+    assert_eq!(strict.deliver_due().await.unwrap(), Round { sent: 0, failed: 1 });
+    assert_eq!(receiver.count(), 0, "nothing reached the address");
+    assert_eq!(attempt_details(&app).await, vec!["refused: the address is not a public one".to_owned()]);
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_and_receivers_answers_are_not_repeated() {
+    let app = spawn_app().await;
+    let (inside_hits, inside) = answering(200, None, r#"{"errcode":0}"#).await;
+    let (redirect_hits, redirecting) = answering(307, Some(inside), "").await;
+    set_webhook(&app, "urban-management", json!({"url": redirecting, "format": "json"})).await;
+    record_sanitation(&app, "垃圾").await;
+    assert_eq!(courier(&app, Duration::from_secs(5)).deliver_due().await.unwrap(), Round { sent: 0, failed: 1 });
+    assert_eq!((redirect_hits.load(Ordering::SeqCst), inside_hits.load(Ordering::SeqCst)), (1, 0));
+
+    let (_, talkative) = answering(500, None, "stack trace: password=hunter2 at /srv/internal").await;
+    set_webhook(&app, "urban-management", json!({"url": talkative, "format": "json"})).await;
+    let (_, robot) = answering(200, None, r#"{"errcode":93000,"errmsg":"invalid webhook url, key=SECRET"}"#).await;
+    set_webhook(&app, "engineering", json!({"url": robot, "format": "wecom"})).await;
+    app.state.clock.advance(3_600_000);
+    record_sanitation(&app, "又一处垃圾").await;
+    let chief = app.user("chief01").await;
+    let f = app.finding(&chief, "market-road-2", "road_damage", "坑洼").await;
+    let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f };
+    app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    courier(&app, Duration::from_secs(5)).deliver_due().await.unwrap();
+    let details = attempt_details(&app).await;
+    assert!(details.contains(&"HTTP 307".to_owned()), "{details:?}");
+    assert!(details.contains(&"HTTP 500".to_owned()), "{details:?}");
+    assert!(details.contains(&"HTTP 200, errcode 93000".to_owned()), "{details:?}");
+    assert!(details.iter().all(|d| !d.contains("hunter2") && !d.contains("SECRET")), "{details:?}");
 }
