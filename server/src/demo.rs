@@ -17,10 +17,7 @@ pub async fn ensure(pool: &Pool, now: Timestamp) -> anyhow::Result<()> {
     let demo_users: Vec<&str> = demo.users.iter().map(|u| u.username.as_str()).collect();
     let (subdistricts, without) = {
         let mut conn = pool.read().await?;
-        (
-            directory::subdistrict_count(&mut conn).await?,
-            users::count_without_password(&mut conn, &demo_users).await?,
-        )
+        (directory::subdistrict_count(&mut conn).await?, users::count_without_password(&mut conn, &demo_users).await?)
     };
     if subdistricts == 0 {
         let summary = import(pool, &demo, now).await?;

@@ -35,11 +35,7 @@ pub fn same_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
 
 /// Refuses state-changing requests that another site's page made (a form post signing the
 /// browser in as someone else, a script calling the API with the user's cookie).
-pub async fn refuse_cross_site(
-    State(public_origin): State<Option<String>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn refuse_cross_site(State(public_origin): State<Option<String>>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || same_site(request.headers(), public_origin.as_deref()) {
         return next.run(request).await;
@@ -51,11 +47,8 @@ pub async fn refuse_cross_site(
 /// Refuses a body over `max` bytes: at once when its length says so, else as soon as it grows
 /// past it while read (the handler's extractor then answers 413).
 pub async fn limit_body(State(max): State<usize>, request: Request, next: Next) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > max as u64) {
         return ApiFailure::new(ErrorCode::BodyTooLarge, request_lang(request.headers())).into_response();
     }
@@ -92,10 +85,8 @@ pub async fn headers(State(https): State<bool>, request: Request, next: Next) ->
     if https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+    let html =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     // Pages show one person's work, and API answers are theirs: neither is kept by the browser
     // or a proxy (the app keeps its own copy, per user, for working offline).
     if api || html {
@@ -124,16 +115,24 @@ mod tests {
         assert!(!same_site(&headers(&[("sec-fetch-site", "cross-site")]), None));
         assert!(!same_site(&headers(&[("sec-fetch-site", "same-site")]), None));
         // Fetch metadata wins over a forged-looking Origin.
-        assert!(!same_site(&headers(&[("sec-fetch-site", "cross-site"), ("host", own), ("origin", "https://road.example.gov.cn")]), None));
+        assert!(!same_site(
+            &headers(&[("sec-fetch-site", "cross-site"), ("host", own), ("origin", "https://road.example.gov.cn")]),
+            None
+        ));
         assert!(same_site(&headers(&[("host", own), ("origin", "https://road.example.gov.cn")]), None));
-        assert!(same_site(&headers(&[("host", "ROAD.example.gov.cn"), ("origin", "https://road.example.gov.cn")]), None));
+        assert!(same_site(
+            &headers(&[("host", "ROAD.example.gov.cn"), ("origin", "https://road.example.gov.cn")]),
+            None
+        ));
         assert!(!same_site(&headers(&[("host", own), ("origin", "https://evil.example")]), None));
         assert!(!same_site(&headers(&[("host", own), ("origin", "null")]), None));
         assert!(!same_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3001")]), None));
         // Behind a proxy that rewrites Host, the configured public origin counts.
-        assert!(same_site(&headers(&[("host", "127.0.0.1:3000"), ("origin", "https://road.example.gov.cn")]), Some("https://road.example.gov.cn")));
+        assert!(same_site(
+            &headers(&[("host", "127.0.0.1:3000"), ("origin", "https://road.example.gov.cn")]),
+            Some("https://road.example.gov.cn")
+        ));
         // Not a browser: nothing to go by, nothing refused.
         assert!(same_site(&HeaderMap::new(), None));
     }
-
 }

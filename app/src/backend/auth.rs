@@ -162,7 +162,11 @@ fn random_token() -> String {
 
 /// Counts the attempt as a failure before the password is checked (in one transaction with the
 /// check of the limits, so parallel attempts cannot all slip under them), then checks it.
-async fn check(pool: &Pool, attempt: &Attempt<'_>, now: Timestamp) -> Result<std::result::Result<Checked, SignInRefusal>> {
+async fn check(
+    pool: &Pool,
+    attempt: &Attempt<'_>,
+    now: Timestamp,
+) -> Result<std::result::Result<Checked, SignInRefusal>> {
     let username = attempt.username.trim().to_lowercase();
     let failure_id = new_id(now);
     let mut tx = pool.begin_write().await?;
@@ -202,13 +206,15 @@ async fn check(pool: &Pool, attempt: &Attempt<'_>, now: Timestamp) -> Result<std
     if let Some(retry_after_s) = sign_in::wait_before_try(&counted, now) {
         return Ok(Err(SignInRefusal::Wait { retry_after_s }));
     }
-    let failure = failures::Failure { id: &failure_id, username: &username, address: attempt.address, attempter: &attempter };
+    let failure =
+        failures::Failure { id: &failure_id, username: &username, address: attempt.address, attempter: &attempter };
     failures::record(&mut tx, &failure, now).await?;
     tx.commit().await?;
 
     let hash = found.as_ref().and_then(|c| c.password_hash.clone());
     let typed = attempt.password.to_owned();
-    let matches = match hashing(move || verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &typed)).await {
+    let matches = match hashing(move || verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &typed)).await
+    {
         Ok(matches) => matches && found.as_ref().is_some_and(|c| c.password_hash.is_some()),
         Err(e) => {
             // Not checked (the server is busy): the attempt does not count.
@@ -332,7 +338,10 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
 /// The `Set-Cookie` value of the device cookie: sent back only to the sign-in endpoint.
 pub fn device_cookie(token: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{DEVICE_COOKIE}={token}; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age={}{secure}", DEVICE_DAYS * 86_400)
+    format!(
+        "{DEVICE_COOKIE}={token}; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        DEVICE_DAYS * 86_400
+    )
 }
 
 /// The language a request asks for (cookie, then Accept-Language).

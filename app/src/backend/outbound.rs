@@ -94,7 +94,12 @@ mod tests {
     #[tokio::test]
     async fn inside_addresses_are_refused_unless_allowed() {
         let none = AllowList::default();
-        for inside in ["http://127.0.0.1:22/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/", "http://localhost:9000/"] {
+        for inside in [
+            "http://127.0.0.1:22/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]:8080/",
+            "http://localhost:9000/",
+        ] {
             assert_eq!(resolve(&url(inside), &none).await, Err(Unreachable::NotPublic), "{inside}");
         }
         let local = AllowList::parse(&["127.0.0.0/8", "::1"]).unwrap();

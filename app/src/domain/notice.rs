@@ -226,7 +226,10 @@ mod tests {
     #[test]
     fn a_webhook_knows_where_it_points_and_logs_no_key() {
         let at = |url: &str| WebhookUrl::parse(url).unwrap().endpoint().map(|(h, p)| (h.to_owned(), p));
-        assert_eq!(at("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"), Some(("qyapi.weixin.qq.com".into(), 443)));
+        assert_eq!(
+            at("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"),
+            Some(("qyapi.weixin.qq.com".into(), 443))
+        );
         assert_eq!(at("http://127.0.0.1:8080/hook"), Some(("127.0.0.1".into(), 8080)));
         assert_eq!(at("http://user:pw@intranet:81"), Some(("intranet".into(), 81)));
         assert_eq!(at("http://[::1]:9000/x"), Some(("::1".into(), 9000)));
@@ -239,10 +242,32 @@ mod tests {
     fn webhooks_reach_only_public_addresses() {
         let public = |text: &str| is_public_address(text.parse().unwrap());
         for inside in [
-            "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-            "0.0.0.0", "0.1.2.3", "100.64.0.1", "100.100.100.200", "224.0.0.1", "255.255.255.255", "192.0.2.1",
-            "198.18.0.1", "240.0.0.1", "::1", "::", "fe80::1", "fd00:ec2::254", "fc00::1", "ff02::1",
-            "::ffff:127.0.0.1", "::ffff:169.254.169.254", "2001:db8::1", "64:ff9b::a9fe:a9fe",
+            "127.0.0.1",
+            "127.8.9.10",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "0.1.2.3",
+            "100.64.0.1",
+            "100.100.100.200",
+            "224.0.0.1",
+            "255.255.255.255",
+            "192.0.2.1",
+            "198.18.0.1",
+            "240.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00:ec2::254",
+            "fc00::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "2001:db8::1",
+            "64:ff9b::a9fe:a9fe",
         ] {
             assert!(!public(inside), "{inside} must be refused");
         }

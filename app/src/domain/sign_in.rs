@@ -61,12 +61,14 @@ fn ceiling_wait(times: &[Timestamp], ceiling: usize, window_ms: i64, now: Timest
 
 /// `None`: the password may be checked now. `Some(s)`: try again in `s` seconds (at least 1).
 pub fn wait_before_try(failures: &Failures, now: Timestamp) -> Option<i64> {
-    let mut wait_ms =
-        failures.attempter.first().map_or(0, |last| attempter_wait(failures.attempter.len(), *last, now));
+    let mut wait_ms = failures.attempter.first().map_or(0, |last| attempter_wait(failures.attempter.len(), *last, now));
     if !failures.trusted_device {
-        wait_ms = wait_ms
-            .max(ceiling_wait(&failures.address, ADDRESS_CEILING, WINDOW_MS, now))
-            .max(ceiling_wait(&failures.account, ACCOUNT_CEILING, WINDOW_MS, now));
+        wait_ms = wait_ms.max(ceiling_wait(&failures.address, ADDRESS_CEILING, WINDOW_MS, now)).max(ceiling_wait(
+            &failures.account,
+            ACCOUNT_CEILING,
+            WINDOW_MS,
+            now,
+        ));
     }
     (wait_ms > 0).then(|| ((wait_ms + 999) / 1000).max(1))
 }
@@ -117,7 +119,7 @@ mod tests {
     #[test]
     fn a_spread_attack_on_an_account_never_holds_up_its_trusted_browser() {
         let now = at(500);
-        let attacked = Failures { account: newest_first(&vec![499; ACCOUNT_CEILING]), ..Failures::default() };
+        let attacked = Failures { account: newest_first(&[499; ACCOUNT_CEILING]), ..Failures::default() };
         assert!(wait_before_try(&attacked, now).is_some(), "a new browser waits");
         let trusted = Failures { trusted_device: true, ..attacked.clone() };
         assert_eq!(wait_before_try(&trusted, now), None, "the owner's browser goes on");

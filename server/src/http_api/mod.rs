@@ -12,8 +12,8 @@ mod session;
 mod settings;
 mod sync;
 
-use app::backend::AppState;
 use crate::protect;
+use app::backend::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
@@ -31,10 +31,17 @@ const PHOTO_BODY_MAX: usize = app::domain::photo::MAX_PHOTO_BYTES + 1;
 
 pub fn router() -> Router<AppState> {
     let large = Router::new()
-        .route("/sync", post(sync::sync).layer(DefaultBodyLimit::max(SYNC_BODY_MAX)).layer(from_fn_with_state(SYNC_BODY_MAX, protect::limit_body)))
+        .route(
+            "/sync",
+            post(sync::sync)
+                .layer(DefaultBodyLimit::max(SYNC_BODY_MAX))
+                .layer(from_fn_with_state(SYNC_BODY_MAX, protect::limit_body)),
+        )
         .route(
             "/findings/{finding_id}/photos/{hash}",
-            put(photos::upload).layer(DefaultBodyLimit::max(PHOTO_BODY_MAX)).layer(from_fn_with_state(PHOTO_BODY_MAX, protect::limit_body)),
+            put(photos::upload)
+                .layer(DefaultBodyLimit::max(PHOTO_BODY_MAX))
+                .layer(from_fn_with_state(PHOTO_BODY_MAX, protect::limit_body)),
         );
     let small = Router::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))

