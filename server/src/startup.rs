@@ -217,8 +217,9 @@ pub fn router(state: AppState) -> Router {
     let worker = pwa::ServiceWorker::for_site(&site_root, &state.leptos_options.site_pkg_dir);
     tracing::info!(build = %worker.build, "service worker ready");
 
+    let (api, _) = http_api::router();
     let routes = Router::new()
-        .nest("/api/v1", http_api::router().layer(middleware::from_fn_with_state(state.clone(), identity::identify)))
+        .merge(api.layer(middleware::from_fn_with_state(state.clone(), identity::identify)))
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .route("/manifest.webmanifest", get(pwa::manifest))
         // Server functions (`/api/...`) take small arguments.

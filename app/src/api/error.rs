@@ -7,6 +7,7 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Unauthorized,
@@ -141,6 +142,7 @@ impl ErrorCode {
 /// What the server answers when it refuses: `{"error": {"code": ..., "message": ...}}`
 /// on the JSON API; the same fields from server functions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[error("{code:?}: {message}")]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -198,6 +200,7 @@ impl FromServerFnError for ApiError {
 
 /// The body of a refusal on the JSON API.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ApiError,
 }

@@ -2,6 +2,8 @@
 //! sent to the JSON API, and the one error type both use.
 
 pub mod client;
+#[cfg(test)]
+mod decoding;
 pub mod error;
 pub mod operations;
 pub mod reads;

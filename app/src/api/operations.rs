@@ -16,6 +16,7 @@ pub const OPERATIONS_PATH: &str = "/api/v1/operations";
 pub const SESSION_PATH: &str = "/api/v1/session";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OperationRequest {
     pub id: Uuid,
@@ -23,6 +24,7 @@ pub struct OperationRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Operation {
     /// Opening a road starts this week's inspection, or continues the one already started.
@@ -51,6 +53,7 @@ pub enum Operation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewFinding {
     pub id: Uuid,
     pub category: String,
@@ -70,6 +73,7 @@ pub struct NewFinding {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     InspectionStarted { inspection_id: Uuid, started_at: Timestamp },
@@ -79,6 +83,7 @@ pub enum Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoutedFinding {
     pub id: Uuid,
     pub section_id: String,
@@ -87,6 +92,7 @@ pub struct RoutedFinding {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignIn {
     pub username: String,
     pub password: String,
@@ -94,6 +100,7 @@ pub struct SignIn {
 
 /// `PUT /api/v1/password`: the signed-in user's current password and the new one.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current: String,

@@ -100,3 +100,21 @@ pub async fn load_rules() -> Result<super::views::Rules, ApiError> {
     let ctx = signed_in()?;
     backend::rules::screen(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
+
+/// Who may call each server function above: `None` anyone, else the roles whose session it
+/// takes (what each role then sees is the function's business). The authorization test calls
+/// every registered server function as everyone and holds it to this list; a function missing
+/// from it fails the test.
+#[cfg(feature = "ssr")]
+pub const CALLERS: &[(&str, Option<&[Role]>)] = &[
+    ("me", None),
+    ("chief_home", Some(&[Role::RoadChief])),
+    ("inspection", Some(&[Role::RoadChief, Role::Coordinator])),
+    ("my_findings", Some(&[Role::RoadChief])),
+    ("finding", Some(&[Role::RoadChief, Role::SectionHead, Role::Coordinator])),
+    ("finding_notices", Some(&[Role::RoadChief, Role::SectionHead, Role::Coordinator])),
+    ("inbox", Some(&[Role::SectionHead])),
+    ("overview", Some(&[Role::Coordinator])),
+    ("channels", Some(&[Role::Coordinator])),
+    ("rules", Some(&[Role::Coordinator])),
+];

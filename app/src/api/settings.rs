@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSetting {
     /// `None` or empty removes the webhook.
@@ -19,6 +20,7 @@ pub struct WebhookSetting {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmailSetting {
     /// `None` or empty removes the address.
@@ -26,6 +28,7 @@ pub struct EmailSetting {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetting {
     pub section_id: String,
@@ -34,12 +37,14 @@ pub struct RuleSetting {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionAsk {
     pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionDecision {
     pub grant: bool,
@@ -48,6 +53,14 @@ pub struct ExtensionDecision {
     pub days: Option<i64>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// The answer to a decision: the finding's deadline now (unix ms) and whether time was granted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ExtensionDecided {
+    pub deadline: crate::domain::time::Timestamp,
+    pub granted: bool,
 }
 
 pub fn webhook_path(section_id: &str) -> String {

@@ -13,6 +13,7 @@ pub const SYNC_PATH: &str = "/api/v1/sync";
 pub const MAX_BATCH: usize = 500;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
     /// Applied in order, each once: one refused operation does not stop the others. More than
@@ -49,6 +50,7 @@ fn at_most_a_batch<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Operati
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SyncResponse {
     /// One per pushed operation, in the same order.
     pub results: Vec<OpResult>,
@@ -66,6 +68,7 @@ pub struct SyncResponse {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum OpResult {
     /// Applied now, or earlier (`replayed`): either way the server has it, once, since
@@ -78,6 +81,7 @@ pub enum OpResult {
 /// Everything the road chief's screens need to work with no network: the home screen and this
 /// week's inspection page of every road they look after.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChiefScreens {
     pub home: ChiefHome,
     pub inspections: Vec<InspectionPage>,
@@ -86,6 +90,7 @@ pub struct ChiefScreens {
 /// The phone's reading of a sync answer. The outcomes themselves are not needed (the pull
 /// brings the new state), and leaving them unparsed keeps their deserializers out of the bundle.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SyncAnswer {
     pub results: Vec<OpAnswer>,
     pub cursor: String,
@@ -97,6 +102,7 @@ pub struct SyncAnswer {
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OpAnswer {
     pub id: Uuid,
     pub result: AnswerKind,
@@ -115,6 +121,7 @@ impl OpAnswer {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerKind {
     Applied,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Me {
     pub id: String,
     pub username: String,
@@ -20,6 +21,7 @@ pub struct Me {
 
 /// Anything with a Chinese and an English name: a section, community, category or road.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Named {
     pub id: String,
     pub name_zh: String,
@@ -27,6 +29,7 @@ pub struct Named {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryView {
     pub code: String,
     pub name_zh: String,
@@ -36,6 +39,7 @@ pub struct CategoryView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoadView {
     pub road: Named,
     pub community: Named,
@@ -46,6 +50,7 @@ pub struct RoadView {
 
 /// A road on the chief's home screen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoadCard {
     pub road: Named,
     pub community: Named,
@@ -57,12 +62,14 @@ pub struct RoadCard {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChiefHome {
     pub week: IsoWeek,
     pub roads: Vec<RoadCard>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FindingSummary {
     pub id: Uuid,
     pub road: Named,
@@ -81,6 +88,7 @@ pub struct FindingSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InspectionPage {
     pub road: RoadView,
     pub week: IsoWeek,
@@ -93,6 +101,7 @@ pub struct InspectionPage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub at: Timestamp,
     pub actor: String,
@@ -107,6 +116,7 @@ pub struct HistoryEntry {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FindingDetail {
     pub summary: FindingSummary,
     pub road: RoadView,
@@ -131,6 +141,7 @@ pub struct FindingDetail {
 /// Something that happened around a finding besides its moves: a reminder, a message to a
 /// section or a person, an extension asked for or decided.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoticeEntry {
     pub at: Timestamp,
     /// `routed`, `due_soon`, `overdue`, `escalated`, `extension` (messages and reminders);
@@ -149,12 +160,14 @@ pub struct NoticeEntry {
 
 /// A photo declared with a finding; `uploaded` once its file has reached the server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PhotoState {
     pub hash: PhotoHash,
     pub uploaded: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InboxCounts {
     pub open: u32,
     pub due_today: u32,
@@ -163,6 +176,7 @@ pub struct InboxCounts {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Inbox {
     pub section: Named,
     /// The first (by deadline) of the findings the filter admits, at most a page of them.
@@ -177,6 +191,7 @@ pub struct Inbox {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InboxFilter {
     /// Everything the section still has to handle (routed and accepted).
@@ -225,6 +240,7 @@ impl InboxFilter {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OverviewRoad {
     pub road: Named,
     pub community: Named,
@@ -233,6 +249,7 @@ pub struct OverviewRoad {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SectionLoad {
     pub section: Named,
     pub head_name: Option<String>,
@@ -248,6 +265,7 @@ pub struct SectionLoad {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub week: IsoWeek,
     pub roads: Vec<OverviewRoad>,
@@ -263,6 +281,7 @@ pub struct Overview {
 
 /// This week's inspections in one community.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommunityProgress {
     pub community: Named,
     pub submitted: u32,
@@ -271,6 +290,7 @@ pub struct CommunityProgress {
 
 /// One week of the trend: roads inspected (of all roads now), findings reported and closed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WeekPoint {
     pub week: IsoWeek,
     pub inspected: u32,
@@ -282,12 +302,14 @@ pub struct WeekPoint {
 /// The coordinator's view of messages to sections: each section's webhook, and the messages
 /// that did not get through (yet).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Channels {
     pub sections: Vec<SectionChannel>,
     pub troubled: Vec<Delivery>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SectionChannel {
     pub section: Named,
     pub webhook_url: Option<String>,
@@ -296,6 +318,7 @@ pub struct SectionChannel {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Delivery {
     pub id: String,
     pub finding_id: Option<Uuid>,
@@ -312,6 +335,7 @@ pub struct Delivery {
 
 /// The coordinator's rules screen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Rules {
     pub categories: Vec<RuleRow>,
     pub sections: Vec<Named>,
@@ -322,6 +346,7 @@ pub struct Rules {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RuleRow {
     pub category: Named,
     pub section_id: String,
@@ -329,6 +354,7 @@ pub struct RuleRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RuleChange {
     pub at: Timestamp,
     pub actor: String,
@@ -340,6 +366,7 @@ pub struct RuleChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalendarYear {
     pub year: i32,
     pub imported_at: Timestamp,

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One year's calendar file, as published and imported.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct YearFile {
     pub year: i32,
@@ -19,6 +20,7 @@ pub struct YearFile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HolidayEntry {
     pub name_zh: String,

@@ -22,6 +22,7 @@ impl WorkingCalendar for WeekdaysOnly {
 
 /// A number of working days a section has to handle a finding: 1 to 60.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "u16", into = "u16")]
 pub struct WorkingDays(u16);
 
@@ -84,6 +85,7 @@ pub fn urgent_deadline(received: Timestamp, calendar: &impl WorkingCalendar) -> 
 /// Which rule set a deadline: the category's number of working days, or the urgent rule.
 /// Kept in the finding's history, so a later change of the rules explains itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "rule", content = "days")]
 pub enum DeadlineRule {
     WorkingDays(WorkingDays),
@@ -132,6 +134,7 @@ impl DeadlineRule {
 
 /// How pressing an open finding is for its section, derived from its deadline and now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Overdue,

@@ -14,6 +14,7 @@ use super::time::{IsoWeek, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FindingStatus {
     /// Waiting for the section.
@@ -107,6 +108,7 @@ pub fn overdue(status: FindingStatus, deadline: Timestamp, now: Timestamp) -> bo
 /// Who stands in which relation to a finding. The server works this out from the signed-in
 /// user, the finding's section and the finding's road.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     /// Head of the section the finding is routed to.
@@ -119,6 +121,7 @@ pub enum Party {
 
 /// A move, without its data: what a button offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Move {
     Accept,

@@ -9,6 +9,7 @@ pub const OFF_ROAD_LIMIT_M: f64 = 100.0;
 
 /// A WGS84 position.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GeoPoint {
     pub lon: f64,
     pub lat: f64,

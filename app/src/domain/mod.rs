@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a user is in the subdistrict office.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     RoadChief,

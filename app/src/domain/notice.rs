@@ -6,6 +6,7 @@ use std::fmt;
 /// The body a webhook expects: our own JSON, or the text message of a WeCom (企业微信) or
 /// DingTalk (钉钉) group robot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WebhookFormat {
     Json,
@@ -137,6 +138,7 @@ impl fmt::Display for WebhookUrl {
 /// An email address as typed by the coordinator: one `@`, a local part, a domain with a dot,
 /// no spaces. Whether it exists is the mail server's business.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String")]
 pub struct EmailAddress(String);
 

@@ -11,6 +11,7 @@ pub const MAX_PHOTO_SIDE_PX: u32 = 1600;
 
 /// Lowercase hex SHA-256 of a photo's bytes: its name, on the phone and on the server.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PhotoHash(String);
 

@@ -15,6 +15,7 @@ const MAX_SEARCH_DAYS: i64 = 60;
 
 /// What a reminder is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReminderKind {
     /// To the section, one working day before the deadline.

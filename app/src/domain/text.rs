@@ -5,6 +5,7 @@ use std::fmt;
 
 /// A note, reason or resolution: trimmed, not empty, at most 2000 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Note(String);
 
@@ -65,6 +66,7 @@ impl fmt::Display for Note {
 /// The stable identifier of a road, section, community or category as the subdistrict's
 /// import file names it: 1–64 of a–z, 0–9, '-' and '_'.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Code(String);
 
@@ -109,6 +111,7 @@ impl fmt::Display for Code {
 
 /// A sign-in name: 3–32 of a–z, 0–9, '.', '-' and '_'; compared in lower case.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Username(String);
 

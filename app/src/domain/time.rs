@@ -11,6 +11,7 @@ pub const SHANGHAI_OFFSET_MS: i64 = 8 * 3_600_000;
 
 /// An instant: milliseconds since 1970-01-01T00:00:00Z.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
@@ -114,6 +115,7 @@ impl Weekday {
 
 /// A calendar day (proleptic Gregorian), as people in Shanghai name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LocalDate {
     year: i32,
     month: u8,
@@ -284,6 +286,22 @@ impl<'de> Deserialize<'de> for IsoWeek {
         IsoWeek::parse(&text).map_err(serde::de::Error::custom)
     }
 }
+
+/// In the API's OpenAPI document: a string like `2026-W49`.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for IsoWeek {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^[0-9]{4}-W[0-9]{2}$"))
+            .examples(["2026-W49"])
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for IsoWeek {}
 
 #[cfg(test)]
 mod tests {

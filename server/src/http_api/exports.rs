@@ -4,19 +4,25 @@
 //! Headers in the reader's language (Chinese in zh-CN). The CSV starts with a byte-order mark
 //! so that Excel opens its Chinese text as UTF-8.
 
+use super::doc::Refusals;
+use super::extract::Coordinator;
+use super::extract::QueryParams;
 use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
 use app::backend::export::{self, DateRange, ExportRow};
 use app::backend::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Range {
+    /// The first day, `YYYY-MM-DD`.
     #[serde(default)]
     from: String,
+    /// The last day, `YYYY-MM-DD` (at most a year after `from`).
     #[serde(default)]
     to: String,
 }
@@ -46,10 +52,20 @@ fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response
         .into_response()
 }
 
+/// Findings received in the range as CSV (UTF-8 with a byte-order mark, for Excel).
+#[utoipa::path(
+    get,
+    path = "/exports/findings.csv",
+    tag = "exports",
+    params(Range),
+    responses((status = 200, description = "The file", content_type = "text/csv"), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["coordinator"])))
+)]
 pub async fn csv(
     State(state): State<AppState>,
-    signed_in: SignedIn,
-    Query(range): Query<Range>,
+    Coordinator(signed_in): Coordinator,
+    QueryParams(range): QueryParams<Range>,
 ) -> Result<Response, ApiFailure> {
     let (range, rows) = rows(&state, &signed_in, &range).await?;
     let internal = |e: csv::Error| {
@@ -65,10 +81,23 @@ pub async fn csv(
     Ok(download("text/csv; charset=utf-8", format!("findings-{}-{}.csv", range.from, range.to), body))
 }
 
+/// The same as an Excel workbook.
+#[utoipa::path(
+    get,
+    path = "/exports/findings.xlsx",
+    tag = "exports",
+    params(Range),
+    responses(
+        (status = 200, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Refusals,
+    ),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["coordinator"])))
+)]
 pub async fn xlsx(
     State(state): State<AppState>,
-    signed_in: SignedIn,
-    Query(range): Query<Range>,
+    Coordinator(signed_in): Coordinator,
+    QueryParams(range): QueryParams<Range>,
 ) -> Result<Response, ApiFailure> {
     let (range, rows) = rows(&state, &signed_in, &range).await?;
     let body = workbook(&rows, signed_in.lang).map_err(|e| {

@@ -8,6 +8,7 @@ use app::api::sync::TOO_MANY_OPERATIONS;
 use app::backend::auth;
 use app::backend::identity::Visitor;
 use app::backend::{AppState, User};
+use app::domain::Role;
 use app::i18n::Lang;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -35,6 +36,48 @@ impl FromRequestParts<AppState> for SignedIn {
         }
     }
 }
+
+/// The signed-in user if their role is `role`; anyone else is refused (403) before the body of
+/// the request is even read.
+fn signed_in_as(parts: &Parts, role: Role) -> Result<SignedIn, ApiFailure> {
+    let visitor = visitor(parts);
+    match visitor.signed_in() {
+        Ok(user) if user.role == role => Ok(SignedIn { user: user.clone(), lang: visitor.lang }),
+        Ok(_) => Err(ApiFailure::new(ErrorCode::Forbidden, visitor.lang)),
+        Err(code) => Err(ApiFailure::new(code, visitor.lang)),
+    }
+}
+
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub SignedIn);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiFailure;
+
+            async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
+                signed_in_as(parts, $role).map($name)
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// The office's coordinator.
+    Coordinator,
+    Role::Coordinator
+);
+role_extractor!(
+    /// A section's head.
+    SectionHead,
+    Role::SectionHead
+);
+role_extractor!(
+    /// A road chief.
+    RoadChief,
+    Role::RoadChief
+);
 
 /// A JSON request body, read up to the route's body limit (`DefaultBodyLimit`): a larger one is
 /// refused while it streams in, before any of it is parsed.
@@ -71,6 +114,41 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             Err(e) => {
                 tracing::debug!(error = %e, "malformed request body");
                 Err(ApiFailure::new(ErrorCode::Malformed, lang))
+            }
+        }
+    }
+}
+
+/// Path parameters whose every rejection (say, percent-encoded bytes that are not UTF-8) is a
+/// localized `400 malformed`, like the rest of the API's refusals.
+pub struct PathParams<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PathParams(value)),
+            Err(rejection) => {
+                tracing::debug!(%rejection, "path parameters not understood");
+                Err(ApiFailure::new(ErrorCode::Malformed, auth::request_lang(&parts.headers)))
+            }
+        }
+    }
+}
+
+/// Query parameters, refused the same way.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
+            Err(rejection) => {
+                tracing::debug!(%rejection, "query parameters not understood");
+                Err(ApiFailure::new(ErrorCode::Malformed, auth::request_lang(&parts.headers)))
             }
         }
     }

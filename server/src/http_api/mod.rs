@@ -1,7 +1,9 @@
 //! The versioned JSON API (`/api/v1`): the writes that must answer with precise status codes
-//! (sign-in and sign-out, operations, sync, photo files). Every refusal is `{"error": {"code", "message"}}` with
-//! the message in the caller's language.
+//! (sign-in and sign-out, operations, sync, photo files, settings, exports). Every refusal is
+//! `{"error": {"code", "message"}}` with the message in the caller's language. Each route is
+//! described where it is written (`#[utoipa::path]`); the document is `doc`.
 
+pub mod doc;
 mod exports;
 mod extract;
 mod failure;
@@ -15,9 +17,13 @@ mod sync;
 use crate::protect;
 use app::backend::AppState;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post, put};
+use axum::response::IntoResponse;
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use extract::SignedIn;
 pub use failure::ApiFailure;
@@ -29,34 +35,51 @@ const SYNC_BODY_MAX: usize = 16 * 1024 * 1024;
 /// A photo, and one byte to tell "too large" apart from "exactly the limit".
 const PHOTO_BODY_MAX: usize = app::domain::photo::MAX_PHOTO_BYTES + 1;
 
-pub fn router() -> Router<AppState> {
-    let large = Router::new()
-        .route(
-            "/sync",
-            post(sync::sync)
-                .layer(DefaultBodyLimit::max(SYNC_BODY_MAX))
-                .layer(from_fn_with_state(SYNC_BODY_MAX, protect::limit_body)),
-        )
-        .route(
-            "/findings/{finding_id}/photos/{hash}",
-            put(photos::upload)
-                .layer(DefaultBodyLimit::max(PHOTO_BODY_MAX))
-                .layer(from_fn_with_state(PHOTO_BODY_MAX, protect::limit_body)),
-        );
-    let small = Router::new()
-        .route("/session", post(session::sign_in).delete(session::sign_out))
-        .route("/password", put(session::change_password))
-        .route("/operations", post(operations::apply))
-        .route("/photos/{hash}", get(photos::download))
-        .route("/sections/{id}/webhook", put(notifications::set_webhook))
-        .route("/sections/{id}/email", put(notifications::set_email))
-        .route("/notifications/{id}/retry", post(notifications::retry))
-        .route("/categories/{code}/rule", put(settings::set_rule))
-        .route("/calendars/{year}", get(settings::get_calendar).put(settings::put_calendar))
-        .route("/findings/{id}/extension", post(settings::ask_extension))
-        .route("/findings/{id}/extension/decision", post(settings::decide_extension))
-        .route("/exports/findings.csv", get(exports::csv))
-        .route("/exports/findings.xlsx", get(exports::xlsx))
+/// The routes of `/api/v1` and their OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let sync = OpenApiRouter::new()
+        .routes(routes!(sync::sync))
+        .layer(DefaultBodyLimit::max(SYNC_BODY_MAX))
+        .layer(from_fn_with_state(SYNC_BODY_MAX, protect::limit_body));
+    let photo_files = OpenApiRouter::new()
+        .routes(routes!(photos::upload))
+        .layer(DefaultBodyLimit::max(PHOTO_BODY_MAX))
+        .layer(from_fn_with_state(PHOTO_BODY_MAX, protect::limit_body));
+    let small = OpenApiRouter::new()
+        .routes(routes!(session::sign_in, session::sign_out))
+        .routes(routes!(session::change_password))
+        .routes(routes!(operations::apply))
+        .routes(routes!(photos::download))
+        .routes(routes!(notifications::set_webhook))
+        .routes(routes!(notifications::set_email))
+        .routes(routes!(notifications::retry))
+        .routes(routes!(settings::set_rule))
+        .routes(routes!(settings::get_calendar, settings::put_calendar))
+        .routes(routes!(settings::ask_extension))
+        .routes(routes!(settings::decide_extension))
+        .routes(routes!(exports::csv))
+        .routes(routes!(exports::xlsx))
+        .routes(routes!(openapi))
         .layer(from_fn_with_state(SMALL_BODY_MAX, protect::limit_body));
-    large.merge(small)
+    let (router, api) = OpenApiRouter::with_openapi(doc::ApiDoc::openapi())
+        .nest("/api/v1", sync.merge(photo_files).merge(small))
+        .split_for_parts();
+    let document = Document(doc::json(&api).into());
+    (router.layer(axum::Extension(document)), api)
+}
+
+/// The OpenAPI document, as served.
+#[derive(Clone)]
+struct Document(std::sync::Arc<str>);
+
+/// This API's OpenAPI 3 document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "openapi",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")),
+    extensions(("x-roles" = json!(["anyone"])))
+)]
+async fn openapi(axum::Extension(Document(document)): axum::Extension<Document>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], document.to_string())
 }

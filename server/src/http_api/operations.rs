@@ -1,8 +1,9 @@
 //! `POST /api/v1/operations`: the one door for writes. See `app::backend::operations`.
 
+use super::doc::Refusals;
 use super::extract::JsonBody;
 use super::{ApiFailure, SignedIn};
-use app::api::operations::OperationRequest;
+use app::api::operations::{OperationRequest, Outcome};
 use app::backend::{operations, AppState};
 use axum::extract::State;
 use axum::http::HeaderValue;
@@ -12,6 +13,21 @@ use axum::Json;
 /// Marks a response that repeats the stored outcome of an operation applied earlier.
 pub const REPLAY_HEADER: &str = "idempotent-replayed";
 
+/// Applies one operation once: the same id again answers the first outcome
+/// (`idempotent-replayed: true`) and changes nothing; the same id with other content is a
+/// conflict.
+#[utoipa::path(
+    post,
+    path = "/operations",
+    tag = "operations",
+    request_body = OperationRequest,
+    responses(
+        (status = 200, body = Outcome, headers(("idempotent-replayed" = String, description = "`true` for a repeat"))),
+        Refusals,
+    ),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["road_chief", "section_head", "coordinator"])))
+)]
 pub async fn apply(
     State(state): State<AppState>,
     signed_in: SignedIn,

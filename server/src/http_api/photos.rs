@@ -1,20 +1,38 @@
 //! Photo files: `PUT /api/v1/findings/{id}/photos/{sha256}` (the raw image as the body) and
 //! `GET /api/v1/photos/{sha256}`. See `app::backend::photos`.
 
+use super::doc::Refusals;
+use super::extract::PathParams;
+use super::extract::RoadChief;
 use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
 use app::backend::{photos, AppState};
 use app::domain::photo::{PhotoHash, MAX_PHOTO_BYTES};
 use axum::body::{to_bytes, Body};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
+/// Uploads a photo declared with a finding: the raw JPEG, PNG or WebP as the body, named by the
+/// SHA-256 of its bytes. Again with the same bytes changes nothing.
+#[utoipa::path(
+    put,
+    path = "/findings/{finding_id}/photos/{hash}",
+    tag = "photos",
+    params(
+        ("finding_id" = String, Path, description = "The finding's id (a UUID)"),
+        ("hash" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits"),
+    ),
+    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
+    responses((status = 204, description = "Stored"), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["road_chief"])))
+)]
 pub async fn upload(
     State(state): State<AppState>,
-    signed_in: SignedIn,
-    Path((finding_id, hash)): Path<(String, String)>,
+    RoadChief(signed_in): RoadChief,
+    PathParams((finding_id, hash)): PathParams<(String, String)>,
     body: Body,
 ) -> Result<StatusCode, ApiFailure> {
     let lang = signed_in.lang;
@@ -30,10 +48,27 @@ pub async fn upload(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A photo, to whoever may see one of the findings it belongs to.
+#[utoipa::path(
+    get,
+    path = "/photos/{hash}",
+    tag = "photos",
+    params(("hash" = String, Path, description = "SHA-256 of the file")),
+    responses(
+        (
+            status = 200,
+            description = "The image, with the type its bytes were sniffed as",
+            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))
+        ),
+        Refusals,
+    ),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["road_chief", "section_head", "coordinator"])))
+)]
 pub async fn download(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(hash): Path<String>,
+    PathParams(hash): PathParams<String>,
 ) -> Result<Response, ApiFailure> {
     let lang = signed_in.lang;
     let hash = PhotoHash::parse(&hash).map_err(|_| ApiFailure::new(ErrorCode::NotFound, lang))?;

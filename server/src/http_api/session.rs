@@ -1,10 +1,12 @@
 //! Signing in and out. Takes JSON (from the app) or a plain form post (before the app's code
 //! has loaded); a form gets a redirect back, JSON gets JSON.
 
+use super::doc::Refusals;
 use super::extract::JsonBody;
 use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
 use app::api::operations::{PasswordChange, SignIn};
+use app::api::views::Me;
 use app::backend::auth::{self, SignInRefusal, DEVICE_COOKIE, SESSION_COOKIE};
 use app::backend::AppState;
 use app::domain::text::NewPassword;
@@ -36,6 +38,20 @@ fn with_cookie(mut response: Response, cookie: String) -> Response {
     response
 }
 
+/// Signs in: the session cookie (and the browser's device cookie) for the right password. A form
+/// post is answered with a redirect (to `/`, or back to `/login?error=<code>`).
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "session",
+    request_body(content((SignIn = "application/json"), (SignIn = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, body = Me, description = "Signed in: `Set-Cookie` carries the session"),
+        (status = 303, description = "A form post: to the app, or back to the sign-in page with the refusal's code"),
+        Refusals,
+    ),
+    extensions(("x-roles" = json!(["anyone"])))
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -103,8 +119,17 @@ fn refusal_failure(refusal: &SignInRefusal, lang: Lang) -> ApiFailure {
     }
 }
 
-/// `PUT /api/v1/password` `{"current", "new"}`: a signed-in user changes their own password;
-/// every other session of theirs ends.
+/// A signed-in user changes their own password; every other session of theirs ends. The
+/// current password is checked like a sign-in (the same waits after failures).
+#[utoipa::path(
+    put,
+    path = "/password",
+    tag = "session",
+    request_body = PasswordChange,
+    responses((status = 204, description = "Changed"), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["road_chief", "section_head", "coordinator"])))
+)]
 pub async fn change_password(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -137,6 +162,14 @@ fn code_name(code: ErrorCode) -> String {
     serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
+/// Signs out: the session ends (an ended or missing one is fine too).
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "session",
+    responses((status = 204, description = "Signed out"), Refusals),
+    extensions(("x-roles" = json!(["anyone"])))
+)]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang: Lang = auth::request_lang(&headers);
     if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {

@@ -6,15 +6,17 @@
 //!   POST /api/v1/findings/{id}/extension/decision {"grant": true, "days": 3, "note": "..."}
 //!                                                or {"grant": false, "note": "..."} (coordinator)
 
-use super::extract::JsonBody;
+use super::doc::Refusals;
+use super::extract::{Coordinator, SectionHead};
+use super::extract::{JsonBody, PathParams};
 use super::{ApiFailure, SignedIn};
 use app::api::error::{ApiError, ErrorBody, ErrorCode};
-use app::api::settings::{ExtensionAsk, ExtensionDecision, RuleSetting};
+use app::api::settings::{ExtensionAsk, ExtensionDecided, ExtensionDecision, RuleSetting};
 use app::backend::{calendars, extensions, rules, AppState};
+use app::domain::calendar::YearFile;
 use app::domain::deadline::WorkingDays;
 use app::domain::text::Note;
-use app::domain::Role;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -27,16 +29,24 @@ fn working_days(days: i64, lang: app::i18n::Lang) -> Result<WorkingDays, ApiFail
         .ok_or_else(|| ApiFailure::new(ErrorCode::InvalidWorkingDays, lang))
 }
 
+/// Where a category's findings go and in how many working days they are due.
+#[utoipa::path(
+    put,
+    path = "/categories/{code}/rule",
+    tag = "categories",
+    params(("code" = String, Path, description = "The category's code, e.g. `sanitation`")),
+    request_body = RuleSetting,
+    responses((status = 204, description = "Saved; the change is recorded"), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["coordinator"])))
+)]
 pub async fn set_rule(
     State(state): State<AppState>,
-    signed_in: SignedIn,
-    Path(code): Path<String>,
+    Coordinator(signed_in): Coordinator,
+    PathParams(code): PathParams<String>,
     JsonBody(setting): JsonBody<RuleSetting>,
 ) -> Result<StatusCode, ApiFailure> {
     let lang = signed_in.lang;
-    if signed_in.user.role != Role::Coordinator {
-        return Err(ApiFailure::new(ErrorCode::Forbidden, lang));
-    }
     let days = working_days(setting.days, lang)?;
     rules::set(&state.pool, &signed_in.user, &code, setting.section_id.trim(), days, state.clock.now())
         .await
@@ -51,10 +61,20 @@ fn year_of(text: &str, lang: app::i18n::Lang) -> Result<i32, ApiFailure> {
         .ok_or_else(|| ApiFailure::new(ErrorCode::NotFound, lang))
 }
 
+/// A year's official calendar: holidays and make-up working days.
+#[utoipa::path(
+    get,
+    path = "/calendars/{year}",
+    tag = "calendars",
+    params(("year" = String, Path, description = "2000 to 2100")),
+    responses((status = 200, body = YearFile), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["road_chief", "section_head", "coordinator"])))
+)]
 pub async fn get_calendar(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(year): Path<String>,
+    PathParams(year): PathParams<String>,
 ) -> Result<Response, ApiFailure> {
     let lang = signed_in.lang;
     let year = year_of(&year, lang)?;
@@ -63,20 +83,28 @@ pub async fn get_calendar(
     Ok(([("content-type", "application/json; charset=utf-8")], body).into_response())
 }
 
-/// The file is checked as a whole (dates valid and in the year, make-up days on weekends, no
-/// day both); a refusal names the first problem and nothing is stored.
+/// A year's calendar file. It is checked as a whole (dates valid and in the year, make-up days
+/// on weekends, no day both); a refusal names the first problem and nothing is stored.
+#[utoipa::path(
+    put,
+    path = "/calendars/{year}",
+    tag = "calendars",
+    params(("year" = String, Path, description = "2000 to 2100")),
+    request_body = YearFile,
+    responses((status = 204, description = "Stored"), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["coordinator"])))
+)]
 pub async fn put_calendar(
     State(state): State<AppState>,
-    signed_in: SignedIn,
-    Path(year): Path<String>,
-    body: String,
+    Coordinator(signed_in): Coordinator,
+    PathParams(year): PathParams<String>,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiFailure> {
     let lang = signed_in.lang;
-    if signed_in.user.role != Role::Coordinator {
-        return Err(ApiFailure::new(ErrorCode::Forbidden, lang));
-    }
     let year = year_of(&year, lang)?;
-    let file = match calendars::parse_year(year, &body) {
+    let body = std::str::from_utf8(&body).map_err(|_| ApiFailure::new(ErrorCode::Malformed, lang))?;
+    let file = match calendars::parse_year(year, body) {
         Ok(file) => file,
         Err(problem) => {
             let mut error = ApiError::new(ErrorCode::InvalidCalendar, lang);
@@ -94,10 +122,21 @@ fn finding_id(text: &str, lang: app::i18n::Lang) -> Result<Uuid, ApiFailure> {
     Uuid::parse_str(text).map_err(|_| ApiFailure::new(ErrorCode::NotFound, lang))
 }
 
+/// The section head asks for more time, once per finding, with a reason.
+#[utoipa::path(
+    post,
+    path = "/findings/{id}/extension",
+    tag = "findings",
+    params(("id" = String, Path, description = "The finding's id")),
+    request_body = ExtensionAsk,
+    responses((status = 204, description = "Asked; the coordinator is told"), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["section_head"])))
+)]
 pub async fn ask_extension(
     State(state): State<AppState>,
-    signed_in: SignedIn,
-    Path(id): Path<String>,
+    SectionHead(signed_in): SectionHead,
+    PathParams(id): PathParams<String>,
     JsonBody(ask): JsonBody<ExtensionAsk>,
 ) -> Result<StatusCode, ApiFailure> {
     let lang = signed_in.lang;
@@ -109,12 +148,23 @@ pub async fn ask_extension(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The coordinator grants more working days (counted on from the current deadline) or refuses.
+#[utoipa::path(
+    post,
+    path = "/findings/{id}/extension/decision",
+    tag = "findings",
+    params(("id" = String, Path, description = "The finding's id")),
+    request_body = ExtensionDecision,
+    responses((status = 200, body = ExtensionDecided), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["coordinator"])))
+)]
 pub async fn decide_extension(
     State(state): State<AppState>,
-    signed_in: SignedIn,
-    Path(id): Path<String>,
+    Coordinator(signed_in): Coordinator,
+    PathParams(id): PathParams<String>,
     JsonBody(decision): JsonBody<ExtensionDecision>,
-) -> Result<Json<serde_json::Value>, ApiFailure> {
+) -> Result<Json<ExtensionDecided>, ApiFailure> {
     let lang = signed_in.lang;
     let id = finding_id(&id, lang)?;
     let days = match (decision.grant, decision.days) {
@@ -126,5 +176,5 @@ pub async fn decide_extension(
     let deadline = extensions::decide(&state.pool, &signed_in.user, &id, days, note.as_ref(), state.clock.now())
         .await
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
-    Ok(Json(serde_json::json!({ "deadline": deadline.millis(), "granted": days.is_some() })))
+    Ok(Json(ExtensionDecided { deadline, granted: days.is_some() }))
 }

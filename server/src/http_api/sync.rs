@@ -1,5 +1,6 @@
 //! `POST /api/v1/sync`: see `app::backend::sync` and `docs/sync-api.md`.
 
+use super::doc::Refusals;
 use super::extract::JsonBody;
 use super::{ApiFailure, SignedIn};
 use app::api::sync::{SyncRequest, SyncResponse};
@@ -7,6 +8,17 @@ use app::backend::{sync, AppState};
 use axum::extract::State;
 use axum::Json;
 
+/// The phone's outbox up (each operation applied once, a refusal answered beside it), what
+/// changed for the user since their cursor down. See `docs/sync-api.md`.
+#[utoipa::path(
+    post,
+    path = "/sync",
+    tag = "sync",
+    request_body = SyncRequest,
+    responses((status = 200, body = SyncResponse), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["road_chief", "section_head", "coordinator"])))
+)]
 pub async fn sync(
     State(state): State<AppState>,
     signed_in: SignedIn,
