@@ -11,13 +11,17 @@ test('the coordinator sets a section webhook', async ({ browser }) => {
   await form.getByLabel('Group robot / webhook address').fill('ftp://example.com/robot');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByRole('alert')).toContainText('http:// or https://');
-  await form.getByLabel('Group robot / webhook address').fill('http://127.0.0.1:9/robot');
+  // This server itself (or anything inside the office network) is not a place to send to.
+  await form.getByLabel('Group robot / webhook address').fill('http://127.0.0.1:22/robot');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByRole('alert')).toContainText('inside the network');
+  await form.getByLabel('Group robot / webhook address').fill('https://101.226.4.6/robot?key=demo');
   await form.getByLabel('Message format').selectOption({ label: 'WeCom group robot' });
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByRole('status')).toHaveText('Saved.');
   await coordinator.reload();
   await hydrated(coordinator);
   const again = coordinator.getByRole('form', { name: 'Party and Masses Section' });
-  await expect(again.getByLabel('Group robot / webhook address')).toHaveValue('http://127.0.0.1:9/robot');
+  await expect(again.getByLabel('Group robot / webhook address')).toHaveValue('https://101.226.4.6/robot?key=demo');
   await expect(again.getByLabel('Message format')).toHaveValue('wecom');
 });

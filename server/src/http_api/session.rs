@@ -90,7 +90,8 @@ pub async fn sign_in(
         Err(e) => refuse(ApiFailure::from_backend(e, lang)),
         Ok(Err(refusal)) => {
             let failure = refusal_failure(&refusal, lang);
-            tracing::info!(username = %input.username.trim(), %address, ?refusal, "sign-in refused");
+            // Debug formatting: what people type cannot forge log lines.
+            tracing::info!(username = ?input.username.trim(), %address, ?refusal, "sign-in refused");
             let mut response = refuse(failure);
             if let SignInRefusal::Wait { retry_after_s } = refusal {
                 if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
@@ -100,6 +101,12 @@ pub async fn sign_in(
             response
         }
         Ok(Ok(signed_in)) => {
+            // A session this browser had before ends: one browser, one session.
+            if let Some(old) = auth::cookie(&headers, SESSION_COOKIE) {
+                if let Err(e) = auth::end_session(&state.pool, old).await {
+                    tracing::warn!(error = %e, "ending the session replaced by a sign-in");
+                }
+            }
             let secure = state.settings.secure_cookies;
             let response =
                 if is_form { Redirect::to("/").into_response() } else { Json(signed_in.user.me()).into_response() };

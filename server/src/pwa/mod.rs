@@ -42,6 +42,12 @@ impl ServiceWorker {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
         // Browsers must see a new deploy's worker at once.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // A worker runs under its own script's policy: it fetches the app's files and ends
+        // sessions, on this site only.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        );
         response
     }
 }

@@ -33,6 +33,31 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
 }
 
 #[tokio::test]
+async fn signing_in_again_ends_the_browsers_earlier_session() {
+    let app = spawn_app().await;
+    let client = app.anonymous();
+    let first = app.sign_in_raw(&client, "chief01", PASSWORD).await;
+    let cookie = |r: &Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap())
+            .find(|c| c.starts_with("rc_session="))
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let earlier = cookie(&first);
+    let second = app.sign_in_raw(&client, "chief03", PASSWORD).await;
+    assert_ne!(cookie(&second), earlier);
+    let replayed = app.anonymous().post(app.url("/api/me")).header("cookie", earlier).send().await.unwrap();
+    assert_eq!(replayed.json::<Value>().await.unwrap(), Value::Null, "the earlier session ended");
+    assert_eq!(app.read_ok(&client, "me", &[]).await["username"], "chief03");
+}
+
+#[tokio::test]
 async fn wrong_password_and_unknown_user_look_the_same() {
     let app = spawn_app().await;
     let client = app.anonymous();

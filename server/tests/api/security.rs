@@ -90,6 +90,10 @@ async fn pages_run_only_their_own_scripts_and_are_never_framed_or_kept() {
     let again = chief.get(app.url("/roads/market-road-1")).send().await.unwrap();
     assert!(!header(&again, "content-security-policy").contains(&nonce), "a fresh nonce per page");
 
+    // The service worker runs under its own script's policy: it may fetch this site's files.
+    let worker = app.anonymous().get(app.url("/sw.js")).send().await.unwrap();
+    assert!(header(&worker, "content-security-policy").starts_with("default-src 'self'"));
+
     // API answers are not kept either, and allow nothing to run.
     let api = chief.post(app.url("/api/chief_home")).send().await.unwrap();
     assert_eq!(header(&api, "cache-control"), "no-store");
