@@ -33,40 +33,57 @@ fn main() {
         );
     }
 
+    // Pages only the server renders (the public board) keep their texts out of the browser
+    // bundle: their keys start with `public_` and become `PublicMsg`, compiled with `ssr` only.
+    let (public, interface): (Vec<&String>, Vec<&String>) =
+        keys.iter().copied().partition(|k| k.starts_with("public_"));
     let mut out = String::new();
-    out.push_str("/// One message of the interface; its text comes from the locale files.\n");
-    out.push_str(
-        "#[allow(non_camel_case_types)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum Msg {\n",
-    );
-    for key in &keys {
+    emit(&mut out, "Msg", "", &interface, &tables, None);
+    emit(&mut out, "PublicMsg", "PUBLIC_", &public, &tables, Some("feature = \"ssr\""));
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("messages.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+/// One message enum, its key list and one string table per language.
+fn emit(
+    out: &mut String,
+    name: &str,
+    prefix: &str,
+    keys: &[&String],
+    tables: &[(&str, BTreeMap<String, String>)],
+    cfg: Option<&str>,
+) {
+    let gate = cfg.map(|c| format!("#[cfg({c})]\n")).unwrap_or_default();
+    let len = keys.len();
+    writeln!(out, "/// One message; its text comes from the locale files.").unwrap();
+    write!(out, "{gate}#[allow(non_camel_case_types)]\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum {name} {{\n").unwrap();
+    for key in keys {
         writeln!(out, "    {key},").unwrap();
     }
     out.push_str("}\n\n");
-    out.push_str("#[cfg_attr(not(test), allow(dead_code))]\n");
-    writeln!(out, "pub(crate) const KEYS: [&str; {}] = [", keys.len()).unwrap();
-    for key in &keys {
+    writeln!(out, "{gate}#[cfg_attr(not(test), allow(dead_code))]\npub(crate) const {prefix}KEYS: [&str; {len}] = [")
+        .unwrap();
+    for key in keys {
         writeln!(out, "    {key:?},").unwrap();
     }
     out.push_str("];\n\n");
-    out.push_str("#[cfg_attr(not(test), allow(dead_code))]\n");
-    out.push_str("pub(crate) const ALL: [Msg; KEYS.len()] = [\n");
-    for key in &keys {
-        writeln!(out, "    Msg::{key},").unwrap();
+    writeln!(out, "{gate}#[cfg_attr(not(test), allow(dead_code))]\npub(crate) const {prefix}ALL: [{name}; {len}] = [")
+        .unwrap();
+    for key in keys {
+        writeln!(out, "    {name}::{key},").unwrap();
     }
     out.push_str("];\n\n");
     // Each language as one string and the end offset of every message in it: a table of
     // `&str` would cost 8 bytes of pointer and length per message in the browser bundle.
-    for (name, table) in &tables {
+    for (language, table) in tables {
         let mut text = String::new();
         let mut ends = Vec::new();
-        for key in &keys {
+        for key in keys {
             text.push_str(&table[*key]);
             ends.push(text.len());
         }
-        assert!(text.len() <= usize::from(u16::MAX), "locale {name} is longer than 64 KB");
-        writeln!(out, "pub(crate) const {name}_TEXT: &str = {text:?};").unwrap();
-        writeln!(out, "pub(crate) const {name}_ENDS: [u16; KEYS.len()] = {ends:?};\n").unwrap();
+        assert!(text.len() <= usize::from(u16::MAX), "locale {language} is longer than 64 KB");
+        writeln!(out, "{gate}pub(crate) const {language}_{prefix}TEXT: &str = {text:?};").unwrap();
+        writeln!(out, "{gate}pub(crate) const {language}_{prefix}ENDS: [u16; {len}] = {ends:?};\n").unwrap();
     }
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("messages.rs");
-    std::fs::write(dest, out).unwrap();
 }

@@ -2,6 +2,7 @@
 //! administrative commands. Pages and domain rules live in the `app` crate.
 
 pub mod backup;
+pub mod board;
 pub mod cli;
 pub mod config;
 pub mod courier;

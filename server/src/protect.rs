@@ -69,6 +69,18 @@ pub fn panicked(detail: Box<dyn Any + Send + 'static>) -> Response {
     ApiFailure::new(ErrorCode::Internal, Default::default()).into_response()
 }
 
+/// The address of the client. Behind a proxy we trust, the last entry of `X-Forwarded-For`
+/// (the one our proxy wrote; whatever the client sent stands before it).
+pub fn client_ip(headers: &HeaderMap, peer: std::net::SocketAddr, trust_forwarded_for: bool) -> std::net::IpAddr {
+    trust_forwarded_for
+        .then(|| {
+            let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+            last.rsplit(',').next()?.trim().parse().ok()
+        })
+        .flatten()
+        .unwrap_or_else(|| peer.ip())
+}
+
 /// Anything that is not a page: nothing may run in it, nothing may frame it.
 const NOTHING: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 

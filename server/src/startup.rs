@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::courier::{spawn_scheduler, Courier, Mail};
-use crate::{demo, http_api, protect, pwa};
+use crate::{board, demo, http_api, protect, pwa};
 use anyhow::Context;
 use app::backend::identity::{self, Visitor};
 use app::backend::photos::PhotoStore;
@@ -102,6 +102,10 @@ impl Application {
         if config.demo {
             demo::ensure(&pool, clock.now()).await.context("loading the demo data")?;
         }
+        app::backend::reports::ensure_board_codes(&pool).await.context("giving every road's board its code")?;
+        let board_secret = app::backend::reports::BoardSecret::load_or_create(&pool)
+            .await
+            .context("reading the public board's key")?;
         let state = AppState {
             pool,
             clock,
@@ -112,6 +116,7 @@ impl Application {
                 webhook_allow: config.webhook_allow.clone(),
                 trust_forwarded_for: config.trust_forwarded_for,
                 photos: photo_store(config)?,
+                board_secret,
             }),
         };
         let listener =
@@ -220,6 +225,7 @@ pub fn router(state: AppState) -> Router {
     let (api, _) = http_api::router();
     let routes = Router::new()
         .merge(api.layer(middleware::from_fn_with_state(state.clone(), identity::identify)))
+        .merge(board::router())
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .route("/manifest.webmanifest", get(pwa::manifest))
         // Server functions (`/api/...`) take small arguments.

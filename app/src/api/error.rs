@@ -54,6 +54,8 @@ pub enum ErrorCode {
     ExtensionAlreadyAsked,
     NoExtensionPending,
     DeadlineNotLater,
+    /// The resident's report was confirmed, answered or marked already.
+    ReportHandled,
     /// The sync cursor is not one this server wrote: the phone pulls everything again.
     CursorRejected,
     /// The phone's own storage is full: the record was not saved (never sent by the server).
@@ -74,7 +76,8 @@ impl ErrorCode {
             ErrorCode::IllegalTransition
             | ErrorCode::OperationConflict
             | ErrorCode::ExtensionAlreadyAsked
-            | ErrorCode::NoExtensionPending => 409,
+            | ErrorCode::NoExtensionPending
+            | ErrorCode::ReportHandled => 409,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::PhotoTooLarge
             | ErrorCode::BatchTooLarge
@@ -129,6 +132,7 @@ impl ErrorCode {
             ErrorCode::ExtensionAlreadyAsked => Msg::error_extension_already_asked,
             ErrorCode::NoExtensionPending => Msg::error_no_extension_pending,
             ErrorCode::DeadlineNotLater => Msg::error_deadline_not_later,
+            ErrorCode::ReportHandled => Msg::error_report_handled,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
             ErrorCode::CursorRejected => Msg::error_cursor_rejected,
             ErrorCode::StorageFull => Msg::error_storage_full,

@@ -7,6 +7,7 @@ mod decoding;
 pub mod error;
 pub mod operations;
 pub mod reads;
+pub mod reports;
 pub mod settings;
 pub mod sync;
 pub mod views;

@@ -20,6 +20,7 @@ pub mod overview;
 pub mod page_policy;
 pub mod photos;
 pub mod reference;
+pub mod reports;
 pub mod review;
 pub mod rules;
 pub mod schedule;
@@ -63,6 +64,8 @@ pub struct Settings {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     pub photos: photos::PhotoStore,
+    /// Signs the public board's challenges and hides residents' addresses.
+    pub board_secret: reports::BoardSecret,
 }
 
 /// The server's "now". Tests move it forward to make deadlines pass without waiting.

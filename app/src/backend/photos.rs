@@ -185,5 +185,15 @@ pub async fn readable(pool: &Pool, store: &PhotoStore, user: &User, hash: &Photo
             Err(e) => return Err(e),
         }
     }
+    // A resident's photo: seen by the road's chief and the coordinator.
+    for (chief, kind) in super::store::reports::photo_holders(&mut conn, hash).await? {
+        if user.role == crate::domain::Role::Coordinator || chief == user.id {
+            drop(conn);
+            let bytes =
+                store.get(hash).await.map_err(|e| BackendError::Storage(format!("reading photo {hash}: {e}")))?;
+            return Ok((bytes, kind));
+        }
+        refusal = ErrorCode::Forbidden;
+    }
     Err(refusal.into())
 }

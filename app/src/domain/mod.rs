@@ -11,6 +11,7 @@ pub mod notice;
 pub mod performance;
 pub mod photo;
 pub mod reminder;
+pub mod report;
 pub mod sign_in;
 pub mod text;
 pub mod time;

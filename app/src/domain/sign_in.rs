@@ -50,7 +50,7 @@ fn attempter_wait(failures: usize, last: Timestamp, now: Timestamp) -> i64 {
 }
 
 /// The wait until fewer than `ceiling` of `times` (newest first) lie within `window_ms`.
-fn ceiling_wait(times: &[Timestamp], ceiling: usize, window_ms: i64, now: Timestamp) -> i64 {
+pub(crate) fn ceiling_wait(times: &[Timestamp], ceiling: usize, window_ms: i64, now: Timestamp) -> i64 {
     match times.get(ceiling - 1) {
         Some(oldest_counted) if now.millis() - oldest_counted.millis() < window_ms => {
             oldest_counted.millis() + window_ms - now.millis()

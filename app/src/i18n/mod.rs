@@ -53,19 +53,28 @@ impl Lang {
             Lang::ZhCn => (ZH_CN_TEXT, &ZH_CN_ENDS),
             Lang::En => (EN_TEXT, &EN_ENDS),
         };
-        let i = msg as usize;
-        let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) };
-        // The offsets were cut at message boundaries by build.rs: always char boundaries.
-        text.get(start..usize::from(ends[i])).unwrap_or("")
+        cut(text, ends, msg as usize)
+    }
+
+    /// A text of the pages only the server renders (the public board).
+    #[cfg(feature = "ssr")]
+    pub fn public(self, msg: PublicMsg) -> &'static str {
+        let (text, ends) = match self {
+            Lang::ZhCn => (ZH_CN_PUBLIC_TEXT, &ZH_CN_PUBLIC_ENDS),
+            Lang::En => (EN_PUBLIC_TEXT, &EN_PUBLIC_ENDS),
+        };
+        cut(text, ends, msg as usize)
+    }
+
+    /// A public text with `{name}` placeholders filled in.
+    #[cfg(feature = "ssr")]
+    pub fn public_format(self, msg: PublicMsg, args: &[(&str, &str)]) -> String {
+        fill(self.public(msg), args)
     }
 
     /// A message with `{name}` placeholders filled in.
     pub fn format(self, msg: Msg, args: &[(&str, &str)]) -> String {
-        let mut text = self.text(msg).to_owned();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
+        fill(self.text(msg), args)
     }
 
     /// Chooses between the two names a road, section or category carries.
@@ -76,6 +85,21 @@ impl Lang {
             Lang::En => en,
         }
     }
+}
+
+/// Message `i` of a language's text, cut at the offsets build.rs wrote.
+fn cut(text: &'static str, ends: &[u16], i: usize) -> &'static str {
+    let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) };
+    // The offsets were cut at message boundaries by build.rs: always char boundaries.
+    text.get(start..usize::from(ends[i])).unwrap_or("")
+}
+
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
 }
 
 // Only tests look messages up by key: in the browser the key strings would cost bundle bytes.
@@ -184,6 +208,18 @@ mod tests {
             assert_eq!(names(zh_text), names(&en[key]), "placeholders of {key}");
             assert!(!zh_text.trim().is_empty() && !en[key].trim().is_empty(), "{key} is empty");
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_public_pages_texts_are_there_in_both_languages() {
+        assert_eq!(PUBLIC_KEYS.len(), PUBLIC_ALL.len());
+        for (key, msg) in PUBLIC_KEYS.iter().zip(PUBLIC_ALL) {
+            assert!(key.starts_with("public_"));
+            assert!(!Lang::ZhCn.public(msg).is_empty() && !Lang::En.public(msg).is_empty(), "{key}");
+        }
+        assert!(KEYS.iter().all(|k| !k.starts_with("public_")), "kept out of the browser's table");
+        assert_eq!(Lang::En.public_format(PublicMsg::public_due, &[("date", "2026-12-03")]), "due 2026-12-03");
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub const ANYONE: &str = "anyone";
         (name = "categories", description = "Routing rules: section and working days per category"),
         (name = "calendars", description = "The official working-day calendars"),
         (name = "findings", description = "Deadline extensions of a finding"),
+        (name = "reports", description = "Residents' reports from the public boards, and what a board shows"),
         (name = "exports", description = "Findings of a date range as a file"),
         (name = "openapi", description = "This document"),
     )

@@ -10,6 +10,7 @@ mod failure;
 mod notifications;
 mod operations;
 mod photos;
+mod reports;
 mod session;
 mod settings;
 mod sync;
@@ -57,6 +58,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(settings::get_calendar, settings::put_calendar))
         .routes(routes!(settings::ask_extension))
         .routes(routes!(settings::decide_extension))
+        .routes(routes!(reports::waiting))
+        .routes(routes!(reports::confirm))
+        .routes(routes!(reports::answer))
+        .routes(routes!(reports::spam))
+        .routes(routes!(reports::set_board))
         .routes(routes!(exports::csv))
         .routes(routes!(exports::xlsx))
         .routes(routes!(openapi))

@@ -18,17 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use std::net::SocketAddr;
 
-/// The address failures are counted against. Behind a proxy we trust, the last entry of
-/// `X-Forwarded-For` (the one our proxy wrote; whatever the client sent stands before it).
+/// The address failures are counted against (`protect::client_ip`).
 pub fn client_address(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> String {
-    let forwarded = trust_forwarded_for
-        .then(|| {
-            let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
-            last.rsplit(',').next().map(|s| s.trim().to_owned())
-        })
-        .flatten()
-        .filter(|s| s.parse::<std::net::IpAddr>().is_ok());
-    forwarded.unwrap_or_else(|| peer.ip().to_string())
+    crate::protect::client_ip(headers, peer, trust_forwarded_for).to_string()
 }
 
 fn with_cookie(mut response: Response, cookie: String) -> Response {

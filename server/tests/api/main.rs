@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod authorization;
 mod bad_input;
+mod board;
 mod contract;
 mod deadline_rules;
 mod durability;

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod operations;
 pub mod photos;
 pub mod reminders;
+pub mod reports;
 pub mod rules;
 pub mod tallies;
 pub mod users;

@@ -1,0 +1,394 @@
+//! Residents' reports and their photos, and what a road's public board shows.
+
+use super::{corrupt, status, uuid, Conn, Tx};
+use crate::api::views::Named;
+use crate::backend::Result;
+use crate::domain::finding::FindingStatus;
+use crate::domain::photo::{ImageKind, PhotoHash};
+use crate::domain::report::{Recent, ReportStatus, ShortCode, SENDER_PER_DAY, SPAM_MEMORY_MS};
+use crate::domain::time::Timestamp;
+use crate::i18n::Lang;
+use uuid::Uuid;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A report as stored.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub id: Uuid,
+    pub road: Named,
+    pub chief_user_id: String,
+    pub category: Named,
+    pub note: String,
+    pub position: Option<(f64, f64, f64)>,
+    pub contact: Option<String>,
+    pub lang: Lang,
+    pub status: ReportStatus,
+    pub reply: Option<String>,
+    pub finding_id: Option<Uuid>,
+    pub short_code: ShortCode,
+    pub received_at: Timestamp,
+    pub handled_at: Option<Timestamp>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    road_id: String,
+    road_zh: String,
+    road_en: String,
+    chief_user_id: String,
+    category_code: String,
+    category_zh: String,
+    category_en: String,
+    note: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    along_m: Option<f64>,
+    contact: Option<String>,
+    lang: String,
+    status: String,
+    reply: Option<String>,
+    finding_id: Option<String>,
+    short_code: String,
+    received_at: i64,
+    handled_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT p.id, p.road_id, r.name_zh AS road_zh, r.name_en AS road_en, r.chief_user_id, \
+     p.category_code, c.name_zh AS category_zh, c.name_en AS category_en, p.note, p.lon, p.lat, p.along_m, p.contact, \
+     p.lang, p.status, p.reply, p.finding_id, p.short_code, p.received_at, p.handled_at \
+     FROM resident_reports p JOIN roads r ON r.id = p.road_id JOIN categories c ON c.code = p.category_code";
+
+fn report(row: Row) -> Result<Report> {
+    let position = match (row.lon, row.lat, row.along_m) {
+        (Some(lon), Some(lat), Some(along)) => Some((lon, lat, along)),
+        _ => None,
+    };
+    Ok(Report {
+        id: uuid(&row.id)?,
+        road: Named { id: row.road_id, name_zh: row.road_zh, name_en: row.road_en },
+        chief_user_id: row.chief_user_id,
+        category: Named { id: row.category_code, name_zh: row.category_zh, name_en: row.category_en },
+        note: row.note,
+        position,
+        contact: row.contact,
+        lang: Lang::from_code(&row.lang).unwrap_or_default(),
+        status: ReportStatus::parse(&row.status).ok_or_else(|| corrupt(format!("report status {}", row.status)))?,
+        reply: row.reply,
+        finding_id: row.finding_id.as_deref().map(uuid).transpose()?,
+        short_code: ShortCode::parse(&row.short_code).map_err(|_| corrupt(format!("short code {}", row.short_code)))?,
+        received_at: Timestamp(row.received_at),
+        handled_at: row.handled_at.map(Timestamp),
+    })
+}
+
+async fn one(conn: &mut Conn, filter: &str, value: &str) -> Result<Option<Report>> {
+    let sql = format!("{SELECT} WHERE {filter} = $1");
+    let row: Option<Row> = sqlx::query_as(&sql).bind(value).fetch_optional(conn).await?;
+    row.map(report).transpose()
+}
+
+pub async fn by_id(conn: &mut Conn, id: &Uuid) -> Result<Option<Report>> {
+    one(conn, "p.id", &id.to_string()).await
+}
+
+pub async fn by_tracking_hash(conn: &mut Conn, hash: &str) -> Result<Option<Report>> {
+    one(conn, "p.tracking_hash", hash).await
+}
+
+pub async fn by_short_code(conn: &mut Conn, code: &ShortCode) -> Result<Option<Report>> {
+    one(conn, "p.short_code", code.as_str()).await
+}
+
+/// Reports waiting for a chief, oldest first: on `chief`'s roads, or on every road.
+pub async fn waiting(conn: &mut Conn, chief: Option<&str>) -> Result<Vec<Report>> {
+    let new = ReportStatus::New.as_str();
+    let rows: Vec<Row> = match chief {
+        Some(chief) => {
+            let sql = format!("{SELECT} WHERE p.status = '{new}' AND r.chief_user_id = $1 ORDER BY p.received_at");
+            sqlx::query_as(&sql).bind(chief).fetch_all(conn).await?
+        }
+        None => {
+            let sql = format!("{SELECT} WHERE p.status = '{new}' ORDER BY p.received_at");
+            sqlx::query_as(&sql).fetch_all(conn).await?
+        }
+    };
+    rows.into_iter().map(report).collect()
+}
+
+/// A report as it is first stored.
+pub struct NewReport<'a> {
+    pub id: &'a str,
+    pub road_id: &'a str,
+    pub category_code: &'a str,
+    pub note: &'a str,
+    pub position: Option<(f64, f64, f64)>,
+    pub contact: Option<&'a str>,
+    pub lang: Lang,
+    pub tracking_hash: &'a str,
+    pub short_code: &'a ShortCode,
+    pub challenge: &'a str,
+    pub sender_key: &'a str,
+}
+
+/// Whether a solved challenge has served a report already.
+pub async fn challenge_used(conn: &mut Conn, challenge: &str) -> Result<bool> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM resident_reports WHERE challenge = $1")
+        .bind(challenge)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Stores a new report; `false` if one of its unique values (the challenge, the codes) is
+/// taken: nothing is written then.
+pub async fn insert(tx: &mut Tx, r: NewReport<'_>, now: Timestamp) -> Result<bool> {
+    let written = sqlx::query(
+        "INSERT INTO resident_reports (id, road_id, category_code, note, lon, lat, along_m, contact, lang, status, \
+         tracking_hash, short_code, challenge, sender_key, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
+    )
+    .bind(r.id)
+    .bind(r.road_id)
+    .bind(r.category_code)
+    .bind(r.note)
+    .bind(r.position.map(|p| p.0))
+    .bind(r.position.map(|p| p.1))
+    .bind(r.position.map(|p| p.2))
+    .bind(r.contact)
+    .bind(r.lang.code())
+    .bind(ReportStatus::New.as_str())
+    .bind(r.tracking_hash)
+    .bind(r.short_code.as_str())
+    .bind(r.challenge)
+    .bind(r.sender_key)
+    .bind(now.millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(written.rows_affected() == 1)
+}
+
+pub async fn add_photo(
+    tx: &mut Tx,
+    report_id: &str,
+    position: usize,
+    hash: &PhotoHash,
+    kind: ImageKind,
+    bytes: usize,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO report_photos (report_id, sha256, position, content_type, byte_len) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(report_id)
+    .bind(hash.as_str())
+    .bind(position as i64)
+    .bind(kind.content_type())
+    .bind(bytes as i64)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A report's photos in order, with type and size.
+pub async fn photos_of(conn: &mut Conn, report_id: &Uuid) -> Result<Vec<(PhotoHash, ImageKind, usize)>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT sha256, content_type, byte_len FROM report_photos WHERE report_id = $1 ORDER BY position",
+    )
+    .bind(report_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(hash, kind, len)| {
+            let hash = PhotoHash::parse(&hash).map_err(|_| corrupt(format!("photo hash {hash}")))?;
+            let kind = ImageKind::parse_content_type(&kind).ok_or_else(|| corrupt(format!("photo type {kind}")))?;
+            Ok((hash, kind, len.max(0) as usize))
+        })
+        .collect()
+}
+
+/// The reports a photo belongs to, with their road's chief.
+pub async fn photo_holders(conn: &mut Conn, hash: &PhotoHash) -> Result<Vec<(String, ImageKind)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT r.chief_user_id, p.content_type FROM report_photos p JOIN resident_reports rr ON rr.id = p.report_id \
+         JOIN roads r ON r.id = rr.road_id WHERE p.sha256 = $1",
+    )
+    .bind(hash.as_str())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(chief, kind)| {
+            Ok((chief, ImageKind::parse_content_type(&kind).ok_or_else(|| corrupt(format!("photo type {kind}")))?))
+        })
+        .collect()
+}
+
+/// What bears on the limits for one more report from `sender_key` on `road_id`, newest first.
+pub async fn recent(conn: &mut Conn, sender_key: &str, road_id: &str, now: Timestamp) -> Result<Recent> {
+    let times = |rows: Vec<(i64,)>| rows.into_iter().map(|(at,)| Timestamp(at)).collect::<Vec<_>>();
+    let day_ago = now.millis() - DAY_MS;
+    let sender: Vec<(i64,)> = sqlx::query_as(&format!(
+        "SELECT received_at FROM resident_reports WHERE sender_key = $1 AND received_at > $2 \
+         ORDER BY received_at DESC LIMIT {SENDER_PER_DAY}"
+    ))
+    .bind(sender_key)
+    .bind(day_ago)
+    .fetch_all(&mut *conn)
+    .await?;
+    let spam: Vec<(i64,)> = sqlx::query_as(
+        "SELECT handled_at FROM resident_reports WHERE sender_key = $1 AND status = $2 AND handled_at > $3 \
+         ORDER BY handled_at DESC LIMIT 10",
+    )
+    .bind(sender_key)
+    .bind(ReportStatus::Spam.as_str())
+    .bind(now.millis() - SPAM_MEMORY_MS)
+    .fetch_all(&mut *conn)
+    .await?;
+    let road: Vec<(i64,)> = sqlx::query_as(
+        "SELECT received_at FROM resident_reports WHERE road_id = $1 AND received_at > $2 \
+         ORDER BY received_at DESC LIMIT 100",
+    )
+    .bind(road_id)
+    .bind(day_ago)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Recent { sender: times(sender), sender_spam: times(spam), road: times(road) })
+}
+
+/// What the chief decided: a report still new becomes `status`; `false` if it was handled
+/// already (nothing changes then).
+pub async fn handle(
+    tx: &mut Tx,
+    id: &Uuid,
+    to: ReportStatus,
+    reply: Option<&str>,
+    finding_id: Option<&str>,
+    by: &str,
+    now: Timestamp,
+) -> Result<bool> {
+    let written = sqlx::query(
+        "UPDATE resident_reports SET status = $1, reply = $2, finding_id = $3, handled_by = $4, handled_at = $5 \
+         WHERE id = $6 AND status = $7",
+    )
+    .bind(to.as_str())
+    .bind(reply)
+    .bind(finding_id)
+    .bind(by)
+    .bind(now.millis())
+    .bind(id.to_string())
+    .bind(ReportStatus::New.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(written.rows_affected() == 1)
+}
+
+/// What a road publishes on its board.
+#[derive(Clone, Debug, Default)]
+pub struct Publication {
+    pub board_code: Option<String>,
+    pub public_contact: Option<String>,
+    pub office_hours: Option<String>,
+}
+
+pub async fn publication(conn: &mut Conn, road_id: &str) -> Result<Option<Publication>> {
+    let row: Option<(Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT board_code, public_contact, office_hours FROM roads WHERE id = $1")
+            .bind(road_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(board_code, public_contact, office_hours)| Publication { board_code, public_contact, office_hours }))
+}
+
+pub async fn set_publication(tx: &mut Tx, road_id: &str, contact: Option<&str>, hours: Option<&str>) -> Result<bool> {
+    let written = sqlx::query("UPDATE roads SET public_contact = $1, office_hours = $2 WHERE id = $3")
+        .bind(contact)
+        .bind(hours)
+        .bind(road_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(written.rows_affected() == 1)
+}
+
+/// Roads whose board has no code yet.
+pub async fn roads_without_board_code(conn: &mut Conn) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM roads WHERE board_code IS NULL").fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn set_board_code(tx: &mut Tx, road_id: &str, code: &str) -> Result<()> {
+    sqlx::query("UPDATE roads SET board_code = $1 WHERE id = $2 AND board_code IS NULL")
+        .bind(code)
+        .bind(road_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A finding as the public sees it: no note, no people, no photos.
+#[derive(Clone, Debug)]
+pub struct PublicFinding {
+    pub category: Named,
+    pub status: FindingStatus,
+    pub section: Named,
+    pub along_m: f64,
+    pub received_at: Timestamp,
+    pub deadline: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct PublicRow {
+    category_code: String,
+    category_zh: String,
+    category_en: String,
+    status: String,
+    section_id: String,
+    section_zh: String,
+    section_en: String,
+    along_m: f64,
+    received_at: i64,
+    deadline_at: i64,
+    updated_at: i64,
+}
+
+/// The road's open findings and those closed since `closed_since`, newest first (at most 100).
+pub async fn public_findings(conn: &mut Conn, road_id: &str, closed_since: Timestamp) -> Result<Vec<PublicFinding>> {
+    let rows: Vec<PublicRow> = sqlx::query_as(
+        "SELECT f.category_code, c.name_zh AS category_zh, c.name_en AS category_en, f.status, s.id AS section_id, \
+         s.name_zh AS section_zh, s.name_en AS section_en, f.along_m, f.received_at, f.deadline_at, f.updated_at \
+         FROM findings f JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id \
+         WHERE f.road_id = $1 AND (f.status <> 'closed' OR f.updated_at >= $2) ORDER BY f.received_at DESC LIMIT 100",
+    )
+    .bind(road_id)
+    .bind(closed_since.millis())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(PublicFinding {
+                category: Named { id: r.category_code, name_zh: r.category_zh, name_en: r.category_en },
+                status: status(&r.status)?,
+                section: Named { id: r.section_id, name_zh: r.section_zh, name_en: r.section_en },
+                along_m: r.along_m,
+                received_at: Timestamp(r.received_at),
+                deadline: Timestamp(r.deadline_at),
+                updated_at: Timestamp(r.updated_at),
+            })
+        })
+        .collect()
+}
+
+/// A finding's steps as the public sees them: which status, when, with which section.
+pub async fn public_steps(conn: &mut Conn, finding_id: &Uuid) -> Result<Vec<(FindingStatus, Timestamp, Named)>> {
+    let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT h.to_status, h.at, s.id, s.name_zh, s.name_en FROM finding_history h \
+         JOIN sections s ON s.id = h.section_id WHERE h.finding_id = $1 ORDER BY h.seq",
+    )
+    .bind(finding_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(st, at, id, name_zh, name_en)| Ok((status(&st)?, Timestamp(at), Named { id, name_zh, name_en })))
+        .collect()
+}
