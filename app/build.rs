@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// Key prefixes of texts only the server uses.
+const SERVER_ONLY: [&str; 2] = ["public_", "tell_"];
+
 const LOCALES: [(&str, &str); 2] = [("ZH_CN", "locales/zh-CN.json"), ("EN", "locales/en.json")];
 
 fn read(path: &str) -> BTreeMap<String, String> {
@@ -33,13 +36,14 @@ fn main() {
         );
     }
 
-    // Pages only the server renders (the public board) keep their texts out of the browser
-    // bundle: their keys start with `public_` and become `PublicMsg`, compiled with `ssr` only.
-    let (public, interface): (Vec<&String>, Vec<&String>) =
-        keys.iter().copied().partition(|k| k.starts_with("public_"));
+    // What only the server says (the public pages, messages to people and sections) keeps its
+    // texts out of the browser bundle: those keys start with one of `SERVER_ONLY` and become
+    // `ServerMsg`, compiled with `ssr` only.
+    let (server, interface): (Vec<&String>, Vec<&String>) =
+        keys.iter().copied().partition(|k| SERVER_ONLY.iter().any(|p| k.starts_with(p)));
     let mut out = String::new();
     emit(&mut out, "Msg", "", &interface, &tables, None);
-    emit(&mut out, "PublicMsg", "PUBLIC_", &public, &tables, Some("feature = \"ssr\""));
+    emit(&mut out, "ServerMsg", "SERVER_", &server, &tables, Some("feature = \"ssr\""));
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("messages.rs");
     std::fs::write(dest, out).unwrap();
 }

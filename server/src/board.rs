@@ -5,13 +5,15 @@
 //! the reason in the resident's language.
 
 use crate::protect;
+use app::backend::identity::Visitor;
 use app::backend::reports::{self, Receipt, Refusal, ReportForm};
 use app::backend::AppState;
+use app::board::print::{self, Paper};
 use app::board::road::FormState;
 use app::board::{self, road, track};
 use app::domain::photo::MAX_PHOTO_BYTES;
 use app::domain::report::{ShortCode, TrackingToken, MAX_REPORT_PHOTOS};
-use app::i18n::{Lang, PublicMsg, LANG_COOKIE};
+use app::i18n::{Lang, ServerMsg, LANG_COOKIE};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::from_fn_with_state;
@@ -27,7 +29,7 @@ const REPORT_BODY_MAX: usize = MAX_REPORT_PHOTOS * (MAX_PHOTO_BYTES + 1) + 64 * 
 /// A text field of the form (the note is at most 2000 characters).
 const FIELD_MAX: usize = 16 * 1024;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     let send = axum::routing::post(send_report)
         .layer(DefaultBodyLimit::max(REPORT_BODY_MAX))
         .layer(from_fn_with_state(REPORT_BODY_MAX, protect::limit_body));
@@ -37,6 +39,11 @@ pub fn router() -> Router<AppState> {
         .route("/track", get(lookup))
         .route("/track/{token}", get(tracked))
         .layer(Extension(Arc::new(Lookups::default())))
+        .merge(
+            Router::new()
+                .route("/boards/print", get(print_boards))
+                .layer(axum::middleware::from_fn_with_state(state, app::backend::identity::identify)),
+        )
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -44,6 +51,8 @@ struct PageQuery {
     lang: Option<String>,
     code: Option<String>,
     sent: Option<String>,
+    size: Option<String>,
+    road: Option<String>,
 }
 
 /// The query of a public page; anything it does not understand is left out.
@@ -87,7 +96,7 @@ fn internal(e: app::backend::BackendError, lang: Lang) -> Response {
     html(
         StatusCode::INTERNAL_SERVER_ERROR,
         &nonce,
-        board::not_found(lang, &nonce, PublicMsg::public_refused_busy),
+        board::not_found(lang, &nonce, ServerMsg::public_refused_busy),
         None,
     )
 }
@@ -116,7 +125,7 @@ async fn board_page(
         Ok(None) => html(
             StatusCode::NOT_FOUND,
             &nonce,
-            board::not_found(lang, &nonce, PublicMsg::public_not_found_road),
+            board::not_found(lang, &nonce, ServerMsg::public_not_found_road),
             remember,
         ),
         Err(e) => internal(e, lang),
@@ -212,7 +221,7 @@ async fn send_report(
         }
         (_, Ok(Ok(None))) => {
             let nonce = nonce();
-            let page = board::not_found(lang, &nonce, PublicMsg::public_not_found_road);
+            let page = board::not_found(lang, &nonce, ServerMsg::public_not_found_road);
             return html(StatusCode::NOT_FOUND, &nonce, page, None);
         }
         (_, Err(e)) => return internal(e, lang),
@@ -228,7 +237,7 @@ async fn send_report(
     let board = match board {
         Ok(Some(board)) => board,
         Ok(None) => {
-            let page = board::not_found(lang, &nonce, PublicMsg::public_not_found_road);
+            let page = board::not_found(lang, &nonce, ServerMsg::public_not_found_road);
             return html(StatusCode::NOT_FOUND, &nonce, page, None);
         }
         Err(e) => return internal(e, lang),
@@ -323,7 +332,7 @@ async fn lookup(
     let sender = protect::client_ip(&headers, peer, state.settings.trust_forwarded_for);
     let now = state.clock.now();
     if !lookups.allow(sender, now.millis()) {
-        let page = board::not_found(lang, &nonce, PublicMsg::public_refused_busy);
+        let page = board::not_found(lang, &nonce, ServerMsg::public_refused_busy);
         let mut response = html(StatusCode::TOO_MANY_REQUESTS, &nonce, page, remember);
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("600"));
         return response;
@@ -341,6 +350,35 @@ async fn lookup(
             html(StatusCode::OK, &nonce, track::page(lang, &nonce, &tracking, false, &path), remember)
         }
         Ok(None) => html(StatusCode::NOT_FOUND, &nonce, track::lookup_page(lang, &nonce, &typed, true), remember),
+        Err(e) => internal(e, lang),
+    }
+}
+
+/// Every road's board (or `?road=`'s), one per A4 (or `?size=a3`) sheet, for the coordinator.
+async fn print_boards(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = page_query(query);
+    let lang = visitor.lang;
+    let Some(user) = visitor.user.as_ref() else { return Redirect::to("/login").into_response() };
+    let nonce = nonce();
+    let paper = query.size.as_deref().and_then(Paper::parse).unwrap_or(Paper::A4);
+    let boards = match state.pool.read().await {
+        Ok(mut conn) => reports::printed_boards(&mut conn, user, query.road.as_deref()).await,
+        Err(e) => Err(e.into()),
+    };
+    match boards {
+        Ok(boards) => {
+            let page = print::page(lang, &nonce, &boards, paper, app::backend::notify::base_url());
+            html(StatusCode::OK, &nonce, page, None)
+        }
+        Err(app::backend::BackendError::Refused(code)) => {
+            let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::FORBIDDEN);
+            let page = board::not_found(lang, &nonce, ServerMsg::public_print_not_allowed);
+            html(status, &nonce, page, None)
+        }
         Err(e) => internal(e, lang),
     }
 }

@@ -225,7 +225,7 @@ pub fn router(state: AppState) -> Router {
     let (api, _) = http_api::router();
     let routes = Router::new()
         .merge(api.layer(middleware::from_fn_with_state(state.clone(), identity::identify)))
-        .merge(board::router())
+        .merge(board::router(state.clone()))
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .route("/manifest.webmanifest", get(pwa::manifest))
         // Server functions (`/api/...`) take small arguments.

@@ -101,6 +101,13 @@ pub async fn load_rules() -> Result<super::views::Rules, ApiError> {
     backend::rules::screen(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
+/// Residents' reports waiting: on the chief's roads, or all of them for the coordinator.
+#[server(endpoint = "reports")]
+pub async fn load_reports() -> Result<Vec<super::reports::ReportView>, ApiError> {
+    let ctx = signed_in()?;
+    backend::reports::waiting(&mut *ctx.read().await?, &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
+}
+
 /// Who may call each server function above: `None` anyone, else the roles whose session it
 /// takes (what each role then sees is the function's business). The authorization test calls
 /// every registered server function as everyone and holds it to this list; a function missing
@@ -117,4 +124,5 @@ pub const CALLERS: &[(&str, Option<&[Role]>)] = &[
     ("overview", Some(&[Role::Coordinator])),
     ("channels", Some(&[Role::Coordinator])),
     ("rules", Some(&[Role::Coordinator])),
+    ("reports", Some(&[Role::RoadChief, Role::Coordinator])),
 ];

@@ -29,8 +29,15 @@ pub struct ReportView {
     /// Photos, readable at `GET /api/v1/photos/{hash}`.
     pub photos: Vec<PhotoHash>,
     pub received_at: Timestamp,
+    /// Whole hours it has waited, when it was read.
+    pub waited_hours: u32,
     /// The code the resident noted down.
     pub short_code: String,
+}
+
+/// Where the chief's decision on a report goes: `confirm`, `answer` or `spam`.
+pub fn decision_path(id: &Uuid, decision: &str) -> String {
+    format!("/api/v1/reports/{id}/{decision}")
 }
 
 /// The chief confirms a report: a finding of the road is made from it. The category and note

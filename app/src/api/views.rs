@@ -66,6 +66,17 @@ pub struct RoadCard {
 pub struct ChiefHome {
     pub week: IsoWeek,
     pub roads: Vec<RoadCard>,
+    /// Residents' reports on the chief's roads waiting for them (copies kept before it have none).
+    #[serde(default)]
+    pub reports: ReportsWaiting,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReportsWaiting {
+    pub count: u32,
+    /// When the oldest of them came in.
+    pub oldest: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use super::store::{findings, photos, Conn};
 use super::{notify, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{NewFinding, Outcome, RoutedFinding};
-use crate::api::views::{ChiefHome, InspectionPage, RoadCard};
+use crate::api::views::{ChiefHome, InspectionPage, ReportsWaiting, RoadCard};
 use crate::domain::deadline::{urgency, DeadlineRule};
 use crate::domain::finding::FindingStatus;
 use crate::domain::geometry::{check_placement, GeoPoint, Placement};
@@ -41,7 +41,8 @@ pub async fn chief_home(conn: &mut Conn, chief: &User, now: Timestamp) -> Result
             open,
         });
     }
-    Ok(ChiefHome { week, roads })
+    let (count, oldest) = super::store::reports::waiting_summary(conn, &chief.id).await?;
+    Ok(ChiefHome { week, roads, reports: ReportsWaiting { count, oldest } })
 }
 
 pub async fn page(conn: &mut Conn, user: &User, road_id: &str, now: Timestamp) -> Result<InspectionPage> {

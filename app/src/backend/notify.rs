@@ -28,7 +28,7 @@ pub fn set_base_url(url: &str) {
     let _ = BASE_URL.set(url.trim_end_matches('/').to_owned());
 }
 
-fn base_url() -> &'static str {
+pub fn base_url() -> &'static str {
     BASE_URL.get().map_or("http://127.0.0.1:3000", String::as_str)
 }
 

@@ -368,7 +368,7 @@ pub async fn track_by_code(conn: &mut Conn, code: &ShortCode) -> Result<Option<T
 }
 
 /// The reports waiting for `user`: a chief's on their roads, all of them for the coordinator.
-pub async fn waiting(conn: &mut Conn, user: &User) -> Result<Vec<ReportView>> {
+pub async fn waiting(conn: &mut Conn, user: &User, now: Timestamp) -> Result<Vec<ReportView>> {
     let reports = match user.role {
         Role::RoadChief => stored::waiting(conn, Some(&user.id)).await?,
         Role::Coordinator => stored::waiting(conn, None).await?,
@@ -387,6 +387,8 @@ pub async fn waiting(conn: &mut Conn, user: &User) -> Result<Vec<ReportView>> {
             contact: report.contact,
             photos,
             received_at: report.received_at,
+            waited_hours: u32::try_from((now.millis() - report.received_at.millis()).max(0) / 3_600_000)
+                .unwrap_or(u32::MAX),
             short_code: report.short_code.display(),
         });
     }
@@ -508,6 +510,23 @@ async fn close_without_finding(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The boards to print (every road's, or one road's), for the coordinator.
+pub async fn printed_boards(conn: &mut Conn, user: &User, road: Option<&str>) -> Result<Vec<(Road, Publication)>> {
+    if user.role != Role::Coordinator {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let mut publications = stored::publications(conn).await?;
+    let roads = directory::all_roads(conn).await?;
+    Ok(roads
+        .into_iter()
+        .filter(|r| road.is_none_or(|id| r.named.id == id))
+        .map(|r| {
+            let publication = publications.remove(&r.named.id).unwrap_or_default();
+            (r, publication)
+        })
+        .collect())
 }
 
 /// Gives every road without one the code its printed board's QR carries.

@@ -5,10 +5,12 @@
 
 use super::auth::new_id;
 use super::notify::{self, Message};
-use super::store::{findings, inspections, reminders};
+use super::store::{findings, inspections, reminders, reports as stored_reports};
 use super::{calendars, Pool, Result, Tx};
 use crate::domain::reminder::{self, ReminderKind};
+use crate::domain::report::answer_due;
 use crate::domain::time::{IsoWeek, Timestamp};
+use crate::i18n::{Lang, ServerMsg};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -19,6 +21,8 @@ pub struct Reminded {
     pub overdue: usize,
     pub chiefs: usize,
     pub summaries: usize,
+    /// Residents' reports the coordinator was told had waited too long.
+    pub reports: usize,
 }
 
 /// Writes the reminder's row unless its key exists; whether this call is the one that did.
@@ -39,6 +43,7 @@ async fn claim(
 pub async fn run(pool: &Pool, now: Timestamp) -> Result<Reminded> {
     let mut done = Reminded::default();
     findings_round(pool, now, &mut done).await?;
+    done.reports = reports_round(pool, now).await?;
     if let Some(week) = reminder::chief_reminder_week(now) {
         done.chiefs = chiefs_round(pool, week, now).await?;
     }
@@ -105,6 +110,40 @@ async fn escalate(pool: &Pool, id: &str, key: &str, deadline: Timestamp, now: Ti
     notify::to_coordinators(&mut tx, key, &to_coordinator, now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Residents' reports that waited more than two working days for their chief: the
+/// coordinator is told, once per report.
+async fn reports_round(pool: &Pool, now: Timestamp) -> Result<usize> {
+    let (waiting, calendar) = {
+        let mut conn = pool.read().await?;
+        (stored_reports::waiting_unescalated(&mut conn).await?, calendars::current(&mut conn).await?)
+    };
+    let mut told = 0;
+    for (id, road, chief, received) in waiting {
+        if now <= answer_due(received, &calendar) {
+            continue;
+        }
+        let mut tx = pool.begin_write().await?;
+        if !stored_reports::mark_escalated(&mut tx, &id, now).await? {
+            continue;
+        }
+        let lang = Lang::default();
+        let waited = received.format_local();
+        let args = [("road", road.as_str()), ("chief", chief.as_str()), ("since", waited.as_str())];
+        let text = format!("{}\n{}", lang.server_format(ServerMsg::tell_report_waiting, &args), notify::home_link());
+        let message = Message {
+            kind: "escalated",
+            finding_id: None,
+            subject: lang.server_format(ServerMsg::tell_report_waiting_subject, &args),
+            json: json!({ "event": "report_waiting", "report_id": id, "road": road, "received_at": received, "text": text }),
+            text,
+        };
+        notify::to_coordinators(&mut tx, &format!("report-waiting:{id}"), &message, now).await?;
+        tx.commit().await?;
+        told += 1;
+    }
+    Ok(told)
 }
 
 /// Friday afternoon: each chief whose road has no submitted inspection this week.

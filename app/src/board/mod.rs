@@ -4,12 +4,13 @@
 //! their own small style and script (no wasm, no app bundle): a first visit is a few KB.
 //! Texts are the locale files' `public_` messages, compiled into the server only.
 
+pub mod print;
 pub mod road;
 pub mod sketch;
 pub mod track;
 
 use crate::domain::time::Timestamp;
-use crate::i18n::{Lang, PublicMsg};
+use crate::i18n::{Lang, ServerMsg};
 use leptos::prelude::*;
 
 /// The pages' style (mobile first; the board's colours).
@@ -20,13 +21,18 @@ pub const SCRIPT: &str = include_str!("board.js");
 /// A whole page: `body` is HTML this module rendered (everything in it escaped). The style and
 /// script are this module's own constants, written as they are (escaping would break them).
 pub fn document(lang: Lang, nonce: &str, title: &str, body: String, script: bool) -> String {
+    document_with(lang, nonce, title, body, script, STYLE)
+}
+
+/// A page with its own style.
+pub fn document_with(lang: Lang, nonce: &str, title: &str, body: String, script: bool, style: &str) -> String {
     let title = view! { <title>{title.to_owned()}</title> }.to_html();
     let nonce: String = nonce.chars().filter(char::is_ascii_alphanumeric).collect();
     let script = if script { format!("<script nonce=\"{nonce}\">{SCRIPT}</script>") } else { String::new() };
     format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\">{title}<style nonce=\"{nonce}\">{STYLE}</style></head>\
+         <meta name=\"robots\" content=\"noindex\">{title}<style nonce=\"{nonce}\">{style}</style></head>\
          <body>{body}{script}</body></html>",
         lang.code()
     )
@@ -41,8 +47,8 @@ pub fn policy(nonce: &str) -> String {
     )
 }
 
-pub fn text(lang: Lang, msg: PublicMsg) -> &'static str {
-    lang.public(msg)
+pub fn text(lang: Lang, msg: ServerMsg) -> &'static str {
+    lang.server(msg)
 }
 
 /// A day as the board shows it.
@@ -60,19 +66,19 @@ pub fn language_switch(lang: Lang, path: &str) -> impl IntoView {
     let href = format!("{path}{join}lang={}", other.code());
     view! {
         <a class="lang" href=href hreflang=other.code() lang=other.code()>
-            {text(lang, PublicMsg::public_language_other)}
+            {text(lang, ServerMsg::public_language_other)}
         </a>
     }
 }
 
 /// A page that says only that something is not there.
-pub fn not_found(lang: Lang, nonce: &str, what: PublicMsg) -> String {
+pub fn not_found(lang: Lang, nonce: &str, what: ServerMsg) -> String {
     let body = view! {
         <main>
-            <h1>{text(lang, PublicMsg::public_site_name)}</h1>
+            <h1>{text(lang, ServerMsg::public_site_name)}</h1>
             <p class="refusal" role="alert">{text(lang, what)}</p>
         </main>
     }
     .to_html();
-    document(lang, nonce, text(lang, PublicMsg::public_site_name), body, false)
+    document(lang, nonce, text(lang, ServerMsg::public_site_name), body, false)
 }

@@ -11,7 +11,7 @@ use crate::domain::inspection::InspectionStatus;
 use crate::domain::report::{MAX_CONTACT_CHARS, MAX_REPORT_PHOTOS, WORK_BITS};
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
-use crate::i18n::{Lang, PublicMsg};
+use crate::i18n::{Lang, ServerMsg};
 use leptos::prelude::*;
 
 /// What the report form shows: a fresh challenge, and after a refusal what was typed and why.
@@ -28,24 +28,24 @@ pub struct FormState {
 
 pub fn refusal_text(lang: Lang, refusal: Refusal) -> String {
     let msg = match refusal {
-        Refusal::UnknownCategory => PublicMsg::public_refused_category,
-        Refusal::NoteEmpty => PublicMsg::public_refused_note_empty,
-        Refusal::NoteTooLong => PublicMsg::public_refused_note_too_long,
-        Refusal::ContactTooLong => PublicMsg::public_refused_contact_too_long,
-        Refusal::InvalidPosition => PublicMsg::public_refused_position,
-        Refusal::TooFarFromRoad => PublicMsg::public_refused_too_far,
-        Refusal::TooManyPhotos => PublicMsg::public_refused_too_many_photos,
-        Refusal::NotAnImage => PublicMsg::public_refused_not_an_image,
-        Refusal::PhotoTooLarge => PublicMsg::public_refused_photo_too_large,
-        Refusal::ProofMissing => PublicMsg::public_refused_proof,
-        Refusal::ProofExpired => PublicMsg::public_refused_expired,
-        Refusal::AlreadySent => PublicMsg::public_refused_already_sent,
-        Refusal::Busy => PublicMsg::public_refused_busy,
-        Refusal::TooLarge => PublicMsg::public_refused_too_large,
-        Refusal::Unreadable => PublicMsg::public_refused_unreadable,
+        Refusal::UnknownCategory => ServerMsg::public_refused_category,
+        Refusal::NoteEmpty => ServerMsg::public_refused_note_empty,
+        Refusal::NoteTooLong => ServerMsg::public_refused_note_too_long,
+        Refusal::ContactTooLong => ServerMsg::public_refused_contact_too_long,
+        Refusal::InvalidPosition => ServerMsg::public_refused_position,
+        Refusal::TooFarFromRoad => ServerMsg::public_refused_too_far,
+        Refusal::TooManyPhotos => ServerMsg::public_refused_too_many_photos,
+        Refusal::NotAnImage => ServerMsg::public_refused_not_an_image,
+        Refusal::PhotoTooLarge => ServerMsg::public_refused_photo_too_large,
+        Refusal::ProofMissing => ServerMsg::public_refused_proof,
+        Refusal::ProofExpired => ServerMsg::public_refused_expired,
+        Refusal::AlreadySent => ServerMsg::public_refused_already_sent,
+        Refusal::Busy => ServerMsg::public_refused_busy,
+        Refusal::TooLarge => ServerMsg::public_refused_too_large,
+        Refusal::Unreadable => ServerMsg::public_refused_unreadable,
         Refusal::Wait { retry_after_s } => {
             let minutes = ((retry_after_s + 59) / 60).max(1).to_string();
-            return lang.public_format(PublicMsg::public_refused_wait, &[("minutes", &minutes)]);
+            return lang.server_format(ServerMsg::public_refused_wait, &[("minutes", &minutes)]);
         }
     };
     text(lang, msg).to_owned()
@@ -54,18 +54,18 @@ pub fn refusal_text(lang: Lang, refusal: Refusal) -> String {
 fn status_text(lang: Lang, finding: &PublicFinding, now: Timestamp) -> String {
     let section = lang.pick(&finding.section.name_zh, &finding.section.name_en);
     let msg = match finding.status {
-        FindingStatus::Routed => PublicMsg::public_status_routed,
-        FindingStatus::Accepted => PublicMsg::public_status_accepted,
-        FindingStatus::Resolved => PublicMsg::public_status_resolved,
-        FindingStatus::Closed => PublicMsg::public_status_closed,
-        FindingStatus::Returned => PublicMsg::public_status_returned,
+        FindingStatus::Routed => ServerMsg::public_status_routed,
+        FindingStatus::Accepted => ServerMsg::public_status_accepted,
+        FindingStatus::Resolved => ServerMsg::public_status_resolved,
+        FindingStatus::Closed => ServerMsg::public_status_closed,
+        FindingStatus::Returned => ServerMsg::public_status_returned,
     };
-    let mut said = lang.public_format(msg, &[("section", section)]);
+    let mut said = lang.server_format(msg, &[("section", section)]);
     if finding.status.deadline_runs() {
         let due = if overdue(finding.status, finding.deadline, now) {
-            text(lang, PublicMsg::public_overdue).to_owned()
+            text(lang, ServerMsg::public_overdue).to_owned()
         } else {
-            lang.public_format(PublicMsg::public_due, &[("date", &day(finding.deadline))])
+            lang.server_format(ServerMsg::public_due, &[("date", &day(finding.deadline))])
         };
         said = format!("{said} · {due}");
     }
@@ -76,8 +76,8 @@ fn problems(lang: Lang, findings: &[PublicFinding], now: Timestamp) -> impl Into
     let (open, closed): (Vec<&PublicFinding>, Vec<&PublicFinding>) =
         findings.iter().partition(|f| f.status != FindingStatus::Closed);
     let item = move |f: &PublicFinding| {
-        let place = lang.public_format(PublicMsg::public_problem_at, &[("m", &format!("{:.0}", f.along_m))]);
-        let found = lang.public_format(PublicMsg::public_reported_on, &[("date", &day(f.received_at))]);
+        let place = lang.server_format(ServerMsg::public_problem_at, &[("m", &format!("{:.0}", f.along_m))]);
+        let found = lang.server_format(ServerMsg::public_reported_on, &[("date", &day(f.received_at))]);
         let class = if f.status == FindingStatus::Closed { "problem closed" } else { "problem" };
         view! {
             <li class=class>
@@ -88,19 +88,19 @@ fn problems(lang: Lang, findings: &[PublicFinding], now: Timestamp) -> impl Into
         }
     };
     let open_list = if open.is_empty() {
-        view! { <p class="quiet">{text(lang, PublicMsg::public_problems_none)}</p> }.into_any()
+        view! { <p class="quiet">{text(lang, ServerMsg::public_problems_none)}</p> }.into_any()
     } else {
         view! { <ul class="problems">{open.into_iter().map(item).collect_view()}</ul> }.into_any()
     };
     let closed_list = (!closed.is_empty()).then(|| {
         view! {
-            <h3>{text(lang, PublicMsg::public_problems_closed)}</h3>
+            <h3>{text(lang, ServerMsg::public_problems_closed)}</h3>
             <ul class="problems">{closed.into_iter().map(item).collect_view()}</ul>
         }
     });
     view! {
         <section aria-labelledby="problems">
-            <h2 id="problems">{text(lang, PublicMsg::public_problems_title)}</h2>
+            <h2 id="problems">{text(lang, ServerMsg::public_problems_title)}</h2>
             {open_list}
             {closed_list}
         </section>
@@ -121,11 +121,11 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
         .collect_view();
     let refusal = form.refusal.map(|r| view! { <p class="refusal" role="alert">{refusal_text(lang, r)}</p> });
     // The script fills in `{m}` itself.
-    let place_set = text(lang, PublicMsg::public_place_set);
+    let place_set = text(lang, ServerMsg::public_place_set);
     view! {
         <section aria-labelledby="report">
-            <h2 id="report">{text(lang, PublicMsg::public_report_title)}</h2>
-            <p class="quiet">{text(lang, PublicMsg::public_report_lead)}</p>
+            <h2 id="report">{text(lang, ServerMsg::public_report_title)}</h2>
+            <p class="quiet">{text(lang, ServerMsg::public_report_lead)}</p>
             {refusal}
             <form
                 id="report-form"
@@ -134,31 +134,31 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
                 enctype="multipart/form-data"
                 aria-labelledby="report"
                 data-bits=WORK_BITS.to_string()
-                data-sending=text(lang, PublicMsg::public_sending)
+                data-sending=text(lang, ServerMsg::public_sending)
                 data-place-set=place_set
-                data-place-tapped=text(lang, PublicMsg::public_place_tapped)
-                data-no-position=text(lang, PublicMsg::public_no_position)
+                data-place-tapped=text(lang, ServerMsg::public_place_tapped)
+                data-no-position=text(lang, ServerMsg::public_no_position)
             >
                 <input type="hidden" name="challenge" value=form.challenge.clone()/>
                 <input type="hidden" name="counter" value=""/>
                 <input type="hidden" name="lon" value=form.lon.clone()/>
                 <input type="hidden" name="lat" value=form.lat.clone()/>
-                <label for="category">{text(lang, PublicMsg::public_field_category)}</label>
+                <label for="category">{text(lang, ServerMsg::public_field_category)}</label>
                 <select id="category" name="category" required>{categories}</select>
-                <label for="note">{text(lang, PublicMsg::public_field_note)}</label>
+                <label for="note">{text(lang, ServerMsg::public_field_note)}</label>
                 <textarea id="note" name="note" rows="4" required maxlength=Note::MAX_CHARS.to_string()>
                     {form.note.clone()}
                 </textarea>
                 <fieldset>
-                    <legend>{text(lang, PublicMsg::public_field_place)}</legend>
+                    <legend>{text(lang, ServerMsg::public_field_place)}</legend>
                     <button type="button" id="use-position" class="secondary">
-                        {text(lang, PublicMsg::public_use_my_position)}
+                        {text(lang, ServerMsg::public_use_my_position)}
                     </button>
-                    <p class="quiet">{text(lang, PublicMsg::public_place_hint)}</p>
+                    <p class="quiet">{text(lang, ServerMsg::public_place_hint)}</p>
                     <svg
                         id="sketch"
                         role="img"
-                        aria-label=text(lang, PublicMsg::public_sketch_label)
+                        aria-label=text(lang, ServerMsg::public_sketch_label)
                         viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                         data-west=sketch.west.to_string()
                         data-north=sketch.north.to_string()
@@ -171,10 +171,10 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
                     <p id="place" class="quiet" aria-live="polite"></p>
                 </fieldset>
                 <label for="photos">
-                    {lang.public_format(PublicMsg::public_field_photos, &[("n", &MAX_REPORT_PHOTOS.to_string())])}
+                    {lang.server_format(ServerMsg::public_field_photos, &[("n", &MAX_REPORT_PHOTOS.to_string())])}
                 </label>
                 <input id="photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" multiple/>
-                <label for="contact">{text(lang, PublicMsg::public_field_contact)}</label>
+                <label for="contact">{text(lang, ServerMsg::public_field_contact)}</label>
                 <input
                     id="contact"
                     name="contact"
@@ -183,9 +183,9 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
                     value=form.contact.clone()
                 />
                 <noscript>
-                    <p class="refusal">{text(lang, PublicMsg::public_needs_script)}</p>
+                    <p class="refusal">{text(lang, ServerMsg::public_needs_script)}</p>
                 </noscript>
-                <button type="submit" id="send">{text(lang, PublicMsg::public_send)}</button>
+                <button type="submit" id="send">{text(lang, ServerMsg::public_send)}</button>
                 <p id="sending" class="quiet" role="status" aria-live="polite"></p>
             </form>
         </section>
@@ -196,11 +196,11 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
 pub fn lookup(lang: Lang, code: &str) -> impl IntoView {
     view! {
         <section aria-labelledby="lookup">
-            <h2 id="lookup">{text(lang, PublicMsg::public_track_title)}</h2>
+            <h2 id="lookup">{text(lang, ServerMsg::public_track_title)}</h2>
             <form method="get" action="/track" class="lookup" aria-labelledby="lookup">
-                <label for="code">{text(lang, PublicMsg::public_track_code)}</label>
+                <label for="code">{text(lang, ServerMsg::public_track_code)}</label>
                 <input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="20" value=code.to_owned()/>
-                <button type="submit" class="secondary">{text(lang, PublicMsg::public_track_go)}</button>
+                <button type="submit" class="secondary">{text(lang, ServerMsg::public_track_go)}</button>
             </form>
         </section>
     }
@@ -211,9 +211,9 @@ pub fn page(lang: Lang, nonce: &str, board: &Board, form: &FormState, now: Times
     let road = lang.pick(&board.road.named.name_zh, &board.road.named.name_en).to_owned();
     let community = lang.pick(&board.road.community.name_zh, &board.road.community.name_en).to_owned();
     let week = match board.this_week {
-        InspectionStatus::NotStarted => PublicMsg::public_week_not_started,
-        InspectionStatus::InProgress => PublicMsg::public_week_in_progress,
-        InspectionStatus::Submitted => PublicMsg::public_week_done,
+        InspectionStatus::NotStarted => ServerMsg::public_week_not_started,
+        InspectionStatus::InProgress => ServerMsg::public_week_in_progress,
+        InspectionStatus::Submitted => ServerMsg::public_week_done,
     };
     let contact = board.publication.public_contact.clone();
     let hours = board.publication.office_hours.clone();
@@ -221,20 +221,20 @@ pub fn page(lang: Lang, nonce: &str, board: &Board, form: &FormState, now: Times
     let body = view! {
         <header class="board">
             {language_switch(lang, &path)}
-            <p class="kicker">{text(lang, PublicMsg::public_board_subtitle)}</p>
+            <p class="kicker">{text(lang, ServerMsg::public_board_subtitle)}</p>
             <h1>{road.clone()}</h1>
             <dl>
-                <dt>{text(lang, PublicMsg::public_community)}</dt>
+                <dt>{text(lang, ServerMsg::public_community)}</dt>
                 <dd>{community}</dd>
-                <dt>{text(lang, PublicMsg::public_chief)}</dt>
+                <dt>{text(lang, ServerMsg::public_chief)}</dt>
                 <dd>{board.road.chief_name.clone()}</dd>
-                <dt>{text(lang, PublicMsg::public_contact)}</dt>
-                <dd>{contact.unwrap_or_else(|| text(lang, PublicMsg::public_contact_none).to_owned())}</dd>
+                <dt>{text(lang, ServerMsg::public_contact)}</dt>
+                <dd>{contact.unwrap_or_else(|| text(lang, ServerMsg::public_contact_none).to_owned())}</dd>
                 {hours.map(|h| view! {
-                    <dt>{text(lang, PublicMsg::public_hours)}</dt>
+                    <dt>{text(lang, ServerMsg::public_hours)}</dt>
                     <dd>{h}</dd>
                 })}
-                <dt>{text(lang, PublicMsg::public_this_week)}</dt>
+                <dt>{text(lang, ServerMsg::public_this_week)}</dt>
                 <dd class=format!("week {}", week_class(board.this_week))>{text(lang, week)}</dd>
             </dl>
         </header>
@@ -245,7 +245,7 @@ pub fn page(lang: Lang, nonce: &str, board: &Board, form: &FormState, now: Times
         </main>
     }
     .to_html();
-    let title = format!("{road} · {}", text(lang, PublicMsg::public_board_subtitle));
+    let title = format!("{road} · {}", text(lang, ServerMsg::public_board_subtitle));
     document(lang, nonce, &title, body, true)
 }
 

@@ -6,18 +6,18 @@ use super::{document, language_switch, text};
 use crate::backend::reports::Tracking;
 use crate::domain::finding::FindingStatus;
 use crate::domain::report::ReportStatus;
-use crate::i18n::{Lang, PublicMsg};
+use crate::i18n::{Lang, ServerMsg};
 use leptos::prelude::*;
 
 fn step_text(lang: Lang, status: FindingStatus, section: &str) -> String {
     let msg = match status {
-        FindingStatus::Routed => PublicMsg::public_status_routed,
-        FindingStatus::Accepted => PublicMsg::public_status_accepted,
-        FindingStatus::Resolved => PublicMsg::public_status_resolved,
-        FindingStatus::Closed => PublicMsg::public_status_closed,
-        FindingStatus::Returned => PublicMsg::public_status_returned,
+        FindingStatus::Routed => ServerMsg::public_status_routed,
+        FindingStatus::Accepted => ServerMsg::public_status_accepted,
+        FindingStatus::Resolved => ServerMsg::public_status_resolved,
+        FindingStatus::Closed => ServerMsg::public_status_closed,
+        FindingStatus::Returned => ServerMsg::public_status_returned,
     };
-    lang.public_format(msg, &[("section", section)])
+    lang.server_format(msg, &[("section", section)])
 }
 
 /// The page's look of a status (a report marked as spam looks like any other closed one).
@@ -36,11 +36,11 @@ pub fn page(lang: Lang, nonce: &str, tracking: &Tracking, fresh: bool, path: &st
     let code = report.short_code.display();
     let road = lang.pick(&report.road.name_zh, &report.road.name_en).to_owned();
     let state = match report.status {
-        ReportStatus::New => PublicMsg::public_tracking_waiting,
-        ReportStatus::Confirmed => PublicMsg::public_tracking_confirmed,
-        ReportStatus::Answered => PublicMsg::public_tracking_answered,
+        ReportStatus::New => ServerMsg::public_tracking_waiting,
+        ReportStatus::Confirmed => ServerMsg::public_tracking_confirmed,
+        ReportStatus::Answered => ServerMsg::public_tracking_answered,
         // The sender is not told: the report is simply closed.
-        ReportStatus::Spam => PublicMsg::public_tracking_not_taken,
+        ReportStatus::Spam => ServerMsg::public_tracking_not_taken,
     };
     let reply = report.reply.clone().filter(|_| report.status != ReportStatus::Spam);
     let steps = tracking
@@ -58,7 +58,7 @@ pub fn page(lang: Lang, nonce: &str, tracking: &Tracking, fresh: bool, path: &st
         .collect_view();
     let photos = (tracking.photos > 0).then(|| {
         view! {
-            <dt>{text(lang, PublicMsg::public_field_photos_short)}</dt>
+            <dt>{text(lang, ServerMsg::public_field_photos_short)}</dt>
             <dd>{tracking.photos.to_string()}</dd>
         }
     });
@@ -66,45 +66,45 @@ pub fn page(lang: Lang, nonce: &str, tracking: &Tracking, fresh: bool, path: &st
         <header class="board">
             {language_switch(lang, path)}
             <p class="kicker">{road.clone()}</p>
-            <h1>{text(lang, PublicMsg::public_tracking_title)}</h1>
+            <h1>{text(lang, ServerMsg::public_tracking_title)}</h1>
         </header>
         <main>
             {fresh.then(|| view! {
-                <p class="thanks" role="status">{text(lang, PublicMsg::public_tracking_sent)}</p>
+                <p class="thanks" role="status">{text(lang, ServerMsg::public_tracking_sent)}</p>
                 <p class="keep">
-                    {lang.public_format(PublicMsg::public_tracking_keep, &[("code", &code)])}
+                    {lang.server_format(ServerMsg::public_tracking_keep, &[("code", &code)])}
                 </p>
             })}
             <section aria-labelledby="state">
                 <h2 id="state" class=format!("state {}", state_class(report.status))>{text(lang, state)}</h2>
                 <dl>
-                    <dt>{text(lang, PublicMsg::public_track_code)}</dt>
+                    <dt>{text(lang, ServerMsg::public_track_code)}</dt>
                     <dd class="code">{code.clone()}</dd>
-                    <dt>{text(lang, PublicMsg::public_field_category)}</dt>
+                    <dt>{text(lang, ServerMsg::public_field_category)}</dt>
                     <dd>{lang.pick(&report.category.name_zh, &report.category.name_en).to_owned()}</dd>
-                    <dt>{text(lang, PublicMsg::public_field_note)}</dt>
+                    <dt>{text(lang, ServerMsg::public_field_note)}</dt>
                     <dd class="note">{report.note.clone()}</dd>
                     {photos}
-                    <dt>{text(lang, PublicMsg::public_received)}</dt>
+                    <dt>{text(lang, ServerMsg::public_received)}</dt>
                     <dd>{report.received_at.format_local()}</dd>
                 </dl>
                 {reply.map(|reply| view! {
-                    <h3>{text(lang, PublicMsg::public_tracking_reply)}</h3>
+                    <h3>{text(lang, ServerMsg::public_tracking_reply)}</h3>
                     <p class="reply">{reply}</p>
                 })}
                 {(!tracking.steps.is_empty()).then(|| view! {
-                    <h3>{text(lang, PublicMsg::public_tracking_steps)}</h3>
+                    <h3>{text(lang, ServerMsg::public_tracking_steps)}</h3>
                     <ol class="steps">{steps}</ol>
                 })}
             </section>
             <p>
-                <a href=format!("/board/{}", report.road.id)>{text(lang, PublicMsg::public_back_to_board)}</a>
+                <a href=format!("/board/{}", report.road.id)>{text(lang, ServerMsg::public_back_to_board)}</a>
             </p>
             {lookup(lang, "")}
         </main>
     }
     .to_html();
-    let title = format!("{} · {road}", text(lang, PublicMsg::public_tracking_title));
+    let title = format!("{} · {road}", text(lang, ServerMsg::public_tracking_title));
     document(lang, nonce, &title, body, false)
 }
 
@@ -113,13 +113,13 @@ pub fn lookup_page(lang: Lang, nonce: &str, code: &str, missed: bool) -> String 
     let body = view! {
         <header class="board">
             {language_switch(lang, "/track")}
-            <h1>{text(lang, PublicMsg::public_tracking_title)}</h1>
+            <h1>{text(lang, ServerMsg::public_tracking_title)}</h1>
         </header>
         <main>
-            {missed.then(|| view! { <p class="refusal" role="alert">{text(lang, PublicMsg::public_not_found_report)}</p> })}
+            {missed.then(|| view! { <p class="refusal" role="alert">{text(lang, ServerMsg::public_not_found_report)}</p> })}
             {lookup(lang, code)}
         </main>
     }
     .to_html();
-    document(lang, nonce, text(lang, PublicMsg::public_tracking_title), body, false)
+    document(lang, nonce, text(lang, ServerMsg::public_tracking_title), body, false)
 }

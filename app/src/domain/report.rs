@@ -2,6 +2,7 @@
 //! resident notes down, the proof of work the board page computes before it sends one, and how
 //! often one sender and one road may report.
 
+use super::deadline::{deadline_after, WorkingCalendar, WorkingDays};
 use super::sign_in::ceiling_wait;
 use super::time::Timestamp;
 
@@ -30,6 +31,16 @@ impl ReportStatus {
             .into_iter()
             .find(|s| s.as_str() == text)
     }
+}
+
+/// Working days a chief has to confirm or answer a report before the coordinator is told.
+pub const ANSWER_WITHIN_DAYS: u16 = 2;
+
+/// When a report received at `received` has waited too long: the end of the second working
+/// day after it came.
+pub fn answer_due(received: Timestamp, calendar: &impl WorkingCalendar) -> Timestamp {
+    let days = WorkingDays::try_from(ANSWER_WITHIN_DAYS).expect("a valid number of working days");
+    deadline_after(received, days, calendar)
 }
 
 /// Photos a resident may send with one report.
@@ -295,6 +306,16 @@ mod tests {
 
     fn ago(ms: i64) -> Timestamp {
         Timestamp(NOW.millis() - ms)
+    }
+
+    #[test]
+    fn a_report_sent_on_friday_is_due_on_tuesday_night() {
+        use crate::domain::deadline::WeekdaysOnly;
+        use crate::domain::time::LocalDate;
+        // Friday 2026-12-04, 10:00 in Shanghai.
+        let friday = Timestamp(Timestamp::start_of_day(LocalDate::new(2026, 12, 4).unwrap()).millis() + 10 * 3_600_000);
+        let due = answer_due(friday, &WeekdaysOnly);
+        assert_eq!(due, Timestamp::end_of_day(LocalDate::new(2026, 12, 8).unwrap()));
     }
 
     #[test]

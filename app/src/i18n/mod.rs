@@ -56,20 +56,20 @@ impl Lang {
         cut(text, ends, msg as usize)
     }
 
-    /// A text of the pages only the server renders (the public board).
+    /// A text only the server uses (the public pages, messages to people and sections).
     #[cfg(feature = "ssr")]
-    pub fn public(self, msg: PublicMsg) -> &'static str {
+    pub fn server(self, msg: ServerMsg) -> &'static str {
         let (text, ends) = match self {
-            Lang::ZhCn => (ZH_CN_PUBLIC_TEXT, &ZH_CN_PUBLIC_ENDS),
-            Lang::En => (EN_PUBLIC_TEXT, &EN_PUBLIC_ENDS),
+            Lang::ZhCn => (ZH_CN_SERVER_TEXT, &ZH_CN_SERVER_ENDS),
+            Lang::En => (EN_SERVER_TEXT, &EN_SERVER_ENDS),
         };
         cut(text, ends, msg as usize)
     }
 
-    /// A public text with `{name}` placeholders filled in.
+    /// A server text with `{name}` placeholders filled in.
     #[cfg(feature = "ssr")]
-    pub fn public_format(self, msg: PublicMsg, args: &[(&str, &str)]) -> String {
-        fill(self.public(msg), args)
+    pub fn server_format(self, msg: ServerMsg, args: &[(&str, &str)]) -> String {
+        fill(self.server(msg), args)
     }
 
     /// A message with `{name}` placeholders filled in.
@@ -212,14 +212,14 @@ mod tests {
 
     #[cfg(feature = "ssr")]
     #[test]
-    fn the_public_pages_texts_are_there_in_both_languages() {
-        assert_eq!(PUBLIC_KEYS.len(), PUBLIC_ALL.len());
-        for (key, msg) in PUBLIC_KEYS.iter().zip(PUBLIC_ALL) {
-            assert!(key.starts_with("public_"));
-            assert!(!Lang::ZhCn.public(msg).is_empty() && !Lang::En.public(msg).is_empty(), "{key}");
+    fn the_servers_texts_are_there_in_both_languages() {
+        assert_eq!(SERVER_KEYS.len(), SERVER_ALL.len());
+        for (key, msg) in SERVER_KEYS.iter().zip(SERVER_ALL) {
+            assert!(key.starts_with("public_") || key.starts_with("tell_"));
+            assert!(!Lang::ZhCn.server(msg).is_empty() && !Lang::En.server(msg).is_empty(), "{key}");
         }
-        assert!(KEYS.iter().all(|k| !k.starts_with("public_")), "kept out of the browser's table");
-        assert_eq!(Lang::En.public_format(PublicMsg::public_due, &[("date", "2026-12-03")]), "due 2026-12-03");
+        assert!(KEYS.iter().all(|k| !k.starts_with("public_") && !k.starts_with("tell_")), "kept out of the browser");
+        assert_eq!(Lang::En.server_format(ServerMsg::public_due, &[("date", "2026-12-03")]), "due 2026-12-03");
     }
 
     #[test]

@@ -129,7 +129,7 @@ mod tests {
         assert_eq!((replica.cursor.as_deref(), replica.last_sync), (Some("v1.1.-"), Some(Timestamp(6))));
         // A quiet sync changes nothing the screens show.
         assert!(!replica.absorb(answer(vec![], None), Timestamp(7)));
-        let home = ChiefHome { week: IsoWeek::parse("2026-W48").unwrap(), roads: vec![] };
+        let home = ChiefHome { week: IsoWeek::parse("2026-W48").unwrap(), roads: vec![], reports: Default::default() };
         assert!(replica
             .absorb(answer(vec![], Some(ChiefScreens { home: home.clone(), inspections: vec![] })), Timestamp(8)));
         assert_eq!(replica.home(), Some(home));

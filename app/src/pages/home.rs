@@ -51,9 +51,21 @@ fn ChiefHomeView() -> impl IntoView {
                     Err(e) => Either::Left(view! { <ErrorNotice error=e/> }),
                     Ok(home) => {
                         let week = home.week;
+                        let (waiting, oldest) = (home.reports.count, home.reports.oldest);
                         Either::Right(view! {
                             <p class="muted">{move || week_label(i18n, week)}</p>
                             <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>
+                            {(waiting > 0).then(|| {
+                                let oldest = oldest.map(|t| t.format_local()).unwrap_or_default();
+                                view! {
+                                    <a class="card reports-card" href="/reports">
+                                        <span class="card-title">
+                                            {move || i18n.f(Msg::reports_waiting, &[("n", &waiting.to_string())])}
+                                        </span>
+                                        <span class="muted">{move || i18n.f(Msg::reports_oldest, &[("at", &oldest)])}</span>
+                                    </a>
+                                }
+                            })}
                             <ul class="cards" aria-label=move || i18n.t(Msg::my_roads_title)>
                                 {home
                                     .roads

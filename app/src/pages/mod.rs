@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod outbox;
 pub mod overview;
 pub mod overview_charts;
+pub mod reports;
 pub mod rules;
 pub mod shell;
 pub mod sign_in;

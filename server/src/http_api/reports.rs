@@ -39,7 +39,9 @@ fn note(text: Option<&str>, lang: Lang) -> Result<Option<Note>, ApiFailure> {
 pub async fn waiting(State(state): State<AppState>, signed_in: SignedIn) -> Result<Json<Vec<ReportView>>, ApiFailure> {
     let lang = signed_in.lang;
     let mut conn = state.pool.read().await.map_err(|e| ApiFailure::from_backend(e.into(), lang))?;
-    let reports = reports::waiting(&mut conn, &signed_in.user).await.map_err(|e| ApiFailure::from_backend(e, lang))?;
+    let reports = reports::waiting(&mut conn, &signed_in.user, state.clock.now())
+        .await
+        .map_err(|e| ApiFailure::from_backend(e, lang))?;
     Ok(Json(reports))
 }
 

@@ -404,3 +404,81 @@ async fn bad_reports_get_their_reason_and_a_sender_sends_three_an_hour() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("No report has that code"));
 }
+
+#[tokio::test]
+async fn a_report_left_two_working_days_is_brought_to_the_coordinator_once() {
+    use app::backend::schedule;
+    use app::domain::report::answer_due;
+    use app::domain::time::Timestamp;
+    let app = spawn_app().await;
+    sqlx::query("UPDATE users SET email = 'office@jiedao.gov.cn' WHERE username = 'coordinator'")
+        .execute(app.db())
+        .await
+        .unwrap();
+    let chief = app.user("chief01").await;
+    let resident = app.anonymous();
+    send(&app, &resident, &Report::new("The bench at the bus stop is broken")).await;
+    send(&app, &resident, &Report::new("Leaves block the drain")).await;
+    let answered = reports_of(&app, &chief).await[1]["id"].as_str().unwrap().to_owned();
+    let reply = json!({"reply": "Swept this morning."});
+    let response =
+        chief.post(app.url(&format!("/api/v1/reports/{answered}/answer"))).json(&reply).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (received,): (i64,) =
+        sqlx::query_as("SELECT MIN(received_at) FROM resident_reports").fetch_one(app.db()).await.unwrap();
+    let calendar = {
+        let mut conn = app.state.pool.read().await.unwrap();
+        app::backend::calendars::current(&mut conn).await.unwrap()
+    };
+    let due = answer_due(Timestamp(received), &calendar);
+
+    let told = |app: &TestApp| {
+        let pool = app.state.pool.clone();
+        let now = app.now();
+        async move { schedule::run(&pool, now).await.unwrap().reports }
+    };
+    assert_eq!(told(&app).await, 0);
+    app.state.clock.advance(due.millis() - 1000 - app.now().millis());
+    assert_eq!(told(&app).await, 0, "not before the end of the second working day");
+    app.state.clock.advance(2000);
+    assert_eq!(told(&app).await, 1, "the one still waiting; the answered one is done");
+    assert_eq!(told(&app).await, 0, "once");
+    let (n, body): (i64, String) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(body) FROM notifications WHERE kind = 'escalated' AND finding_id IS NULL AND channel = 'email'",
+    )
+    .fetch_one(app.db())
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+    assert!(body.contains("市场一路") && body.contains("王建国"), "{body}");
+}
+
+#[tokio::test]
+async fn the_coordinator_prints_every_board_at_once_each_with_its_qr_code() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let (roads,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM roads").fetch_one(app.db()).await.unwrap();
+    let (code,): (String,) =
+        sqlx::query_as("SELECT board_code FROM roads WHERE id = $1").bind(ROAD).fetch_one(app.db()).await.unwrap();
+    let (codes,): (i64,) =
+        sqlx::query_as("SELECT COUNT(DISTINCT board_code) FROM roads").fetch_one(app.db()).await.unwrap();
+    assert_eq!(codes, roads, "every road has its own board code");
+
+    let (status, all) = page(&coordinator, &app.url("/boards/print")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(all.matches("class=\"sheet\"").count() as i64, roads);
+    assert_eq!(all.matches("<svg").count() as i64, roads, "a QR code on each");
+    assert!(all.contains("size:A4") && all.contains(&format!("Board code {code}")));
+    assert!(all.contains("街道城市管理办公室 0532-8000 1234"), "the published contact");
+    let (_, a3) = page(&coordinator, &app.url(&format!("/boards/print?size=a3&road={ROAD}"))).await;
+    assert!(a3.contains("size:A3"));
+    assert_eq!(a3.matches("class=\"sheet\"").count(), 1);
+    // The address in the QR code opens the board.
+    let (status, _) = page(&app.anonymous(), &app.url(&format!("/board/{ROAD}?c={code}"))).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, _) = page(&app.user("chief01").await, &app.url("/boards/print")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let response = app.anonymous().get(app.url("/boards/print")).send().await.unwrap();
+    assert_eq!(response.headers()["location"], "/login");
+}

@@ -117,6 +117,46 @@ pub async fn waiting(conn: &mut Conn, chief: Option<&str>) -> Result<Vec<Report>
     rows.into_iter().map(report).collect()
 }
 
+/// Reports still new that the coordinator was not told of: id, road (Chinese name), chief,
+/// received.
+pub async fn waiting_unescalated(conn: &mut Conn) -> Result<Vec<(Uuid, String, String, Timestamp)>> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.id, r.name_zh, u.display_name, p.received_at FROM resident_reports p \
+         JOIN roads r ON r.id = p.road_id JOIN users u ON u.id = r.chief_user_id \
+         WHERE p.status = $1 AND p.escalated_at IS NULL ORDER BY p.received_at",
+    )
+    .bind(ReportStatus::New.as_str())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(|(id, road, chief, at)| Ok((uuid(&id)?, road, chief, Timestamp(at)))).collect()
+}
+
+/// Marks a report still new as escalated; `false` if it was handled or escalated meanwhile.
+pub async fn mark_escalated(tx: &mut Tx, id: &Uuid, now: Timestamp) -> Result<bool> {
+    let written = sqlx::query(
+        "UPDATE resident_reports SET escalated_at = $1 WHERE id = $2 AND status = $3 AND escalated_at IS NULL",
+    )
+    .bind(now.millis())
+    .bind(id.to_string())
+    .bind(ReportStatus::New.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(written.rows_affected() == 1)
+}
+
+/// How many reports wait on `chief`'s roads, and when the oldest came.
+pub async fn waiting_summary(conn: &mut Conn, chief: &str) -> Result<(u32, Option<Timestamp>)> {
+    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(p.received_at) FROM resident_reports p JOIN roads r ON r.id = p.road_id \
+         WHERE p.status = $1 AND r.chief_user_id = $2",
+    )
+    .bind(ReportStatus::New.as_str())
+    .bind(chief)
+    .fetch_one(conn)
+    .await?;
+    Ok((u32::try_from(count).unwrap_or(u32::MAX), oldest.map(Timestamp)))
+}
+
 /// A report as it is first stored.
 pub struct NewReport<'a> {
     pub id: &'a str,
@@ -298,6 +338,18 @@ pub async fn publication(conn: &mut Conn, road_id: &str) -> Result<Option<Public
             .fetch_optional(conn)
             .await?;
     Ok(row.map(|(board_code, public_contact, office_hours)| Publication { board_code, public_contact, office_hours }))
+}
+
+/// What every road publishes, by road.
+pub async fn publications(conn: &mut Conn) -> Result<std::collections::HashMap<String, Publication>> {
+    let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT id, board_code, public_contact, office_hours FROM roads").fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, board_code, public_contact, office_hours)| {
+            (id, Publication { board_code, public_contact, office_hours })
+        })
+        .collect())
 }
 
 pub async fn set_publication(tx: &mut Tx, road_id: &str, contact: Option<&str>, hours: Option<&str>) -> Result<bool> {
