@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Key prefixes of texts only the server uses.
-const SERVER_ONLY: [&str; 2] = ["public_", "tell_"];
+const SERVER_ONLY: [&str; 3] = ["public_", "sheet_", "tell_"];
 
 const LOCALES: [(&str, &str); 2] = [("ZH_CN", "locales/zh-CN.json"), ("EN", "locales/en.json")];
 

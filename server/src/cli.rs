@@ -1,6 +1,6 @@
 //! Administrative commands: `server import FILE`, `server create-coordinator USERNAME NAME`,
 //! `server set-password USERNAME`, `server disable-user USERNAME`, `server enable-user USERNAME`,
-//! `server backup FILE`, `server restore FILE`. Passwords come
+//! `server backup FILE`, `server restore FILE`, `server open311-key create|revoke NAME`. Passwords come
 //! from `ROADCHIEF_PASSWORD` or standard input, never from the command line (where other users
 //! could read them).
 
@@ -8,8 +8,9 @@ use crate::config::Config;
 use crate::startup::open_database;
 use anyhow::{bail, Context};
 use app::backend::auth::{hash_password_async, new_id, set_disabled, set_password};
-use app::backend::import;
 use app::backend::store::users::{self, NewUser};
+use app::backend::{import, open311};
+use app::domain::open311::PlatformName;
 use app::domain::text::{NewPassword, Username};
 use app::domain::time::Timestamp;
 use app::domain::Role;
@@ -66,6 +67,7 @@ pub async fn create_coordinator(
         phone: None,
         email: None,
         password_hash: Some(&hash),
+        lang: app::i18n::Lang::default(),
     };
     let mut tx = pool.begin_write().await?;
     let created = users::insert(&mut tx, &user, now()).await?;
@@ -98,6 +100,32 @@ pub async fn set_user_disabled(config: &Config, username: &str, disabled: bool) 
     Ok(())
 }
 
+/// `open311-key create NAME`: prints a new key for a 311 platform (shown once: only its hash is
+/// kept). `open311-key revoke NAME`: the key stops working at once.
+pub async fn open311_key(config: &Config, action: &str, name: &str) -> anyhow::Result<()> {
+    let Some(name) = PlatformName::parse(name) else {
+        bail!("a platform name is 1 to 40 letters, digits, '-', '_' or '.'");
+    };
+    let pool = open_database(config).await?;
+    match action {
+        "create" => match open311::create_key(&pool, &name, now()).await? {
+            Some(key) => {
+                eprintln!("Open311 key for {} (shown only now; it is the api_key of POST requests):", name.as_str());
+                println!("{key}");
+            }
+            None => bail!("{} has a key in use: revoke it first", name.as_str()),
+        },
+        "revoke" => {
+            if !open311::revoke_key(&pool, &name, now()).await? {
+                bail!("{} has no key in use", name.as_str());
+            }
+            println!("The Open311 key of {} is revoked.", name.as_str());
+        }
+        _ => bail!("open311-key create NAME, or open311-key revoke NAME"),
+    }
+    Ok(())
+}
+
 pub const USAGE: &str = "\
 Road Chief server
 
@@ -110,5 +138,7 @@ USAGE:
     server enable-user USERNAME                  let a disabled account sign in again
     server backup FILE                           a consistent copy of the database, while the server runs
     server restore FILE                          bring a backup back (the server must be stopped)
+    server open311-key create NAME               print a new Open311 api_key for a 311 platform
+    server open311-key revoke NAME               stop that platform's key from working
 Passwords are read from ROADCHIEF_PASSWORD or standard input.
 Configuration: road-chief.toml or ROADCHIEF_* environment variables (see README).";

@@ -8,6 +8,7 @@ pub mod config;
 pub mod courier;
 pub mod demo;
 pub mod http_api;
+pub mod open311;
 pub mod protect;
 pub mod pwa;
 pub mod startup;

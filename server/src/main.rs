@@ -48,6 +48,7 @@ async fn serve() -> anyhow::Result<()> {
         ["enable-user", username] => cli::set_user_disabled(&config, username, false).await?,
         ["backup", file] => server::backup::backup(&config, std::path::Path::new(file)).await?,
         ["restore", file] => server::backup::restore(&config, std::path::Path::new(file)).await?,
+        ["open311-key", action, name] => cli::open311_key(&config, action, name).await?,
         ["help" | "--help" | "-h"] => println!("{}", cli::USAGE),
         _ => {
             eprintln!("{}", cli::USAGE);

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::courier::{spawn_scheduler, Courier, Mail};
-use crate::{board, demo, http_api, protect, pwa};
+use crate::{board, demo, http_api, open311, protect, pwa};
 use anyhow::Context;
 use app::backend::identity::{self, Visitor};
 use app::backend::photos::PhotoStore;
@@ -226,6 +226,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(api.layer(middleware::from_fn_with_state(state.clone(), identity::identify)))
         .merge(board::router(state.clone()))
+        .merge(open311::router())
         .route("/sw.js", get(move || std::future::ready(worker.response())))
         .route("/manifest.webmanifest", get(pwa::manifest))
         // Server functions (`/api/...`) take small arguments.

@@ -7,7 +7,7 @@ use crate::api::error::ErrorCode;
 use crate::domain::finding::{overdue, FindingStatus};
 use crate::domain::time::{LocalDate, Timestamp};
 use crate::domain::Role;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg, ServerMsg};
 
 /// The most days one export may cover (a few years of a subdistrict's findings).
 pub const MAX_DAYS: i64 = 3 * 366;
@@ -26,52 +26,36 @@ impl DateRange {
     }
 }
 
+/// The columns' headers in the reader's language.
 pub fn headers(lang: Lang) -> [&'static str; 14] {
-    match lang {
-        Lang::ZhCn => [
-            "编号",
-            "道路",
-            "社区",
-            "问题类别",
-            "描述",
-            "距起点（米）",
-            "上报人",
-            "发现时间",
-            "收到时间",
-            "状态",
-            "责任科室",
-            "办理期限",
-            "紧急",
-            "逾期",
-        ],
-        Lang::En => [
-            "ID",
-            "Road",
-            "Community",
-            "Category",
-            "Note",
-            "Metres from start",
-            "Reported by",
-            "Observed",
-            "Received",
-            "Status",
-            "Section",
-            "Deadline",
-            "Urgent",
-            "Overdue",
-        ],
-    }
+    [
+        ServerMsg::sheet_id,
+        ServerMsg::sheet_road,
+        ServerMsg::sheet_community,
+        ServerMsg::sheet_category,
+        ServerMsg::sheet_note,
+        ServerMsg::sheet_metres,
+        ServerMsg::sheet_reported_by,
+        ServerMsg::sheet_observed,
+        ServerMsg::sheet_received,
+        ServerMsg::sheet_status,
+        ServerMsg::sheet_section,
+        ServerMsg::sheet_deadline,
+        ServerMsg::sheet_urgent,
+        ServerMsg::sheet_overdue,
+    ]
+    .map(|msg| lang.server(msg))
 }
 
+/// A status by the name the screens give it.
 fn status_text(status: FindingStatus, lang: Lang) -> &'static str {
-    match (lang, status) {
-        (Lang::ZhCn, FindingStatus::Routed) => "待接收",
-        (Lang::ZhCn, FindingStatus::Accepted) => "办理中",
-        (Lang::ZhCn, FindingStatus::Resolved) => "待销号",
-        (Lang::ZhCn, FindingStatus::Closed) => "已销号",
-        (Lang::ZhCn, FindingStatus::Returned) => "已退回",
-        (Lang::En, s) => s.as_str(),
-    }
+    lang.text(match status {
+        FindingStatus::Routed => Msg::status_routed,
+        FindingStatus::Accepted => Msg::status_accepted,
+        FindingStatus::Resolved => Msg::status_resolved,
+        FindingStatus::Closed => Msg::status_closed,
+        FindingStatus::Returned => Msg::status_returned,
+    })
 }
 
 /// A CSV cell as a spreadsheet will not run: text that starts like a formula (`=`, `+`, `-`,
@@ -103,12 +87,7 @@ pub async fn rows(
     let found =
         findings::received_between(conn, Timestamp::start_of_day(range.from), Timestamp::end_of_day(range.to)).await?;
     let pick = |zh: String, en: String| if lang == Lang::ZhCn || en.is_empty() { zh } else { en };
-    let yes_no = |b: bool| match (lang, b) {
-        (Lang::ZhCn, true) => "是",
-        (Lang::ZhCn, false) => "否",
-        (Lang::En, true) => "yes",
-        (Lang::En, false) => "no",
-    };
+    let yes_no = |b: bool| lang.server(if b { ServerMsg::sheet_yes } else { ServerMsg::sheet_no });
     found
         .into_iter()
         .map(|r| {

@@ -11,6 +11,7 @@ use crate::domain::deadline::{DeadlineRule, WorkingDays};
 use crate::domain::finding::Party;
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
+use crate::i18n::{Lang, ServerMsg};
 use uuid::Uuid;
 
 /// The section head asks for more time.
@@ -31,9 +32,12 @@ pub async fn ask(pool: &Pool, user: &User, id: &Uuid, reason: &Note, now: Timest
     if !extensions::ask(&mut tx, request, now).await? {
         return Err(ErrorCode::ExtensionAlreadyAsked.into());
     }
-    let headline = format!("申请延期（{}）：{}", user.display_name, reason.as_str());
-    let (_, message) = notify::about_finding(&mut tx, "extension", &key, &headline).await?;
-    notify::to_coordinators(&mut tx, &format!("extension_asked:{id}"), &message, now).await?;
+    let headline = |lang: Lang| {
+        let args = [("name", user.display_name.as_str()), ("reason", reason.as_str())];
+        lang.server_format(ServerMsg::tell_extension_asked, &args)
+    };
+    let (_, letters) = notify::about_finding(&mut tx, "extension", &key, headline).await?;
+    notify::to_coordinators(&mut tx, &format!("extension_asked:{id}"), &letters, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -78,12 +82,12 @@ pub async fn decide(
         findings::append(&mut tx, step).await?;
     }
     extensions::decide(&mut tx, &key, &user.id, grant.map(|_| deadline), note, now).await?;
-    let headline = match grant {
-        Some(days) => format!("延期已批准：增加 {} 个工作日", days.get()),
-        None => "延期申请未获批准，请按原期限办理".to_owned(),
+    let headline = |lang: Lang| match grant {
+        Some(days) => lang.server_format(ServerMsg::tell_extension_granted, &[("days", &days.get().to_string())]),
+        None => lang.server(ServerMsg::tell_extension_refused).to_owned(),
     };
-    let (section_id, message) = notify::about_finding(&mut tx, "extension", &key, &headline).await?;
-    notify::to_section(&mut tx, &section_id, &format!("extension_decided:{id}"), &message, now).await?;
+    let (section_id, letters) = notify::about_finding(&mut tx, "extension", &key, headline).await?;
+    notify::to_section(&mut tx, &section_id, &format!("extension_decided:{id}"), &letters, now).await?;
     tx.commit().await?;
     Ok(deadline)
 }

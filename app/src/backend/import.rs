@@ -12,6 +12,7 @@ use crate::domain::geometry::RoadGeometry;
 use crate::domain::text::{Code, Username};
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
+use crate::i18n::Lang;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -46,6 +47,9 @@ pub struct UserEntry {
     /// escalations and weekly summary).
     #[serde(default)]
     pub email: Option<crate::domain::notice::EmailAddress>,
+    /// The language messages to them are written in: "zh-CN" (the default) or "en".
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +59,9 @@ pub struct SectionEntry {
     pub name_zh: String,
     pub name_en: String,
     pub head: Option<Username>,
+    /// The language messages to the section are written in: "zh-CN" (the default) or "en".
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,6 +148,16 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
     for c in &file.communities {
         nonempty(&format!("community {}", c.id), &c.name_zh)?;
     }
+    for (whose, lang) in file
+        .users
+        .iter()
+        .map(|u| (u.username.as_str(), &u.lang))
+        .chain(file.sections.iter().map(|s| (s.id.as_str(), &s.lang)))
+    {
+        if lang.as_deref().is_some_and(|code| Lang::exact(code).is_none()) {
+            return Err(ImportError::Invalid(format!("{whose}: the language is \"zh-CN\" or \"en\"")));
+        }
+    }
     for u in &file.users {
         nonempty(&format!("user {}", u.username.as_str()), &u.display_name)?;
     }
@@ -216,6 +233,7 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
             phone: u.phone.as_deref(),
             email: u.email.as_ref().map(|e| e.as_str()),
             password_hash: None,
+            lang: language(&u.lang),
         };
         if users::insert(&mut tx, &user, now).await? {
             summary.users_created += 1;
@@ -224,7 +242,8 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
         }
     }
     for sec in &file.sections {
-        put::section(&mut tx, sec.id.as_str(), &sec.name_zh, &sec.name_en, sec.head.as_ref().map(Username::as_str))
+        let names = (sec.name_zh.as_str(), sec.name_en.as_str());
+        put::section(&mut tx, sec.id.as_str(), names, sec.head.as_ref().map(Username::as_str), language(&sec.lang))
             .await?;
     }
     for (position, c) in file.categories.iter().enumerate() {
@@ -254,6 +273,10 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
     summary.categories = file.categories.len();
     summary.roads = file.roads.len();
     Ok(summary)
+}
+
+fn language(code: &Option<String>) -> Lang {
+    code.as_deref().and_then(Lang::exact).unwrap_or_default()
 }
 
 /// The demo subdistrict: Jimo Road subdistrict, Dabaodao area, Qingdao.

@@ -14,6 +14,7 @@ pub mod import;
 pub mod inspections;
 pub mod moves;
 pub mod notify;
+pub mod open311;
 pub mod operations;
 pub mod outbound;
 pub mod overview;

@@ -13,6 +13,7 @@ use crate::api::error::ErrorCode;
 use crate::domain::notice::{retry_delay_ms, EmailAddress, WebhookFormat, WebhookUrl};
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
+use crate::i18n::{Lang, ServerMsg};
 use serde_json::json;
 use std::sync::OnceLock;
 
@@ -32,14 +33,42 @@ pub fn base_url() -> &'static str {
     BASE_URL.get().map_or("http://127.0.0.1:3000", String::as_str)
 }
 
-/// What a message says, in the office's language, ready for every channel: a subject and a
+/// What a message says, ready for every channel: a subject and a
 /// text (email, robot text messages) and the generic JSON webhook's body.
+#[derive(Clone, Debug)]
 pub struct Message {
     pub kind: &'static str,
     pub finding_id: Option<String>,
     pub subject: String,
     pub text: String,
     pub json: serde_json::Value,
+}
+
+/// A message written in each language: each recipient gets it in theirs.
+#[derive(Clone, Debug)]
+pub struct Letters {
+    zh: Message,
+    en: Message,
+}
+
+impl Letters {
+    pub fn write(mut compose: impl FnMut(Lang) -> Message) -> Letters {
+        Letters { zh: compose(Lang::ZhCn), en: compose(Lang::En) }
+    }
+
+    pub fn to(&self, lang: Lang) -> &Message {
+        match lang {
+            Lang::ZhCn => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// The same words as another kind of message.
+    pub fn as_kind(mut self, kind: &'static str) -> Letters {
+        self.zh.kind = kind;
+        self.en.kind = kind;
+        self
+    }
 }
 
 /// A link to the app's start page for messages.
@@ -52,40 +81,62 @@ pub fn finding_link(finding_id: &str) -> String {
     format!("{}/findings/{finding_id}", base_url())
 }
 
-/// The message about a finding for its section: `headline` first, then what, where, which
-/// road, the deadline and the link.
+/// The subject and text about a finding: `headline` first, then what, where, which road, the
+/// deadline and the link.
+pub fn finding_text(lang: Lang, headline: &str, facts: &findings::Facts, link: &str) -> (String, String) {
+    let road = lang.pick(&facts.road_zh, &facts.road_en);
+    let category = lang.pick(&facts.category_zh, &facts.category_en);
+    let deadline = Timestamp(facts.deadline_at).format_local();
+    let m = (facts.along_m.round() as i64).to_string();
+    let text = lang.server_format(
+        ServerMsg::tell_finding_text,
+        &[
+            ("headline", headline),
+            ("section", lang.pick(&facts.section_zh, &facts.section_en)),
+            ("category", category),
+            ("road", road),
+            ("m", &m),
+            ("note", &facts.note),
+            ("deadline", &deadline),
+            ("link", link),
+        ],
+    );
+    let subject = lang.server_format(
+        ServerMsg::tell_finding_subject,
+        &[("headline", headline), ("category", category), ("road", road)],
+    );
+    (subject, text)
+}
+
+/// The message about a finding for its section (and whoever else is told of it), in each
+/// language; `headline` says what happened.
 pub async fn about_finding(
     conn: &mut Conn,
     kind: &'static str,
     finding_id: &str,
-    headline: &str,
-) -> Result<(String, Message)> {
+    headline: impl Fn(Lang) -> String,
+) -> Result<(String, Letters)> {
     let facts = findings::facts(conn, finding_id).await?;
     let link = finding_link(finding_id);
-    let deadline = Timestamp(facts.deadline_at).format_local();
-    let text = format!(
-        "【路长巡查】{headline}\n{section}：{category}，{road}（距起点 {m} 米）。{note}\n处理期限：{deadline} 前\n查看：{link}",
-        section = facts.section_zh,
-        category = facts.category_zh,
-        road = facts.road_zh,
-        m = facts.along_m.round() as i64,
-        note = facts.note,
-    );
-    let json = json!({
-        "event": format!("finding_{kind}"),
-        "finding_id": finding_id,
-        "section": facts.section_zh,
-        "category": facts.category_zh,
-        "road": facts.road_zh,
-        "note": facts.note,
-        "deadline": facts.deadline_at,
-        "deadline_text": deadline,
-        "url": link,
-        "text": text,
+    let letters = Letters::write(|lang| {
+        let (subject, text) = finding_text(lang, &headline(lang), &facts, &link);
+        // The fields keep the office's own names, for programs; the text is the reader's.
+        let json = json!({
+            "event": format!("finding_{kind}"),
+            "finding_id": finding_id,
+            "section": facts.section_zh,
+            "category": facts.category_zh,
+            "road": facts.road_zh,
+            "note": facts.note,
+            "deadline": facts.deadline_at,
+            "deadline_text": Timestamp(facts.deadline_at).format_local(),
+            "url": link,
+            "lang": lang.code(),
+            "text": text,
+        });
+        Message { kind, finding_id: Some(finding_id.to_owned()), subject, text, json }
     });
-    let subject = format!("【路长巡查】{headline}：{}，{}", facts.category_zh, facts.road_zh);
-    let message = Message { kind, finding_id: Some(finding_id.to_owned()), subject, text, json };
-    Ok((facts.section_id, message))
+    Ok((facts.section_id, letters))
 }
 
 /// Queues the message about a finding's routing (new, re-routed or reopened) for every channel
@@ -103,15 +154,16 @@ pub async fn enqueue(
     if channels.is_empty() {
         return Ok(());
     }
-    let (_, message) = about_finding(tx, "routed", finding_id, "新问题交办").await?;
-    deliver(tx, section_id, channels, event, &message, now).await
+    let (_, letters) =
+        about_finding(tx, "routed", finding_id, |lang| lang.server(ServerMsg::tell_routed).to_owned()).await?;
+    deliver(tx, section_id, channels, event, &letters, now).await
 }
 
 /// Queues a message for every channel the section has (its webhook, its email address); its
 /// in-app inbox always has the finding anyway. `event` makes the idempotency keys.
-pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, message: &Message, now: Timestamp) -> Result<()> {
+pub async fn to_section(tx: &mut Tx, section_id: &str, event: &str, letters: &Letters, now: Timestamp) -> Result<()> {
     let channels = directory::channels_of(tx, section_id).await?;
-    deliver(tx, section_id, channels, event, message, now).await
+    deliver(tx, section_id, channels, event, letters, now).await
 }
 
 async fn deliver(
@@ -119,9 +171,10 @@ async fn deliver(
     section_id: &str,
     channels: SectionChannels,
     event: &str,
-    message: &Message,
+    letters: &Letters,
     now: Timestamp,
 ) -> Result<()> {
+    let message = letters.to(channels.lang);
     let recipient = Recipient { section_id: Some(section_id), user_id: None };
     if let Some((url, format)) = channels.webhook {
         let body = match format {
@@ -140,9 +193,10 @@ async fn deliver(
     Ok(())
 }
 
-/// Queues an email to a person, if they have an address.
-pub async fn to_user(tx: &mut Tx, user_id: &str, event: &str, message: &Message, now: Timestamp) -> Result<()> {
-    if let Some(address) = users::email_of(tx, user_id).await? {
+/// Queues an email to a person in their language, if they have an address.
+pub async fn to_user(tx: &mut Tx, user_id: &str, event: &str, letters: &Letters, now: Timestamp) -> Result<()> {
+    if let Some((address, lang)) = users::email_of(tx, user_id).await? {
+        let message = letters.to(lang);
         let recipient = Recipient { section_id: None, user_id: Some(user_id) };
         let outgoing = Outgoing::email(&address, message);
         insert(tx, &format!("{event}:email:{user_id}"), message, recipient, outgoing, now).await?;
@@ -151,9 +205,9 @@ pub async fn to_user(tx: &mut Tx, user_id: &str, event: &str, message: &Message,
 }
 
 /// Queues an email to every coordinator who has an address.
-pub async fn to_coordinators(tx: &mut Tx, event: &str, message: &Message, now: Timestamp) -> Result<()> {
+pub async fn to_coordinators(tx: &mut Tx, event: &str, letters: &Letters, now: Timestamp) -> Result<()> {
     for id in users::with_role(tx, Role::Coordinator).await? {
-        to_user(tx, &id, event, message, now).await?;
+        to_user(tx, &id, event, letters, now).await?;
     }
     Ok(())
 }
@@ -322,4 +376,34 @@ pub async fn channels(pool: &Pool) -> Result<crate::api::views::Channels> {
             })
             .collect::<Result<Vec<_>>>()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_is_told_in_each_language_with_every_placeholder_filled() {
+        let facts = findings::Facts {
+            road_zh: "市场一路".into(),
+            road_en: "Market Road 1".into(),
+            category_zh: "环境卫生".into(),
+            category_en: "Sanitation".into(),
+            section_id: "urban-management".into(),
+            section_zh: "城市管理科".into(),
+            section_en: "Urban Management".into(),
+            note: "垃圾堆放".into(),
+            deadline_at: 1_800_000_000_000,
+            along_m: 120.4,
+        };
+        for (lang, headline) in [(Lang::ZhCn, "新问题交办"), (Lang::En, "New problem")] {
+            let (subject, text) = finding_text(lang, headline, &facts, "http://x/findings/1");
+            for said in [&subject, &text] {
+                assert!(!said.contains('{') && !said.contains('}'), "{said}");
+                assert!(said.contains(headline) && said.contains(lang.pick("市场一路", "Market Road 1")), "{said}");
+            }
+            assert!(text.contains("120") && text.contains("垃圾堆放") && text.contains("http://x/findings/1"));
+            assert!(text.contains(lang.pick("城市管理科", "Urban Management")), "{text}");
+        }
+    }
 }

@@ -16,10 +16,11 @@ use crate::api::views::Named;
 use crate::domain::finding::FindingStatus;
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::InspectionStatus;
+use crate::domain::open311::{may_post, PLATFORM_PER_DAY};
 use crate::domain::photo::{ImageKind, PhotoHash, MAX_PHOTO_BYTES};
 use crate::domain::report::{
-    leading_zero_bits, may_report, sender_of, work_input, Challenge, ChallengeError, Contact, Limited, ReportStatus,
-    ShortCode, TrackingToken, MAX_OFF_ROAD_M, MAX_REPORT_PHOTOS, WORK_BITS,
+    leading_zero_bits, may_report, sender_of, work_input, Challenge, ChallengeError, Contact, Limited, Recent,
+    ReportStatus, ShortCode, TrackingToken, MAX_OFF_ROAD_M, MAX_REPORT_PHOTOS, SENDER_PER_DAY, WORK_BITS,
 };
 use crate::domain::text::Note;
 use crate::domain::time::{IsoWeek, Timestamp};
@@ -181,6 +182,7 @@ pub enum Refusal {
 /// What the resident keeps: the link's token (shown once) and the short code.
 #[derive(Clone, Debug)]
 pub struct Receipt {
+    pub id: Uuid,
     pub token: TrackingToken,
     pub short_code: ShortCode,
 }
@@ -190,7 +192,7 @@ pub struct Receipt {
 static PUBLIC_WRITES: Semaphore = Semaphore::const_new(1);
 const PUBLIC_WRITE_WAIT: Duration = Duration::from_secs(5);
 
-struct Checked {
+pub(crate) struct Checked {
     category: Named,
     note: Note,
     position: Option<(f64, f64, f64)>,
@@ -198,7 +200,7 @@ struct Checked {
     photos: Vec<(PhotoHash, ImageKind, Vec<u8>)>,
 }
 
-fn check_form(board: &Board, form: &ReportForm) -> std::result::Result<Checked, Refusal> {
+pub(crate) fn check_form(board: &Board, form: &ReportForm) -> std::result::Result<Checked, Refusal> {
     let category = board.categories.iter().find(|c| c.id == form.category).cloned().ok_or(Refusal::UnknownCategory)?;
     let note = Note::parse(&form.note).map_err(|e| match e {
         crate::domain::text::NoteError::Empty => Refusal::NoteEmpty,
@@ -267,7 +269,7 @@ pub async fn submit(
     lang: Lang,
     sender: IpAddr,
 ) -> Result<std::result::Result<Option<Receipt>, Refusal>> {
-    let (pool, store, secret) = (&state.pool, &state.settings.photos, &state.settings.board_secret);
+    let (pool, secret) = (&state.pool, &state.settings.board_secret);
     let now = state.clock.now();
     let board = {
         let mut conn = pool.read().await?;
@@ -283,17 +285,54 @@ pub async fn submit(
         Ok(checked) => checked,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let sender_key = secret.sender_key(sender);
+    let incoming = Incoming {
+        road_id,
+        checked,
+        lang,
+        sender_key: secret.sender_key(sender),
+        challenge: form.challenge.trim().to_owned(),
+        via: None,
+    };
+    take(state, incoming, now).await
+}
+
+/// A report checked and ready to keep, from the board or from a platform.
+pub(crate) struct Incoming<'a> {
+    pub road_id: &'a str,
+    pub checked: Checked,
+    pub lang: Lang,
+    /// Whom the limits count: a resident's address (as a keyed hash), or a platform.
+    pub sender_key: String,
+    /// Unique per report: the solved challenge, or for a platform's report a fresh value.
+    pub challenge: String,
+    /// The platform that posted it (Open311), if any.
+    pub via: Option<&'a str>,
+}
+
+/// Keeps a checked report within the limits of its sender (a resident's, or a platform's when
+/// `via` is set) and of its road: photos first, then the report in one transaction.
+pub(crate) async fn take(
+    state: &AppState,
+    incoming: Incoming<'_>,
+    now: Timestamp,
+) -> Result<std::result::Result<Option<Receipt>, Refusal>> {
+    let (pool, store) = (&state.pool, &state.settings.photos);
+    let Incoming { road_id, checked, lang, sender_key, challenge, via } = incoming;
+    let limits = |recent: &Recent| match via {
+        None => may_report(recent, now),
+        Some(_) => may_post(recent, now),
+    };
+    let sender_cap = if via.is_some() { PLATFORM_PER_DAY } else { SENDER_PER_DAY };
     let Ok(Ok(_permit)) = tokio::time::timeout(PUBLIC_WRITE_WAIT, PUBLIC_WRITES.acquire()).await else {
         return Ok(Err(Refusal::Busy));
     };
     {
         let mut conn = pool.read().await?;
-        if stored::challenge_used(&mut conn, form.challenge.trim()).await? {
+        if stored::challenge_used(&mut conn, &challenge).await? {
             return Ok(Err(Refusal::AlreadySent));
         }
         if let Err(Limited::Wait { retry_after_s }) =
-            may_report(&stored::recent(&mut conn, &sender_key, road_id, now).await?, now)
+            limits(&stored::recent(&mut conn, &sender_key, road_id, now, sender_cap).await?)
         {
             return Ok(Err(Refusal::Wait { retry_after_s }));
         }
@@ -306,7 +345,7 @@ pub async fn submit(
     tx.serialize_by("resident-reports").await?;
     // Counted again inside the write: two forms sent at once cannot both slip under a limit.
     if let Err(Limited::Wait { retry_after_s }) =
-        may_report(&stored::recent(&mut tx, &sender_key, road_id, now).await?, now)
+        limits(&stored::recent(&mut tx, &sender_key, road_id, now, sender_cap).await?)
     {
         return Ok(Err(Refusal::Wait { retry_after_s }));
     }
@@ -323,8 +362,9 @@ pub async fn submit(
         lang,
         tracking_hash: &token_hash(token.as_str()),
         short_code: &short_code,
-        challenge: form.challenge.trim(),
+        challenge: &challenge,
         sender_key: &sender_key,
+        via,
     };
     if !stored::insert(&mut tx, row, now).await? {
         // The challenge was used meanwhile (or, once in a blue moon, a code repeated).
@@ -334,8 +374,9 @@ pub async fn submit(
         stored::add_photo(&mut tx, &id, position, hash, *kind, bytes.len()).await?;
     }
     tx.commit().await?;
-    tracing::info!(report = %id, road = %road_id, "resident report received");
-    Ok(Ok(Some(Receipt { token, short_code })))
+    tracing::info!(report = %id, road = %road_id, via = via.unwrap_or("board"), "resident report received");
+    let id = id.parse().map_err(|_| BackendError::Corrupt("new id".into()))?;
+    Ok(Ok(Some(Receipt { id, token, short_code })))
 }
 
 /// What the tracking link shows.

@@ -4,7 +4,7 @@
 //! so it happens once however many times or processes run a round (`server::scheduler`).
 
 use super::auth::new_id;
-use super::notify::{self, Message};
+use super::notify::{self, Letters, Message};
 use super::store::{findings, inspections, reminders, reports as stored_reports};
 use super::{calendars, Pool, Result, Tx};
 use crate::domain::reminder::{self, ReminderKind};
@@ -84,11 +84,12 @@ async fn remind_due_soon(pool: &Pool, id: &str, key: &str, deadline: Timestamp, 
     if !findings::still_due(&mut tx, id, deadline).await? {
         return Ok(false);
     }
-    let (section_id, message) = notify::about_finding(&mut tx, "due_soon", id, "明天到期，请及时处理").await?;
-    if !claim(&mut tx, key, ReminderKind::DueSoon, Some(id), None, &message.text, now).await? {
+    let headline = |lang: Lang| lang.server(ServerMsg::tell_due_soon).to_owned();
+    let (section_id, letters) = notify::about_finding(&mut tx, "due_soon", id, headline).await?;
+    if !claim(&mut tx, key, ReminderKind::DueSoon, Some(id), None, &letters.to(Lang::default()).text, now).await? {
         return Ok(false);
     }
-    notify::to_section(&mut tx, &section_id, key, &message, now).await?;
+    notify::to_section(&mut tx, &section_id, key, &letters, now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -101,13 +102,13 @@ async fn escalate(pool: &Pool, id: &str, key: &str, deadline: Timestamp, now: Ti
     if !findings::escalate(&mut tx, id, deadline, now).await? {
         return Ok(false);
     }
-    let (section_id, message) = notify::about_finding(&mut tx, "overdue", id, "已逾期，已上报协调员").await?;
-    if !claim(&mut tx, key, ReminderKind::Overdue, Some(id), None, &message.text, now).await? {
+    let headline = |lang: Lang| lang.server(ServerMsg::tell_overdue).to_owned();
+    let (section_id, letters) = notify::about_finding(&mut tx, "overdue", id, headline).await?;
+    if !claim(&mut tx, key, ReminderKind::Overdue, Some(id), None, &letters.to(Lang::default()).text, now).await? {
         return Ok(false);
     }
-    notify::to_section(&mut tx, &section_id, key, &message, now).await?;
-    let to_coordinator = Message { kind: "escalated", ..message };
-    notify::to_coordinators(&mut tx, key, &to_coordinator, now).await?;
+    notify::to_section(&mut tx, &section_id, key, &letters, now).await?;
+    notify::to_coordinators(&mut tx, key, &letters.as_kind("escalated"), now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -128,18 +129,19 @@ async fn reports_round(pool: &Pool, now: Timestamp) -> Result<usize> {
         if !stored_reports::mark_escalated(&mut tx, &id, now).await? {
             continue;
         }
-        let lang = Lang::default();
         let waited = received.format_local();
-        let args = [("road", road.as_str()), ("chief", chief.as_str()), ("since", waited.as_str())];
-        let text = format!("{}\n{}", lang.server_format(ServerMsg::tell_report_waiting, &args), notify::home_link());
-        let message = Message {
-            kind: "escalated",
-            finding_id: None,
-            subject: lang.server_format(ServerMsg::tell_report_waiting_subject, &args),
-            json: json!({ "event": "report_waiting", "report_id": id, "road": road, "received_at": received, "text": text }),
-            text,
-        };
-        notify::to_coordinators(&mut tx, &format!("report-waiting:{id}"), &message, now).await?;
+        let letters = Letters::write(|lang| {
+            let road = lang.pick(&road.name_zh, &road.name_en);
+            let (subject, text) = report_waiting_text(lang, road, &chief, &waited, &notify::home_link());
+            Message {
+                kind: "escalated",
+                finding_id: None,
+                subject,
+                json: json!({ "event": "report_waiting", "report_id": id, "road": road, "received_at": received, "text": text }),
+                text,
+            }
+        });
+        notify::to_coordinators(&mut tx, &format!("report-waiting:{id}"), &letters, now).await?;
         tx.commit().await?;
         told += 1;
     }
@@ -161,22 +163,23 @@ async fn chiefs_round(pool: &Pool, week: IsoWeek, now: Timestamp) -> Result<usiz
             continue;
         }
         let mut tx = pool.begin_write().await?;
-        let text = format!(
-            "【路长巡查】{}本周（{week}）的巡查还没有提交，请在周日前完成并提交。\n打开：{}",
-            road.road_zh,
-            notify::home_link()
-        );
-        if !claim(&mut tx, &key, ReminderKind::ChiefReminder, None, Some(&road.road_id), &text, now).await? {
+        let letters = Letters::write(|lang| {
+            let name = lang.pick(&road.road_zh, &road.road_en);
+            let week = week.to_string();
+            let (subject, text) = chief_reminder_text(lang, name, &week, &notify::home_link());
+            Message {
+                kind: "chief_reminder",
+                finding_id: None,
+                subject,
+                json: json!({ "event": "chief_reminder", "road": road.road_zh, "week": week, "text": text }),
+                text,
+            }
+        });
+        let said = &letters.to(Lang::default()).text;
+        if !claim(&mut tx, &key, ReminderKind::ChiefReminder, None, Some(&road.road_id), said, now).await? {
             continue;
         }
-        let message = Message {
-            kind: "chief_reminder",
-            finding_id: None,
-            subject: format!("【路长巡查】{}本周巡查尚未提交", road.road_zh),
-            json: json!({ "event": "chief_reminder", "road": road.road_zh, "week": week.to_string(), "text": text }),
-            text,
-        };
-        notify::to_user(&mut tx, &road.chief_id, &key, &message, now).await?;
+        notify::to_user(&mut tx, &road.chief_id, &key, &letters, now).await?;
         tx.commit().await?;
         reminded += 1;
     }
@@ -194,36 +197,102 @@ async fn summary(pool: &Pool, week: IsoWeek, now: Timestamp) -> Result<bool> {
         }
         (inspections::not_submitted(&mut conn, week).await?, findings::overdue_sections(&mut conn, now).await?)
     };
-    let mut by_section: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, s) in overdue {
-        *by_section.entry(s).or_default() += 1;
+    let mut by_section: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (_, zh, en) in overdue {
+        *by_section.entry((zh, en)).or_default() += 1;
     }
-    let mut text = format!("【路长巡查】{week} 周报\n未提交巡查的道路：{} 条", missed.len());
-    for road in &missed {
-        text.push_str(&format!("\n· {}（{}）", road.road_zh, road.chief_name));
-    }
-    text.push_str(&format!("\n逾期未办结的问题：{} 件", by_section.values().sum::<usize>()));
-    for (section, n) in &by_section {
-        text.push_str(&format!("\n· {section}：{n} 件"));
-    }
+    let letters = Letters::write(|lang| {
+        let week = week.to_string();
+        let text = summary_text(lang, &week, &missed, &by_section);
+        Message {
+            kind: "weekly_summary",
+            finding_id: None,
+            subject: lang.server_format(ServerMsg::tell_summary_subject, &[("week", &week)]),
+            json: json!({
+                "event": "weekly_summary",
+                "week": week,
+                "roads_not_inspected": missed.iter().map(|r| &r.road_zh).collect::<Vec<_>>(),
+                "overdue_by_section": by_section.iter().map(|((zh, _), n)| (zh.clone(), *n)).collect::<BTreeMap<_, _>>(),
+                "text": text,
+            }),
+            text,
+        }
+    });
     let mut tx = pool.begin_write().await?;
-    if !claim(&mut tx, &key, ReminderKind::WeeklySummary, None, None, &text, now).await? {
+    if !claim(&mut tx, &key, ReminderKind::WeeklySummary, None, None, &letters.to(Lang::default()).text, now).await? {
         return Ok(false);
     }
-    let message = Message {
-        kind: "weekly_summary",
-        finding_id: None,
-        subject: format!("【路长巡查】{week} 周报"),
-        json: json!({
-            "event": "weekly_summary",
-            "week": week.to_string(),
-            "roads_not_inspected": missed.iter().map(|r| &r.road_zh).collect::<Vec<_>>(),
-            "overdue_by_section": by_section,
-            "text": text,
-        }),
-        text,
-    };
-    notify::to_coordinators(&mut tx, &key, &message, now).await?;
+    notify::to_coordinators(&mut tx, &key, &letters, now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The coordinator's message about a resident's report left waiting: subject and text.
+pub fn report_waiting_text(lang: Lang, road: &str, chief: &str, since: &str, link: &str) -> (String, String) {
+    let args = [("road", road), ("chief", chief), ("since", since)];
+    let text = format!("{}\n{link}", lang.server_format(ServerMsg::tell_report_waiting, &args));
+    (lang.server_format(ServerMsg::tell_report_waiting_subject, &args), text)
+}
+
+/// A chief's Friday reminder: subject and text.
+pub fn chief_reminder_text(lang: Lang, road: &str, week: &str, link: &str) -> (String, String) {
+    let text = lang.server_format(ServerMsg::tell_chief_reminder, &[("road", road), ("week", week), ("link", link)]);
+    (lang.server_format(ServerMsg::tell_chief_reminder_subject, &[("road", road)]), text)
+}
+
+/// The weekly summary's text: the roads without a submitted inspection, the overdue problems
+/// by section.
+pub fn summary_text(
+    lang: Lang,
+    week: &str,
+    missed: &[inspections::Missed],
+    by_section: &BTreeMap<(String, String), usize>,
+) -> String {
+    let mut lines = vec![lang.server_format(ServerMsg::tell_summary_subject, &[("week", week)])];
+    lines.push(lang.server_format(ServerMsg::tell_summary_missed, &[("n", &missed.len().to_string())]));
+    for road in missed {
+        let args = [("road", lang.pick(&road.road_zh, &road.road_en)), ("chief", road.chief_name.as_str())];
+        lines.push(lang.server_format(ServerMsg::tell_summary_missed_road, &args));
+    }
+    let total: usize = by_section.values().sum();
+    lines.push(lang.server_format(ServerMsg::tell_summary_overdue, &[("n", &total.to_string())]));
+    for ((zh, en), n) in by_section {
+        let args = [("section", lang.pick(zh, en)), ("n", &n.to_string())];
+        lines.push(lang.server_format(ServerMsg::tell_summary_overdue_section, &args));
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `{name}` filled: a placeholder the code does not pass (or misspells) stays in the
+    /// text and fails here.
+    fn filled(text: &str) -> bool {
+        !text.contains('{') && !text.contains('}')
+    }
+
+    #[test]
+    fn each_message_is_filled_in_both_languages() {
+        let missed = vec![inspections::Missed {
+            road_id: "market-road-1".into(),
+            road_zh: "市场一路".into(),
+            road_en: "Market Road 1".into(),
+            chief_id: "u1".into(),
+            chief_name: "张三".into(),
+        }];
+        let by_section = BTreeMap::from([(("城市管理科".to_owned(), "Urban Management".to_owned()), 2)]);
+        for lang in [Lang::ZhCn, Lang::En] {
+            let summary = summary_text(lang, "2026-W49", &missed, &by_section);
+            assert!(filled(&summary), "{summary}");
+            assert!(summary.contains(lang.pick("市场一路", "Market Road 1")) && summary.contains("张三"), "{summary}");
+            assert!(summary.contains(lang.pick("城市管理科", "Urban Management")), "{summary}");
+            let (subject, text) = chief_reminder_text(lang, "市场一路", "2026-W49", "http://x/");
+            assert!(filled(&subject) && filled(&text) && text.contains("2026-W49") && text.contains("http://x/"));
+            let (subject, text) = report_waiting_text(lang, "市场一路", "张三", "2026-12-01 09:00", "http://x/");
+            assert!(filled(&subject) && filled(&text) && text.contains("张三") && text.contains("2026-12-01 09:00"));
+        }
+        assert!(summary_text(Lang::En, "2026-W49", &missed, &by_section).starts_with("[Road Chief] Weekly summary"));
+    }
 }

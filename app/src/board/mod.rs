@@ -9,6 +9,9 @@ pub mod road;
 pub mod sketch;
 pub mod track;
 
+use crate::api::views::Named;
+use crate::domain::finding::{overdue, FindingStatus};
+use crate::domain::report::ReportStatus;
 use crate::domain::time::Timestamp;
 use crate::i18n::{Lang, ServerMsg};
 use leptos::prelude::*;
@@ -49,6 +52,43 @@ pub fn policy(nonce: &str) -> String {
 
 pub fn text(lang: Lang, msg: ServerMsg) -> &'static str {
     lang.server(msg)
+}
+
+/// A finding's step as the public is told it: what happened, with which section.
+pub fn step_text(lang: Lang, status: FindingStatus, section: &Named) -> String {
+    let msg = match status {
+        FindingStatus::Routed => ServerMsg::public_status_routed,
+        FindingStatus::Accepted => ServerMsg::public_status_accepted,
+        FindingStatus::Resolved => ServerMsg::public_status_resolved,
+        FindingStatus::Closed => ServerMsg::public_status_closed,
+        FindingStatus::Returned => ServerMsg::public_status_returned,
+    };
+    lang.server_format(msg, &[("section", lang.pick(&section.name_zh, &section.name_en))])
+}
+
+/// Where a finding stands for the public: its step and, while the section has it, by when.
+pub fn state_text(lang: Lang, status: FindingStatus, section: &Named, deadline: Timestamp, now: Timestamp) -> String {
+    let said = step_text(lang, status, section);
+    if !status.deadline_runs() {
+        return said;
+    }
+    let due = if overdue(status, deadline, now) {
+        text(lang, ServerMsg::public_overdue).to_owned()
+    } else {
+        lang.server_format(ServerMsg::public_due, &[("date", &day(deadline))])
+    };
+    format!("{said} · {due}")
+}
+
+/// What a report's sender is told of its state (a report marked as spam is simply not taken
+/// up).
+pub fn report_state(status: ReportStatus) -> ServerMsg {
+    match status {
+        ReportStatus::New => ServerMsg::public_tracking_waiting,
+        ReportStatus::Confirmed => ServerMsg::public_tracking_confirmed,
+        ReportStatus::Answered => ServerMsg::public_tracking_answered,
+        ReportStatus::Spam => ServerMsg::public_tracking_not_taken,
+    }
 }
 
 /// A day as the board shows it.

@@ -3,10 +3,10 @@
 //! report form and the tracking-code lookup.
 
 use super::sketch::{Sketch, HEIGHT, WIDTH};
-use super::{day, document, language_switch, text};
+use super::{day, document, language_switch, state_text, text};
 use crate::backend::reports::{Board, Refusal};
 use crate::backend::store::reports::PublicFinding;
-use crate::domain::finding::{overdue, FindingStatus};
+use crate::domain::finding::FindingStatus;
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::report::{MAX_CONTACT_CHARS, MAX_REPORT_PHOTOS, WORK_BITS};
 use crate::domain::text::Note;
@@ -51,27 +51,6 @@ pub fn refusal_text(lang: Lang, refusal: Refusal) -> String {
     text(lang, msg).to_owned()
 }
 
-fn status_text(lang: Lang, finding: &PublicFinding, now: Timestamp) -> String {
-    let section = lang.pick(&finding.section.name_zh, &finding.section.name_en);
-    let msg = match finding.status {
-        FindingStatus::Routed => ServerMsg::public_status_routed,
-        FindingStatus::Accepted => ServerMsg::public_status_accepted,
-        FindingStatus::Resolved => ServerMsg::public_status_resolved,
-        FindingStatus::Closed => ServerMsg::public_status_closed,
-        FindingStatus::Returned => ServerMsg::public_status_returned,
-    };
-    let mut said = lang.server_format(msg, &[("section", section)]);
-    if finding.status.deadline_runs() {
-        let due = if overdue(finding.status, finding.deadline, now) {
-            text(lang, ServerMsg::public_overdue).to_owned()
-        } else {
-            lang.server_format(ServerMsg::public_due, &[("date", &day(finding.deadline))])
-        };
-        said = format!("{said} · {due}");
-    }
-    said
-}
-
 fn problems(lang: Lang, findings: &[PublicFinding], now: Timestamp) -> impl IntoView {
     let (open, closed): (Vec<&PublicFinding>, Vec<&PublicFinding>) =
         findings.iter().partition(|f| f.status != FindingStatus::Closed);
@@ -83,7 +62,7 @@ fn problems(lang: Lang, findings: &[PublicFinding], now: Timestamp) -> impl Into
             <li class=class>
                 <strong>{lang.pick(&f.category.name_zh, &f.category.name_en).to_owned()}</strong>
                 <span class="meta">{format!("{place} · {found}")}</span>
-                <span class="status">{status_text(lang, f, now)}</span>
+                <span class="status">{state_text(lang, f.status, &f.section, f.deadline, now)}</span>
             </li>
         }
     };

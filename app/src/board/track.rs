@@ -2,23 +2,11 @@
 //! public reply, the steps of the finding made from it). Nothing else is reachable from it.
 
 use super::road::lookup;
-use super::{document, language_switch, text};
+use super::{document, language_switch, report_state, step_text, text};
 use crate::backend::reports::Tracking;
-use crate::domain::finding::FindingStatus;
 use crate::domain::report::ReportStatus;
 use crate::i18n::{Lang, ServerMsg};
 use leptos::prelude::*;
-
-fn step_text(lang: Lang, status: FindingStatus, section: &str) -> String {
-    let msg = match status {
-        FindingStatus::Routed => ServerMsg::public_status_routed,
-        FindingStatus::Accepted => ServerMsg::public_status_accepted,
-        FindingStatus::Resolved => ServerMsg::public_status_resolved,
-        FindingStatus::Closed => ServerMsg::public_status_closed,
-        FindingStatus::Returned => ServerMsg::public_status_returned,
-    };
-    lang.server_format(msg, &[("section", section)])
-}
 
 /// The page's look of a status (a report marked as spam looks like any other closed one).
 fn state_class(status: ReportStatus) -> &'static str {
@@ -35,19 +23,13 @@ pub fn page(lang: Lang, nonce: &str, tracking: &Tracking, fresh: bool, path: &st
     let report = &tracking.report;
     let code = report.short_code.display();
     let road = lang.pick(&report.road.name_zh, &report.road.name_en).to_owned();
-    let state = match report.status {
-        ReportStatus::New => ServerMsg::public_tracking_waiting,
-        ReportStatus::Confirmed => ServerMsg::public_tracking_confirmed,
-        ReportStatus::Answered => ServerMsg::public_tracking_answered,
-        // The sender is not told: the report is simply closed.
-        ReportStatus::Spam => ServerMsg::public_tracking_not_taken,
-    };
+    let state = report_state(report.status);
     let reply = report.reply.clone().filter(|_| report.status != ReportStatus::Spam);
     let steps = tracking
         .steps
         .iter()
         .map(|(status, at, section)| {
-            let said = step_text(lang, *status, lang.pick(&section.name_zh, &section.name_en));
+            let said = step_text(lang, *status, section);
             view! {
                 <li>
                     <span class="meta">{at.format_local()}</span>

@@ -8,6 +8,7 @@ pub mod geometry;
 pub mod ids;
 pub mod inspection;
 pub mod notice;
+pub mod open311;
 pub mod performance;
 pub mod photo;
 pub mod reminder;

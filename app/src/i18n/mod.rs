@@ -34,6 +34,15 @@ impl Lang {
         }
     }
 
+    /// The language of a setting: exactly "zh-CN" or "en".
+    pub fn exact(code: &str) -> Option<Lang> {
+        match code {
+            "zh-CN" => Some(Lang::ZhCn),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
     /// The language for a request: the remembered choice, else the first language of
     /// `Accept-Language` we have, else Chinese.
     pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {

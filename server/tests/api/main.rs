@@ -16,6 +16,7 @@ mod inspection_loop;
 mod limits;
 mod load;
 mod notifications;
+mod open311;
 mod permissions;
 mod photos;
 mod reminders;

@@ -7,6 +7,7 @@ use crate::backend::Result;
 use crate::domain::deadline::WorkingDays;
 use crate::domain::geometry::RoadGeometry;
 use crate::domain::notice::{EmailAddress, WebhookFormat, WebhookUrl};
+use crate::i18n::Lang;
 
 #[derive(Clone, Debug)]
 pub struct Road {
@@ -223,6 +224,8 @@ pub async fn section_exists(conn: &mut Conn, id: &str) -> Result<bool> {
 pub struct SectionChannels {
     pub webhook: Option<(String, WebhookFormat)>,
     pub email: Option<String>,
+    /// The language the section is written to in.
+    pub lang: Lang,
 }
 
 impl SectionChannels {
@@ -233,8 +236,8 @@ impl SectionChannels {
 }
 
 pub async fn channels_of(conn: &mut Conn, section_id: &str) -> Result<SectionChannels> {
-    let (url, format, email): (Option<String>, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT webhook_url, webhook_format, email FROM sections WHERE id = $1")
+    let (url, format, email, lang): (Option<String>, Option<String>, Option<String>, String) =
+        sqlx::query_as("SELECT webhook_url, webhook_format, email, lang FROM sections WHERE id = $1")
             .bind(section_id)
             .fetch_one(conn)
             .await?;
@@ -243,7 +246,7 @@ pub async fn channels_of(conn: &mut Conn, section_id: &str) -> Result<SectionCha
         (Some(_), _) => return Err(corrupt(format!("webhook format of section {section_id}"))),
         (None, _) => None,
     };
-    Ok(SectionChannels { webhook, email })
+    Ok(SectionChannels { webhook, email, lang: Lang::from_code(&lang).unwrap_or_default() })
 }
 
 /// Every section with its channels, for the coordinator's screen.
@@ -318,17 +321,24 @@ pub mod import {
         Ok(())
     }
 
-    pub async fn section(tx: &mut Tx, id: &str, name_zh: &str, name_en: &str, head: Option<&str>) -> Result<()> {
+    pub async fn section(
+        tx: &mut Tx,
+        id: &str,
+        (name_zh, name_en): (&str, &str),
+        head: Option<&str>,
+        lang: Lang,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sections (id, name_zh, name_en, head_user_id) \
-             VALUES ($1, $2, $3, (SELECT id FROM users WHERE username = $4)) \
+            "INSERT INTO sections (id, name_zh, name_en, head_user_id, lang) \
+             VALUES ($1, $2, $3, (SELECT id FROM users WHERE username = $4), $5) \
              ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
-             head_user_id = excluded.head_user_id",
+             head_user_id = excluded.head_user_id, lang = excluded.lang",
         )
         .bind(id)
         .bind(name_zh)
         .bind(name_en)
         .bind(head)
+        .bind(lang.code())
         .execute(&mut **tx)
         .await?;
         Ok(())

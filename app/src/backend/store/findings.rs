@@ -478,9 +478,12 @@ pub async fn still_due(conn: &mut Conn, id: &str, deadline: Timestamp) -> Result
 #[derive(sqlx::FromRow)]
 pub struct Facts {
     pub road_zh: String,
+    pub road_en: String,
     pub category_zh: String,
+    pub category_en: String,
     pub section_id: String,
     pub section_zh: String,
+    pub section_en: String,
     pub note: String,
     pub deadline_at: i64,
     pub along_m: f64,
@@ -488,7 +491,8 @@ pub struct Facts {
 
 pub async fn facts(conn: &mut Conn, id: &str) -> Result<Facts> {
     Ok(sqlx::query_as(
-        "SELECT r.name_zh AS road_zh, c.name_zh AS category_zh, s.id AS section_id, s.name_zh AS section_zh, f.note, \
+        "SELECT r.name_zh AS road_zh, r.name_en AS road_en, c.name_zh AS category_zh, c.name_en AS category_en, \
+         s.id AS section_id, s.name_zh AS section_zh, s.name_en AS section_en, f.note, \
          f.deadline_at, f.along_m FROM findings f JOIN roads r ON r.id = f.road_id \
          JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id WHERE f.id = $1",
     )
@@ -544,9 +548,9 @@ pub async fn with_section(conn: &mut Conn) -> Result<Vec<Due>> {
 }
 
 /// The section (its id and Chinese name) of every finding past its deadline while with it.
-pub async fn overdue_sections(conn: &mut Conn, now: Timestamp) -> Result<Vec<(String, String)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
-        "SELECT s.id, s.name_zh FROM findings f JOIN sections s ON s.id = f.section_id \
+pub async fn overdue_sections(conn: &mut Conn, now: Timestamp) -> Result<Vec<(String, String, String)>> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(&format!(
+        "SELECT s.id, s.name_zh, s.name_en FROM findings f JOIN sections s ON s.id = f.section_id \
          WHERE f.status IN ({}) AND f.deadline_at < $1",
         statuses(&FindingStatus::WITH_SECTION)
     ))

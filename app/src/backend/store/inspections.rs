@@ -116,13 +116,14 @@ pub async fn of_week(conn: &mut Conn, week: IsoWeek) -> Result<Vec<(String, Insp
 pub struct Missed {
     pub road_id: String,
     pub road_zh: String,
+    pub road_en: String,
     pub chief_id: String,
     pub chief_name: String,
 }
 
 pub async fn not_submitted(conn: &mut Conn, week: IsoWeek) -> Result<Vec<Missed>> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT r.id, r.name_zh, r.chief_user_id, u.display_name FROM roads r JOIN users u ON u.id = r.chief_user_id \
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT r.id, r.name_zh, r.name_en, r.chief_user_id, u.display_name FROM roads r JOIN users u ON u.id = r.chief_user_id \
          WHERE NOT EXISTS (SELECT 1 FROM inspections i WHERE i.road_id = r.id AND i.iso_year = $1 AND i.iso_week = $2 \
          AND i.submitted_at IS NOT NULL) ORDER BY r.name_zh, r.id",
     )
@@ -132,7 +133,13 @@ pub async fn not_submitted(conn: &mut Conn, week: IsoWeek) -> Result<Vec<Missed>
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(road_id, road_zh, chief_id, chief_name)| Missed { road_id, road_zh, chief_id, chief_name })
+        .map(|(road_id, road_zh, road_en, chief_id, chief_name)| Missed {
+            road_id,
+            road_zh,
+            road_en,
+            chief_id,
+            chief_name,
+        })
         .collect())
 }
 

@@ -9,6 +9,7 @@ pub mod extensions;
 pub mod findings;
 pub mod inspections;
 pub mod notifications;
+pub mod open311;
 pub mod operations;
 pub mod photos;
 pub mod reminders;

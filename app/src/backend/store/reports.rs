@@ -5,7 +5,7 @@ use crate::api::views::Named;
 use crate::backend::Result;
 use crate::domain::finding::FindingStatus;
 use crate::domain::photo::{ImageKind, PhotoHash};
-use crate::domain::report::{Recent, ReportStatus, ShortCode, SENDER_PER_DAY, SPAM_MEMORY_MS};
+use crate::domain::report::{Recent, ReportStatus, ShortCode, SPAM_MEMORY_MS};
 use crate::domain::time::Timestamp;
 use crate::i18n::Lang;
 use uuid::Uuid;
@@ -117,18 +117,21 @@ pub async fn waiting(conn: &mut Conn, chief: Option<&str>) -> Result<Vec<Report>
     rows.into_iter().map(report).collect()
 }
 
-/// Reports still new that the coordinator was not told of: id, road (Chinese name), chief,
-/// received.
-pub async fn waiting_unescalated(conn: &mut Conn) -> Result<Vec<(Uuid, String, String, Timestamp)>> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT p.id, r.name_zh, u.display_name, p.received_at FROM resident_reports p \
+/// Reports still new that the coordinator was not told of: id, road, chief, received.
+pub async fn waiting_unescalated(conn: &mut Conn) -> Result<Vec<(Uuid, Named, String, Timestamp)>> {
+    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.id, r.id, r.name_zh, r.name_en, u.display_name, p.received_at FROM resident_reports p \
          JOIN roads r ON r.id = p.road_id JOIN users u ON u.id = r.chief_user_id \
          WHERE p.status = $1 AND p.escalated_at IS NULL ORDER BY p.received_at",
     )
     .bind(ReportStatus::New.as_str())
     .fetch_all(conn)
     .await?;
-    rows.into_iter().map(|(id, road, chief, at)| Ok((uuid(&id)?, road, chief, Timestamp(at)))).collect()
+    rows.into_iter()
+        .map(|(id, road, name_zh, name_en, chief, at)| {
+            Ok((uuid(&id)?, Named { id: road, name_zh, name_en }, chief, Timestamp(at)))
+        })
+        .collect()
 }
 
 /// Marks a report still new as escalated; `false` if it was handled or escalated meanwhile.
@@ -170,6 +173,8 @@ pub struct NewReport<'a> {
     pub short_code: &'a ShortCode,
     pub challenge: &'a str,
     pub sender_key: &'a str,
+    /// The platform that posted it (Open311); `None` from the board.
+    pub via: Option<&'a str>,
 }
 
 /// Whether a solved challenge has served a report already.
@@ -186,8 +191,8 @@ pub async fn challenge_used(conn: &mut Conn, challenge: &str) -> Result<bool> {
 pub async fn insert(tx: &mut Tx, r: NewReport<'_>, now: Timestamp) -> Result<bool> {
     let written = sqlx::query(
         "INSERT INTO resident_reports (id, road_id, category_code, note, lon, lat, along_m, contact, lang, status, \
-         tracking_hash, short_code, challenge, sender_key, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
+         tracking_hash, short_code, challenge, sender_key, received_at, via) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING",
     )
     .bind(r.id)
     .bind(r.road_id)
@@ -204,6 +209,7 @@ pub async fn insert(tx: &mut Tx, r: NewReport<'_>, now: Timestamp) -> Result<boo
     .bind(r.challenge)
     .bind(r.sender_key)
     .bind(now.millis())
+    .bind(r.via)
     .execute(&mut **tx)
     .await?;
     Ok(written.rows_affected() == 1)
@@ -264,13 +270,20 @@ pub async fn photo_holders(conn: &mut Conn, hash: &PhotoHash) -> Result<Vec<(Str
         .collect()
 }
 
-/// What bears on the limits for one more report from `sender_key` on `road_id`, newest first.
-pub async fn recent(conn: &mut Conn, sender_key: &str, road_id: &str, now: Timestamp) -> Result<Recent> {
+/// What bears on the limits for one more report from `sender_key` on `road_id`, newest first
+/// (at most `sender_cap` of the sender's last day).
+pub async fn recent(
+    conn: &mut Conn,
+    sender_key: &str,
+    road_id: &str,
+    now: Timestamp,
+    sender_cap: usize,
+) -> Result<Recent> {
     let times = |rows: Vec<(i64,)>| rows.into_iter().map(|(at,)| Timestamp(at)).collect::<Vec<_>>();
     let day_ago = now.millis() - DAY_MS;
     let sender: Vec<(i64,)> = sqlx::query_as(&format!(
         "SELECT received_at FROM resident_reports WHERE sender_key = $1 AND received_at > $2 \
-         ORDER BY received_at DESC LIMIT {SENDER_PER_DAY}"
+         ORDER BY received_at DESC LIMIT {sender_cap}"
     ))
     .bind(sender_key)
     .bind(day_ago)

@@ -4,6 +4,7 @@ use super::{corrupt, Conn, Tx};
 use crate::backend::Result;
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
+use crate::i18n::Lang;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct User {
@@ -80,13 +81,15 @@ pub struct NewUser<'a> {
     pub phone: Option<&'a str>,
     pub email: Option<&'a str>,
     pub password_hash: Option<&'a str>,
+    /// The language they are written to in.
+    pub lang: Lang,
 }
 
 /// Creates the user unless the username is taken; whether it was created.
 pub async fn insert(tx: &mut Tx, user: &NewUser<'_>, now: Timestamp) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, phone, email, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING",
+        "INSERT INTO users (id, username, display_name, role, phone, email, password_hash, created_at, lang) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
     )
     .bind(user.id)
     .bind(user.username)
@@ -96,6 +99,7 @@ pub async fn insert(tx: &mut Tx, user: &NewUser<'_>, now: Timestamp) -> Result<b
     .bind(user.email)
     .bind(user.password_hash)
     .bind(now.millis())
+    .bind(user.lang.code())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -103,12 +107,13 @@ pub async fn insert(tx: &mut Tx, user: &NewUser<'_>, now: Timestamp) -> Result<b
 
 /// Updates name, role and contacts of an existing user (an import of the same file again).
 pub async fn update_details(tx: &mut Tx, user: &NewUser<'_>) -> Result<()> {
-    sqlx::query("UPDATE users SET display_name = $1, role = $2, phone = $3, email = $4 WHERE username = $5")
+    sqlx::query("UPDATE users SET display_name = $1, role = $2, phone = $3, email = $4, lang = $6 WHERE username = $5")
         .bind(user.display_name)
         .bind(user.role.as_str())
         .bind(user.phone)
         .bind(user.email)
         .bind(user.username)
+        .bind(user.lang.code())
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -152,10 +157,11 @@ pub async fn count_without_password(conn: &mut Conn, usernames: &[&str]) -> Resu
     Ok(without)
 }
 
-pub async fn email_of(conn: &mut Conn, user_id: &str) -> Result<Option<String>> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_optional(conn).await?;
-    Ok(row.and_then(|(e,)| e))
+/// A person's email address, if they have one, and the language they are written to in.
+pub async fn email_of(conn: &mut Conn, user_id: &str) -> Result<Option<(String, Lang)>> {
+    let row: Option<(Option<String>, String)> =
+        sqlx::query_as("SELECT email, lang FROM users WHERE id = $1").bind(user_id).fetch_optional(conn).await?;
+    Ok(row.and_then(|(email, lang)| Some((email?, Lang::from_code(&lang).unwrap_or_default()))))
 }
 
 pub async fn with_role(conn: &mut Conn, role: Role) -> Result<Vec<String>> {
