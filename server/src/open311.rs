@@ -5,9 +5,11 @@
 //! any site's page may call it.
 
 use crate::protect;
-use app::backend::open311::{self, Posted, Problem, Query, ServiceRequest};
+use app::backend::db::Read;
+use app::backend::open311::{self, Failure, Posted, Problem, Query, ServiceRequest};
 use app::backend::reports::Refusal;
 use app::backend::AppState;
+use app::backend::BackendError;
 use app::board::road::refusal_text;
 use app::domain::open311::{format_datetime, split_format, Format};
 use app::domain::time::Timestamp;
@@ -176,19 +178,11 @@ fn failure(format: Format, lang: Lang, problem: Problem) -> Response {
     response
 }
 
-fn internal(format: Format, e: app::backend::BackendError) -> Response {
+fn internal(format: Format, lang: Lang, e: BackendError) -> Response {
     tracing::error!(error = %e, "open311");
-    let record = vec![("code", Value::Int(500)), ("description", text("internal error"))];
+    let said = text(lang.server(ServerMsg::public_311_err_internal));
+    let record = vec![("code", Value::Int(500)), ("description", said)];
     answer(format, StatusCode::INTERNAL_SERVER_ERROR, "errors", "error", &[record], false)
-}
-
-/// `name.json` or `name.xml`; anything else is answered (in JSON) as not here.
-fn resource(file: &str, lang: Lang) -> Result<(&str, Format), Response> {
-    split_format(file).ok_or_else(|| {
-        let record =
-            vec![("code", Value::Int(404)), ("description", text(lang.server(ServerMsg::public_311_err_format)))];
-        answer(Format::Json, StatusCode::NOT_FOUND, "errors", "error", &[record], false)
-    })
 }
 
 fn not_here(format: Format, lang: Lang) -> Response {
@@ -279,6 +273,49 @@ fn request_record(lang: Lang, request: &ServiceRequest) -> Record {
     ]
 }
 
+/// What every resource is asked with: its name (`requests`, a code, an id, a token), the format,
+/// the language and the query's fields.
+struct Asked {
+    name: String,
+    format: Format,
+    lang: Lang,
+    fields: Vec<(String, String)>,
+}
+
+impl Asked {
+    /// `name.json` or `name.xml`; anything else is answered (in JSON) as not here.
+    fn read(file: &str, query: Option<&str>, headers: &HeaderMap) -> Result<Asked, Response> {
+        let fields = fields(query.unwrap_or("")).unwrap_or_default();
+        let lang = language(headers, &fields);
+        let (name, format) = split_format(file).ok_or_else(|| {
+            let said = text(lang.server(ServerMsg::public_311_err_format));
+            let record = vec![("code", Value::Int(404)), ("description", said)];
+            answer(Format::Json, StatusCode::NOT_FOUND, "errors", "error", &[record], false)
+        })?;
+        Ok(Asked { name: name.to_owned(), format, lang, fields })
+    }
+
+    fn field(&self, name: &str) -> Option<String> {
+        field(&self.fields, name)
+    }
+
+    /// The answer, or the failure in the format asked for.
+    fn settle(&self, answered: Result<Response, Failure>) -> Response {
+        match answered {
+            Ok(response) => response,
+            Err(Failure::Problem(problem)) => failure(self.format, self.lang, problem),
+            Err(Failure::Backend(e)) => internal(self.format, self.lang, e),
+        }
+    }
+
+    /// Reads with a connection, within the jurisdiction asked for.
+    async fn within(&self, state: &AppState) -> Result<Read, Failure> {
+        let mut conn = state.pool.read().await.map_err(BackendError::from)?;
+        open311::jurisdiction(&mut conn, self.field("jurisdiction_id").as_deref()).await?;
+        Ok(conn)
+    }
+}
+
 /// GET `services.{format}` and `requests.{format}`.
 async fn top(
     State(state): State<AppState>,
@@ -286,53 +323,37 @@ async fn top(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let raw = fields(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let lang = language(&headers, &raw);
-    let (name, format) = match resource(&file, lang) {
-        Ok(found) => found,
+    let asked = match Asked::read(&file, query.as_deref(), &headers) {
+        Ok(asked) => asked,
         Err(response) => return response,
     };
-    let now = state.clock.now();
-    let mut conn = match state.pool.read().await {
-        Ok(conn) => conn,
-        Err(e) => return internal(format, e.into()),
+    let (format, lang) = (asked.format, asked.lang);
+    let answered = async {
+        match asked.name.as_str() {
+            "services" => {
+                let mut conn = asked.within(&state).await?;
+                let services = open311::services(&mut conn).await?;
+                let records: Vec<Record> = services.iter().map(|s| service_record(lang, s)).collect();
+                Ok(answer(format, StatusCode::OK, "services", "service", &records, false))
+            }
+            "requests" => {
+                let query = Query {
+                    jurisdiction_id: asked.field("jurisdiction_id"),
+                    service_request_id: asked.field("service_request_id"),
+                    service_code: asked.field("service_code"),
+                    start_date: asked.field("start_date"),
+                    end_date: asked.field("end_date"),
+                    status: asked.field("status"),
+                };
+                let mut conn = state.pool.read().await.map_err(BackendError::from)?;
+                let requests = open311::requests(&mut conn, &query, lang, state.clock.now()).await?;
+                let records: Vec<Record> = requests.iter().map(|r| request_record(lang, r)).collect();
+                Ok(answer(format, StatusCode::OK, "service_requests", "request", &records, false))
+            }
+            _ => Ok(not_here(format, lang)),
+        }
     };
-    let jurisdiction = field(&raw, "jurisdiction_id");
-    match name {
-        "services" => {
-            match open311::jurisdiction(&mut conn, jurisdiction.as_deref()).await {
-                Ok(Ok(_)) => {}
-                Ok(Err(problem)) => return failure(format, lang, problem),
-                Err(e) => return internal(format, e),
-            }
-            match open311::services(&mut conn).await {
-                Ok(services) => {
-                    let records: Vec<Record> = services.iter().map(|s| service_record(lang, s)).collect();
-                    answer(format, StatusCode::OK, "services", "service", &records, false)
-                }
-                Err(e) => internal(format, e),
-            }
-        }
-        "requests" => {
-            let query = Query {
-                jurisdiction_id: jurisdiction,
-                service_request_id: field(&raw, "service_request_id"),
-                service_code: field(&raw, "service_code"),
-                start_date: field(&raw, "start_date"),
-                end_date: field(&raw, "end_date"),
-                status: field(&raw, "status"),
-            };
-            match open311::requests(&mut conn, &query, lang, now).await {
-                Ok(Ok(requests)) => {
-                    let records: Vec<Record> = requests.iter().map(|r| request_record(lang, r)).collect();
-                    answer(format, StatusCode::OK, "service_requests", "request", &records, false)
-                }
-                Ok(Err(problem)) => failure(format, lang, problem),
-                Err(e) => internal(format, e),
-            }
-        }
-        _ => not_here(format, lang),
-    }
+    asked.settle(answered.await)
 }
 
 /// POST `requests.{format}`: a platform posts a resident's report (form fields as the standard
@@ -344,27 +365,26 @@ async fn post_request(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    let from_query = fields(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let lang = language(&headers, &from_query);
-    let (name, format) = match resource(&file, lang) {
-        Ok(found) => found,
+    let asked = match Asked::read(&file, query.as_deref(), &headers) {
+        Ok(asked) => asked,
         Err(response) => return response,
     };
-    if name != "requests" {
-        return not_here(format, lang);
+    let format = asked.format;
+    if asked.name != "requests" {
+        return not_here(format, asked.lang);
     }
     let body = match body {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return failure(format, lang, Problem::Refused(Refusal::TooLarge))
+            return failure(format, asked.lang, Problem::Refused(Refusal::TooLarge))
         }
-        Err(_) => return failure(format, lang, Problem::Refused(Refusal::Unreadable)),
+        Err(_) => return failure(format, asked.lang, Problem::Refused(Refusal::Unreadable)),
     };
     let Some(from_body) = std::str::from_utf8(&body).ok().and_then(fields) else {
-        return failure(format, lang, Problem::Refused(Refusal::Unreadable));
+        return failure(format, asked.lang, Problem::Refused(Refusal::Unreadable));
     };
     // The body's fields first; a key in the query (as some clients send it) also counts.
-    let get = |name: &str| field(&from_body, name).or_else(|| field(&from_query, name));
+    let get = |name: &str| field(&from_body, name).or_else(|| asked.field(name));
     let posted = Posted {
         api_key: get("api_key"),
         jurisdiction_id: get("jurisdiction_id"),
@@ -378,33 +398,20 @@ async fn post_request(
         first_name: get("first_name"),
         last_name: get("last_name"),
     };
-    let lang = field(&from_body, "locale").as_deref().and_then(Lang::from_code).unwrap_or(lang);
-    match open311::post(&state, &posted, lang).await {
-        Ok(Ok(receipt)) => {
-            let road = match state.pool.read().await {
-                Ok(mut conn) => open311::request(&mut conn, &receipt.id.to_string(), lang, state.clock.now()).await,
-                Err(e) => Err(e.into()),
-            };
-            let road = match road {
-                Ok(Some(request)) => lang.pick(&request.road.name_zh, &request.road.name_en).to_owned(),
-                Ok(None) => String::new(),
-                Err(e) => return internal(format, e),
-            };
-            let notice = lang.server_format(
-                ServerMsg::public_311_notice,
-                &[("road", &road), ("code", &receipt.short_code.display())],
-            );
-            let record = vec![
-                ("service_request_id", text(receipt.id.to_string())),
-                ("token", text(receipt.token.as_str())),
-                ("service_notice", text(notice)),
-                ("account_id", Value::Null),
-            ];
-            answer(format, StatusCode::CREATED, "service_requests", "request", &[record], false)
-        }
-        Ok(Err(problem)) => failure(format, lang, problem),
-        Err(e) => internal(format, e),
-    }
+    let lang = get("locale").as_deref().and_then(Lang::from_code).unwrap_or(asked.lang);
+    let answered = async {
+        let (receipt, road) = open311::post(&state, &posted, lang).await?;
+        let (road, code) = (lang.pick(&road.name_zh, &road.name_en), receipt.short_code.display());
+        let notice = lang.server_format(ServerMsg::public_311_notice, &[("road", road), ("code", &code)]);
+        let record = vec![
+            ("service_request_id", text(receipt.id.to_string())),
+            ("token", text(receipt.token.as_str())),
+            ("service_notice", text(notice)),
+            ("account_id", Value::Null),
+        ];
+        Ok(answer(format, StatusCode::CREATED, "service_requests", "request", &[record], false))
+    };
+    Asked { lang, ..asked }.settle(answered.await)
 }
 
 /// GET `services/{code}.{format}`: the service's definition (no extra attributes are asked).
@@ -414,29 +421,17 @@ async fn definition(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let raw = fields(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let lang = language(&headers, &raw);
-    let (code, format) = match resource(&file, lang) {
-        Ok(found) => found,
+    let asked = match Asked::read(&file, query.as_deref(), &headers) {
+        Ok(asked) => asked,
         Err(response) => return response,
     };
-    let mut conn = match state.pool.read().await {
-        Ok(conn) => conn,
-        Err(e) => return internal(format, e.into()),
+    let answered = async {
+        let mut conn = asked.within(&state).await?;
+        let service = open311::service(&mut conn, &asked.name).await?;
+        let record = vec![("service_code", text(service.id)), ("attributes", Value::EmptyList)];
+        Ok(answer(asked.format, StatusCode::OK, "service_definition", "service_definition", &[record], true))
     };
-    match open311::jurisdiction(&mut conn, field(&raw, "jurisdiction_id").as_deref()).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(problem)) => return failure(format, lang, problem),
-        Err(e) => return internal(format, e),
-    }
-    match open311::service(&mut conn, code).await {
-        Ok(Ok(service)) => {
-            let record = vec![("service_code", text(service.id)), ("attributes", Value::EmptyList)];
-            answer(format, StatusCode::OK, "service_definition", "service_definition", &[record], true)
-        }
-        Ok(Err(problem)) => failure(format, lang, problem),
-        Err(e) => internal(format, e),
-    }
+    asked.settle(answered.await)
 }
 
 /// GET `requests/{id}.{format}`: one service request, as a list of one.
@@ -446,28 +441,18 @@ async fn one_request(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let raw = fields(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let lang = language(&headers, &raw);
-    let (id, format) = match resource(&file, lang) {
-        Ok(found) => found,
+    let asked = match Asked::read(&file, query.as_deref(), &headers) {
+        Ok(asked) => asked,
         Err(response) => return response,
     };
-    let mut conn = match state.pool.read().await {
-        Ok(conn) => conn,
-        Err(e) => return internal(format, e.into()),
+    let answered = async {
+        let mut conn = asked.within(&state).await?;
+        let request =
+            open311::request(&mut conn, &asked.name, asked.lang, state.clock.now()).await?.ok_or(Problem::NotFound)?;
+        let record = request_record(asked.lang, &request);
+        Ok(answer(asked.format, StatusCode::OK, "service_requests", "request", &[record], false))
     };
-    match open311::jurisdiction(&mut conn, field(&raw, "jurisdiction_id").as_deref()).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(problem)) => return failure(format, lang, problem),
-        Err(e) => return internal(format, e),
-    }
-    match open311::request(&mut conn, id, lang, state.clock.now()).await {
-        Ok(Some(request)) => {
-            answer(format, StatusCode::OK, "service_requests", "request", &[request_record(lang, &request)], false)
-        }
-        Ok(None) => failure(format, lang, Problem::NotFound),
-        Err(e) => internal(format, e),
-    }
+    asked.settle(answered.await)
 }
 
 /// GET `tokens/{token}.{format}`: the service request a posted report's token stands for.
@@ -477,24 +462,17 @@ async fn token(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let raw = fields(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let lang = language(&headers, &raw);
-    let (token, format) = match resource(&file, lang) {
-        Ok(found) => found,
+    let asked = match Asked::read(&file, query.as_deref(), &headers) {
+        Ok(asked) => asked,
         Err(response) => return response,
     };
-    let found = match state.pool.read().await {
-        Ok(mut conn) => open311::by_token(&mut conn, token).await,
-        Err(e) => Err(e.into()),
+    let answered = async {
+        let mut conn = asked.within(&state).await?;
+        let id = open311::by_token(&mut conn, &asked.name).await?.ok_or(Problem::NotFound)?;
+        let record = vec![("service_request_id", text(id.to_string())), ("token", text(asked.name.clone()))];
+        Ok(answer(asked.format, StatusCode::OK, "service_requests", "request", &[record], false))
     };
-    match found {
-        Ok(Some(id)) => {
-            let record = vec![("service_request_id", text(id.to_string())), ("token", text(token))];
-            answer(format, StatusCode::OK, "service_requests", "request", &[record], false)
-        }
-        Ok(None) => failure(format, lang, Problem::NotFound),
-        Err(e) => internal(format, e),
-    }
+    asked.settle(answered.await)
 }
 
 #[cfg(test)]

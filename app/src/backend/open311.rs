@@ -6,10 +6,10 @@
 use super::auth::{random_bytes, token_hash};
 use super::reports::{self, check_form, take, Incoming, Receipt, Refusal, ReportForm};
 use super::store::directory;
-use super::store::open311::{self as stored, FindingRequest, Listing};
-use super::store::reports::{self as stored_reports, Report};
+use super::store::open311::{self as stored, Listing};
+use super::store::reports::{self as stored_reports, PublicFinding, Report};
 use super::store::Conn;
-use super::{AppState, Pool, Result};
+use super::{AppState, BackendError, Pool, Result};
 use crate::api::views::Named;
 use crate::board::{report_state, state_text};
 use crate::domain::geometry::GeoPoint;
@@ -36,7 +36,32 @@ pub enum Problem {
     Refused(Refusal),
 }
 
-type Answer<T> = Result<std::result::Result<T, Problem>>;
+/// Why an answer is not the one asked for: the platform's problem, or ours.
+#[derive(Debug)]
+pub enum Failure {
+    Problem(Problem),
+    Backend(BackendError),
+}
+
+impl From<Problem> for Failure {
+    fn from(problem: Problem) -> Failure {
+        Failure::Problem(problem)
+    }
+}
+
+impl From<BackendError> for Failure {
+    fn from(e: BackendError) -> Failure {
+        Failure::Backend(e)
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Failure {
+        Failure::Backend(e.into())
+    }
+}
+
+type Answer<T> = std::result::Result<T, Failure>;
 
 /// A service request as platforms see it.
 #[derive(Clone, Debug)]
@@ -59,11 +84,11 @@ pub struct ServiceRequest {
 
 /// The jurisdiction asked for: none (this server's only one), or one of its subdistricts.
 pub async fn jurisdiction(conn: &mut Conn, asked: Option<&str>) -> Answer<Option<String>> {
-    let Some(asked) = asked.map(str::trim).filter(|a| !a.is_empty()) else { return Ok(Ok(None)) };
+    let Some(asked) = asked.map(str::trim).filter(|a| !a.is_empty()) else { return Ok(None) };
     if stored::subdistricts(conn).await?.iter().any(|s| s == asked) {
-        Ok(Ok(Some(asked.to_owned())))
+        Ok(Some(asked.to_owned()))
     } else {
-        Ok(Err(Problem::UnknownJurisdiction))
+        Err(Problem::UnknownJurisdiction.into())
     }
 }
 
@@ -73,14 +98,14 @@ pub async fn services(conn: &mut Conn) -> Result<Vec<Named>> {
 }
 
 pub async fn service(conn: &mut Conn, code: &str) -> Answer<Named> {
-    Ok(services(conn).await?.into_iter().find(|s| s.id == code).ok_or(Problem::UnknownService))
+    Ok(services(conn).await?.into_iter().find(|s| s.id == code).ok_or(Problem::UnknownService)?)
 }
 
-fn finding_notes(lang: Lang, finding: &FindingRequest, now: Timestamp) -> String {
+fn finding_notes(lang: Lang, finding: &PublicFinding, now: Timestamp) -> String {
     state_text(lang, finding.status, &finding.section, finding.deadline, now)
 }
 
-fn of_finding(lang: Lang, finding: FindingRequest, now: Timestamp) -> ServiceRequest {
+fn of_finding(lang: Lang, finding: PublicFinding, now: Timestamp) -> ServiceRequest {
     ServiceRequest {
         id: finding.id,
         status: RequestStatus::of_finding(finding.status),
@@ -157,14 +182,11 @@ const MAX_IDS: usize = 100;
 /// The service requests a listing asks for: by ids (then nothing else counts), or the findings
 /// made within the dates (the last 90 days unless given), of the services and states asked for.
 pub async fn requests(conn: &mut Conn, query: &Query, lang: Lang, now: Timestamp) -> Answer<Vec<ServiceRequest>> {
-    let subdistrict = match jurisdiction(conn, query.jurisdiction_id.as_deref()).await? {
-        Ok(subdistrict) => subdistrict,
-        Err(problem) => return Ok(Err(problem)),
-    };
+    let subdistrict = jurisdiction(conn, query.jurisdiction_id.as_deref()).await?;
     if let Some(ids) = query.service_request_id.as_deref().filter(|ids| !ids.trim().is_empty()) {
         let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|id| !id.is_empty()).collect();
         if ids.len() > MAX_IDS {
-            return Ok(Err(Problem::BadParameter("service_request_id")));
+            return Err(Problem::BadParameter("service_request_id").into());
         }
         let mut found = Vec::new();
         for id in ids {
@@ -174,21 +196,16 @@ pub async fn requests(conn: &mut Conn, query: &Query, lang: Lang, now: Timestamp
                 }
             }
         }
-        return Ok(Ok(found));
+        return Ok(found);
     }
     let date = |text: &Option<String>, name: &'static str| match text.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => parse_datetime(text).map(Some).ok_or(Problem::BadParameter(name)),
     };
-    let (start, end) = match (date(&query.start_date, "start_date"), date(&query.end_date, "end_date")) {
-        (Ok(start), Ok(end)) => (start, end),
-        (Err(problem), _) | (_, Err(problem)) => return Ok(Err(problem)),
-    };
-    let Ok((from, to)) = window(start, end, now) else { return Ok(Err(Problem::BadWindow)) };
-    let statuses = match RequestStatus::parse_list(query.status.as_deref().unwrap_or("")) {
-        Some(statuses) => statuses,
-        None => return Ok(Err(Problem::BadParameter("status"))),
-    };
+    let (start, end) = (date(&query.start_date, "start_date")?, date(&query.end_date, "end_date")?);
+    let (from, to) = window(start, end, now).map_err(|_| Problem::BadWindow)?;
+    let statuses =
+        RequestStatus::parse_list(query.status.as_deref().unwrap_or("")).ok_or(Problem::BadParameter("status"))?;
     let categories: Vec<String> = query
         .service_code
         .as_deref()
@@ -199,7 +216,7 @@ pub async fn requests(conn: &mut Conn, query: &Query, lang: Lang, now: Timestamp
         .map(str::to_owned)
         .collect();
     if categories.len() > MAX_IDS {
-        return Ok(Err(Problem::BadParameter("service_code")));
+        return Err(Problem::BadParameter("service_code").into());
     }
     let listing = Listing {
         subdistrict: subdistrict.as_deref(),
@@ -210,7 +227,7 @@ pub async fn requests(conn: &mut Conn, query: &Query, lang: Lang, now: Timestamp
         limit: MAX_LISTED,
     };
     let findings = stored::finding_requests(conn, &listing).await?;
-    Ok(Ok(findings.into_iter().map(|f| of_finding(lang, f, now)).collect()))
+    Ok(findings.into_iter().map(|f| of_finding(lang, f, now)).collect())
 }
 
 /// The service request a token (the report's tracking token) stands for.
@@ -237,8 +254,8 @@ pub struct Posted {
 
 /// The platform a key belongs to.
 async fn platform(conn: &mut Conn, key: Option<&str>) -> Answer<String> {
-    let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else { return Ok(Err(Problem::KeyMissing)) };
-    Ok(stored::platform_of(conn, &token_hash(key)).await?.ok_or(Problem::KeyRefused))
+    let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or(Problem::KeyMissing)?;
+    Ok(stored::platform_of(conn, &token_hash(key)).await?.ok_or(Problem::KeyRefused)?)
 }
 
 /// The road a posted report is on: the nearest to its position (within reach of one), else the
@@ -251,23 +268,20 @@ async fn road_of(conn: &mut Conn, subdistrict: Option<&str>, posted: &Posted) ->
     }
     let (lat, long) = (posted.lat.as_deref().unwrap_or("").trim(), posted.long.as_deref().unwrap_or("").trim());
     if !lat.is_empty() || !long.is_empty() {
-        let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), long.parse::<f64>()) else {
-            return Ok(Err(Problem::Refused(Refusal::InvalidPosition)));
-        };
-        let Ok(point) = GeoPoint::parse(lon, lat) else { return Ok(Err(Problem::Refused(Refusal::InvalidPosition))) };
+        let unreadable = Problem::Refused(Refusal::InvalidPosition);
+        let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), long.parse::<f64>()) else { return Err(unreadable.into()) };
+        let point = GeoPoint::parse(lon, lat).map_err(|_| unreadable)?;
         let nearest = roads
             .iter()
             .map(|r| (r, r.geometry.place(point).off_road_m))
             .filter(|(_, off)| *off <= MAX_OFF_ROAD_M)
             .min_by(|a, b| a.1.total_cmp(&b.1));
-        return Ok(match nearest {
-            Some((road, _)) => Ok((road.named.id.clone(), true)),
-            None => Err(Problem::NoPlace),
-        });
+        let (road, _) = nearest.ok_or(Problem::NoPlace)?;
+        return Ok((road.named.id.clone(), true));
     }
     let address = posted.address_string.as_deref().unwrap_or("").trim().to_lowercase();
     if address.is_empty() {
-        return Ok(Err(Problem::NoPlace));
+        return Err(Problem::NoPlace.into());
     }
     // The longest name that the address holds (市场一路 before 市场路, were there both).
     let named = roads
@@ -275,30 +289,20 @@ async fn road_of(conn: &mut Conn, subdistrict: Option<&str>, posted: &Posted) ->
         .flat_map(|r| [(r, r.named.name_zh.to_lowercase()), (r, r.named.name_en.to_lowercase())])
         .filter(|(_, name)| !name.is_empty() && address.contains(name.as_str()))
         .max_by_key(|(_, name)| name.chars().count());
-    Ok(named.map(|(road, _)| (road.named.id.clone(), false)).ok_or(Problem::NoPlace))
+    Ok(named.map(|(road, _)| (road.named.id.clone(), false)).ok_or(Problem::NoPlace)?)
 }
 
 /// Takes a platform's report: checked like one from the board (category, text, place, contact)
-/// and kept within the platform's and the road's limits; it waits for the road's chief.
-pub async fn post(state: &AppState, posted: &Posted, lang: Lang) -> Answer<Receipt> {
+/// and kept within the platform's and the road's limits; it waits for the road's chief. With the
+/// road it was placed on.
+pub async fn post(state: &AppState, posted: &Posted, lang: Lang) -> Answer<(Receipt, Named)> {
     let now = state.clock.now();
     let (platform, road_id, keep_position, board) = {
         let mut conn = state.pool.read().await?;
-        let platform = match platform(&mut conn, posted.api_key.as_deref()).await? {
-            Ok(platform) => platform,
-            Err(problem) => return Ok(Err(problem)),
-        };
-        let subdistrict = match jurisdiction(&mut conn, posted.jurisdiction_id.as_deref()).await? {
-            Ok(subdistrict) => subdistrict,
-            Err(problem) => return Ok(Err(problem)),
-        };
-        let (road_id, keep_position) = match road_of(&mut conn, subdistrict.as_deref(), posted).await? {
-            Ok(found) => found,
-            Err(problem) => return Ok(Err(problem)),
-        };
-        let Some(board) = reports::board(&mut conn, &road_id, now).await? else {
-            return Ok(Err(Problem::NoPlace));
-        };
+        let platform = platform(&mut conn, posted.api_key.as_deref()).await?;
+        let subdistrict = jurisdiction(&mut conn, posted.jurisdiction_id.as_deref()).await?;
+        let (road_id, keep_position) = road_of(&mut conn, subdistrict.as_deref(), posted).await?;
+        let board = reports::board(&mut conn, &road_id, now).await?.ok_or(Problem::NoPlace)?;
         (platform, road_id, keep_position, board)
     };
     let field = |f: &Option<String>| f.as_deref().unwrap_or("").trim().to_owned();
@@ -313,11 +317,10 @@ pub async fn post(state: &AppState, posted: &Posted, lang: Lang) -> Answer<Recei
         contact: contact.join(" · "),
         ..ReportForm::default()
     };
-    let checked = match check_form(&board, &form) {
-        Ok(checked) => checked,
-        Err(Refusal::UnknownCategory) => return Ok(Err(Problem::UnknownService)),
-        Err(refusal) => return Ok(Err(Problem::Refused(refusal))),
-    };
+    let checked = check_form(&board, &form).map_err(|refusal| match refusal {
+        Refusal::UnknownCategory => Problem::UnknownService,
+        refusal => Problem::Refused(refusal),
+    })?;
     let unique: String = random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect();
     let incoming = Incoming {
         road_id: &road_id,
@@ -327,11 +330,8 @@ pub async fn post(state: &AppState, posted: &Posted, lang: Lang) -> Answer<Recei
         challenge: format!("open311:{unique}"),
         via: Some(&platform),
     };
-    Ok(match take(state, incoming, now).await? {
-        Ok(Some(receipt)) => Ok(receipt),
-        Ok(None) => Err(Problem::NoPlace),
-        Err(refusal) => Err(Problem::Refused(refusal)),
-    })
+    let receipt = take(state, incoming, now).await?.map_err(Problem::Refused)?;
+    Ok((receipt, board.road.named))
 }
 
 /// A new key for the platform `name` (shown once, kept only as a hash); `None` if `name` has a

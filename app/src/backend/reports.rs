@@ -293,7 +293,7 @@ pub async fn submit(
         challenge: form.challenge.trim().to_owned(),
         via: None,
     };
-    take(state, incoming, now).await
+    Ok(take(state, incoming, now).await?.map(Some))
 }
 
 /// A report checked and ready to keep, from the board or from a platform.
@@ -315,7 +315,7 @@ pub(crate) async fn take(
     state: &AppState,
     incoming: Incoming<'_>,
     now: Timestamp,
-) -> Result<std::result::Result<Option<Receipt>, Refusal>> {
+) -> Result<std::result::Result<Receipt, Refusal>> {
     let (pool, store) = (&state.pool, &state.settings.photos);
     let Incoming { road_id, checked, lang, sender_key, challenge, via } = incoming;
     let limits = |recent: &Recent| match via {
@@ -376,7 +376,7 @@ pub(crate) async fn take(
     tx.commit().await?;
     tracing::info!(report = %id, road = %road_id, via = via.unwrap_or("board"), "resident report received");
     let id = id.parse().map_err(|_| BackendError::Corrupt("new id".into()))?;
-    Ok(Ok(Some(Receipt { id, token, short_code })))
+    Ok(Ok(Receipt { id, token, short_code }))
 }
 
 /// What the tracking link shows.

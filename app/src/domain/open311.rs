@@ -3,7 +3,7 @@
 //! the road chief decides on it (and then it follows the finding made from it).
 
 use super::finding::FindingStatus;
-use super::report::{Limited, Recent, ReportStatus, ROAD_PER_DAY};
+use super::report::{longest_wait, Limited, Recent, ReportStatus, ROAD_PER_DAY};
 use super::sign_in::ceiling_wait;
 use super::time::{LocalDate, Timestamp, SHANGHAI_OFFSET_MS};
 
@@ -190,19 +190,11 @@ pub const PLATFORM_PER_DAY: usize = 300;
 /// Whether a platform may post one more report (`recent.sender`: the platform's reports).
 pub fn may_post(recent: &Recent, now: Timestamp) -> Result<(), Limited> {
     const HOUR_MS: i64 = 3_600_000;
-    let wait_ms = [
+    longest_wait([
         ceiling_wait(&recent.sender, PLATFORM_PER_HOUR, HOUR_MS, now),
         ceiling_wait(&recent.sender, PLATFORM_PER_DAY, 24 * HOUR_MS, now),
         ceiling_wait(&recent.road, ROAD_PER_DAY, 24 * HOUR_MS, now),
-    ]
-    .into_iter()
-    .max()
-    .unwrap_or(0);
-    if wait_ms > 0 {
-        Err(Limited::Wait { retry_after_s: (wait_ms + 999) / 1000 })
-    } else {
-        Ok(())
-    }
+    ])
 }
 
 #[cfg(test)]

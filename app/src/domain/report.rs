@@ -267,19 +267,19 @@ pub enum Limited {
 
 /// Whether one more report may come now.
 pub fn may_report(recent: &Recent, now: Timestamp) -> Result<(), Limited> {
-    let wait_ms = [
+    longest_wait([
         ceiling_wait(&recent.sender, SENDER_PER_HOUR, HOUR_MS, now),
         ceiling_wait(&recent.sender, SENDER_PER_DAY, DAY_MS, now),
         ceiling_wait(&recent.road, ROAD_PER_DAY, DAY_MS, now),
         ceiling_wait(&recent.sender_spam, SPAM_MARKS_BLOCK, SPAM_MEMORY_MS, now),
-    ]
-    .into_iter()
-    .max()
-    .unwrap_or(0);
-    if wait_ms > 0 {
-        Err(Limited::Wait { retry_after_s: (wait_ms + 999) / 1000 })
-    } else {
-        Ok(())
+    ])
+}
+
+/// Refused for the longest of the waits the limits ask (in ms), if any; seconds rounded up.
+pub(crate) fn longest_wait(waits_ms: impl IntoIterator<Item = i64>) -> Result<(), Limited> {
+    match waits_ms.into_iter().max().unwrap_or(0) {
+        wait_ms if wait_ms <= 0 => Ok(()),
+        wait_ms => Err(Limited::Wait { retry_after_s: (wait_ms + 999) / 1000 }),
     }
 }
 

@@ -1,8 +1,8 @@
-//! Open311: the platforms' keys, and findings as service requests (what the public board shows
-//! of them, across the subdistrict).
+//! Open311: the platforms' keys, and findings as service requests (as the public board shows
+//! them, across the subdistrict).
 
-use super::{status, uuid, Conn, Tx};
-use crate::api::views::Named;
+use super::reports::{public, PublicFinding, PublicRow, PUBLIC_SELECT};
+use super::{Conn, Tx};
 use crate::backend::Result;
 use crate::domain::finding::FindingStatus;
 use crate::domain::open311::RequestStatus;
@@ -60,69 +60,10 @@ pub async fn communities_of(conn: &mut Conn, subdistrict: &str) -> Result<Vec<St
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// A finding as a service request: what the public board shows of it, and where.
-#[derive(Clone, Debug)]
-pub struct FindingRequest {
-    pub id: Uuid,
-    pub road: Named,
-    pub category: Named,
-    pub status: FindingStatus,
-    pub section: Named,
-    pub lon: f64,
-    pub lat: f64,
-    pub along_m: f64,
-    pub received_at: Timestamp,
-    pub deadline: Timestamp,
-    pub updated_at: Timestamp,
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    road_id: String,
-    road_zh: String,
-    road_en: String,
-    category_code: String,
-    category_zh: String,
-    category_en: String,
-    status: String,
-    section_id: String,
-    section_zh: String,
-    section_en: String,
-    lon: f64,
-    lat: f64,
-    along_m: f64,
-    received_at: i64,
-    deadline_at: i64,
-    updated_at: i64,
-}
-
-const SELECT: &str = "SELECT f.id, r.id AS road_id, r.name_zh AS road_zh, r.name_en AS road_en, f.category_code, \
-     c.name_zh AS category_zh, c.name_en AS category_en, f.status, s.id AS section_id, s.name_zh AS section_zh, \
-     s.name_en AS section_en, f.lon, f.lat, f.along_m, f.received_at, f.deadline_at, f.updated_at \
-     FROM findings f JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id \
-     JOIN roads r ON r.id = f.road_id JOIN communities m ON m.id = r.community_id";
-
-fn request(row: Row) -> Result<FindingRequest> {
-    Ok(FindingRequest {
-        id: uuid(&row.id)?,
-        road: Named { id: row.road_id, name_zh: row.road_zh, name_en: row.road_en },
-        category: Named { id: row.category_code, name_zh: row.category_zh, name_en: row.category_en },
-        status: status(&row.status)?,
-        section: Named { id: row.section_id, name_zh: row.section_zh, name_en: row.section_en },
-        lon: row.lon,
-        lat: row.lat,
-        along_m: row.along_m,
-        received_at: Timestamp(row.received_at),
-        deadline: Timestamp(row.deadline_at),
-        updated_at: Timestamp(row.updated_at),
-    })
-}
-
-pub async fn finding_request(conn: &mut Conn, id: &Uuid) -> Result<Option<FindingRequest>> {
-    let row: Option<Row> =
-        sqlx::query_as(&format!("{SELECT} WHERE f.id = $1")).bind(id.to_string()).fetch_optional(conn).await?;
-    row.map(request).transpose()
+pub async fn finding_request(conn: &mut Conn, id: &Uuid) -> Result<Option<PublicFinding>> {
+    let row: Option<PublicRow> =
+        sqlx::query_as(&format!("{PUBLIC_SELECT} WHERE f.id = $1")).bind(id.to_string()).fetch_optional(conn).await?;
+    row.map(public).transpose()
 }
 
 /// Which findings a listing asks for.
@@ -140,8 +81,8 @@ pub struct Listing<'a> {
 }
 
 /// Findings as service requests, newest first.
-pub async fn finding_requests(conn: &mut Conn, listing: &Listing<'_>) -> Result<Vec<FindingRequest>> {
-    let mut sql = format!("{SELECT} WHERE f.received_at >= $1 AND f.received_at <= $2");
+pub async fn finding_requests(conn: &mut Conn, listing: &Listing<'_>) -> Result<Vec<PublicFinding>> {
+    let mut sql = format!("{PUBLIC_SELECT} WHERE f.received_at >= $1 AND f.received_at <= $2");
     let mut next = 3;
     if listing.subdistrict.is_some() {
         sql.push_str(&format!(" AND m.subdistrict_id = ${next}"));
@@ -158,12 +99,12 @@ pub async fn finding_requests(conn: &mut Conn, listing: &Listing<'_>) -> Result<
         _ => {}
     }
     sql.push_str(&format!(" ORDER BY f.received_at DESC LIMIT {}", listing.limit));
-    let mut query = sqlx::query_as::<_, Row>(&sql).bind(listing.from.millis()).bind(listing.to.millis());
+    let mut query = sqlx::query_as::<_, PublicRow>(&sql).bind(listing.from.millis()).bind(listing.to.millis());
     if let Some(subdistrict) = listing.subdistrict {
         query = query.bind(subdistrict);
     }
     for category in listing.categories {
         query = query.bind(category);
     }
-    query.fetch_all(conn).await?.into_iter().map(request).collect()
+    query.fetch_all(conn).await?.into_iter().map(public).collect()
 }

@@ -390,12 +390,16 @@ pub async fn set_board_code(tx: &mut Tx, road_id: &str, code: &str) -> Result<()
     Ok(())
 }
 
-/// A finding as the public sees it: no note, no people, no photos.
+/// A finding as the public sees it (on the board, over Open311): no note, no people, no photos.
 #[derive(Clone, Debug)]
 pub struct PublicFinding {
+    pub id: Uuid,
+    pub road: Named,
     pub category: Named,
     pub status: FindingStatus,
     pub section: Named,
+    pub lon: f64,
+    pub lat: f64,
     pub along_m: f64,
     pub received_at: Timestamp,
     pub deadline: Timestamp,
@@ -403,7 +407,11 @@ pub struct PublicFinding {
 }
 
 #[derive(sqlx::FromRow)]
-struct PublicRow {
+pub(super) struct PublicRow {
+    id: String,
+    road_id: String,
+    road_zh: String,
+    road_en: String,
     category_code: String,
     category_zh: String,
     category_en: String,
@@ -411,37 +419,46 @@ struct PublicRow {
     section_id: String,
     section_zh: String,
     section_en: String,
+    lon: f64,
+    lat: f64,
     along_m: f64,
     received_at: i64,
     deadline_at: i64,
     updated_at: i64,
 }
 
+pub(super) const PUBLIC_SELECT: &str =
+    "SELECT f.id, r.id AS road_id, r.name_zh AS road_zh, r.name_en AS road_en, f.category_code, \
+     c.name_zh AS category_zh, c.name_en AS category_en, f.status, s.id AS section_id, s.name_zh AS section_zh, \
+     s.name_en AS section_en, f.lon, f.lat, f.along_m, f.received_at, f.deadline_at, f.updated_at \
+     FROM findings f JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id \
+     JOIN roads r ON r.id = f.road_id JOIN communities m ON m.id = r.community_id";
+
+pub(super) fn public(row: PublicRow) -> Result<PublicFinding> {
+    Ok(PublicFinding {
+        id: uuid(&row.id)?,
+        road: Named { id: row.road_id, name_zh: row.road_zh, name_en: row.road_en },
+        category: Named { id: row.category_code, name_zh: row.category_zh, name_en: row.category_en },
+        status: status(&row.status)?,
+        section: Named { id: row.section_id, name_zh: row.section_zh, name_en: row.section_en },
+        lon: row.lon,
+        lat: row.lat,
+        along_m: row.along_m,
+        received_at: Timestamp(row.received_at),
+        deadline: Timestamp(row.deadline_at),
+        updated_at: Timestamp(row.updated_at),
+    })
+}
+
 /// The road's open findings and those closed since `closed_since`, newest first (at most 100).
 pub async fn public_findings(conn: &mut Conn, road_id: &str, closed_since: Timestamp) -> Result<Vec<PublicFinding>> {
-    let rows: Vec<PublicRow> = sqlx::query_as(
-        "SELECT f.category_code, c.name_zh AS category_zh, c.name_en AS category_en, f.status, s.id AS section_id, \
-         s.name_zh AS section_zh, s.name_en AS section_en, f.along_m, f.received_at, f.deadline_at, f.updated_at \
-         FROM findings f JOIN categories c ON c.code = f.category_code JOIN sections s ON s.id = f.section_id \
-         WHERE f.road_id = $1 AND (f.status <> 'closed' OR f.updated_at >= $2) ORDER BY f.received_at DESC LIMIT 100",
-    )
-    .bind(road_id)
-    .bind(closed_since.millis())
-    .fetch_all(conn)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(PublicFinding {
-                category: Named { id: r.category_code, name_zh: r.category_zh, name_en: r.category_en },
-                status: status(&r.status)?,
-                section: Named { id: r.section_id, name_zh: r.section_zh, name_en: r.section_en },
-                along_m: r.along_m,
-                received_at: Timestamp(r.received_at),
-                deadline: Timestamp(r.deadline_at),
-                updated_at: Timestamp(r.updated_at),
-            })
-        })
-        .collect()
+    let sql = format!(
+        "{PUBLIC_SELECT} WHERE f.road_id = $1 AND (f.status <> '{}' OR f.updated_at >= $2) \
+         ORDER BY f.received_at DESC LIMIT 100",
+        FindingStatus::Closed.as_str()
+    );
+    let rows: Vec<PublicRow> = sqlx::query_as(&sql).bind(road_id).bind(closed_since.millis()).fetch_all(conn).await?;
+    rows.into_iter().map(public).collect()
 }
 
 /// A finding's steps as the public sees them: which status, when, with which section.
