@@ -185,6 +185,13 @@ fn internal(format: Format, lang: Lang, e: BackendError) -> Response {
     answer(format, StatusCode::INTERNAL_SERVER_ERROR, "errors", "error", &[record], false)
 }
 
+/// Neither `.json` nor `.xml`: said in JSON.
+fn unknown_format(lang: Lang) -> Response {
+    let said = text(lang.server(ServerMsg::public_311_err_format));
+    let record = vec![("code", Value::Int(404)), ("description", said)];
+    answer(Format::Json, StatusCode::NOT_FOUND, "errors", "error", &[record], false)
+}
+
 fn not_here(format: Format, lang: Lang) -> Response {
     let record =
         vec![("code", Value::Int(404)), ("description", text(lang.server(ServerMsg::public_311_err_resource)))];
@@ -283,15 +290,11 @@ struct Asked {
 }
 
 impl Asked {
-    /// `name.json` or `name.xml`; anything else is answered (in JSON) as not here.
-    fn read(file: &str, query: Option<&str>, headers: &HeaderMap) -> Result<Asked, Response> {
+    /// `name.json` or `name.xml`; for anything else the language to say so in.
+    fn read(file: &str, query: Option<&str>, headers: &HeaderMap) -> Result<Asked, Lang> {
         let fields = fields(query.unwrap_or("")).unwrap_or_default();
         let lang = language(headers, &fields);
-        let (name, format) = split_format(file).ok_or_else(|| {
-            let said = text(lang.server(ServerMsg::public_311_err_format));
-            let record = vec![("code", Value::Int(404)), ("description", said)];
-            answer(Format::Json, StatusCode::NOT_FOUND, "errors", "error", &[record], false)
-        })?;
+        let (name, format) = split_format(file).ok_or(lang)?;
         Ok(Asked { name: name.to_owned(), format, lang, fields })
     }
 
@@ -325,7 +328,7 @@ async fn top(
 ) -> Response {
     let asked = match Asked::read(&file, query.as_deref(), &headers) {
         Ok(asked) => asked,
-        Err(response) => return response,
+        Err(lang) => return unknown_format(lang),
     };
     let (format, lang) = (asked.format, asked.lang);
     let answered = async {
@@ -367,7 +370,7 @@ async fn post_request(
 ) -> Response {
     let asked = match Asked::read(&file, query.as_deref(), &headers) {
         Ok(asked) => asked,
-        Err(response) => return response,
+        Err(lang) => return unknown_format(lang),
     };
     let format = asked.format;
     if asked.name != "requests" {
@@ -423,7 +426,7 @@ async fn definition(
 ) -> Response {
     let asked = match Asked::read(&file, query.as_deref(), &headers) {
         Ok(asked) => asked,
-        Err(response) => return response,
+        Err(lang) => return unknown_format(lang),
     };
     let answered = async {
         let mut conn = asked.within(&state).await?;
@@ -443,7 +446,7 @@ async fn one_request(
 ) -> Response {
     let asked = match Asked::read(&file, query.as_deref(), &headers) {
         Ok(asked) => asked,
-        Err(response) => return response,
+        Err(lang) => return unknown_format(lang),
     };
     let answered = async {
         let mut conn = asked.within(&state).await?;
@@ -464,7 +467,7 @@ async fn token(
 ) -> Response {
     let asked = match Asked::read(&file, query.as_deref(), &headers) {
         Ok(asked) => asked,
-        Err(response) => return response,
+        Err(lang) => return unknown_format(lang),
     };
     let answered = async {
         let mut conn = asked.within(&state).await?;

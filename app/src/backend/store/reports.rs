@@ -355,7 +355,8 @@ pub async fn publication(conn: &mut Conn, road_id: &str) -> Result<Option<Public
 
 /// What every road publishes, by road.
 pub async fn publications(conn: &mut Conn) -> Result<std::collections::HashMap<String, Publication>> {
-    let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> =
+    type Row = (String, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<Row> =
         sqlx::query_as("SELECT id, board_code, public_contact, office_hours FROM roads").fetch_all(conn).await?;
     Ok(rows
         .into_iter()
