@@ -50,5 +50,21 @@ test('a resident reports from the board and follows it while the road chief conf
   await expect(resident.getByRole('heading', { name: '路长已核实并交办' })).toBeVisible();
   await expect(resident.getByText('已转城管科处理，谢谢反映。')).toBeVisible();
   await expect(resident.getByText('已交城管科办理')).toBeVisible();
+
+  // A neighbour reports the same bins at the same place: the form offers the problem already
+  // passed on, and choosing it adds the report to it instead of a second case for the chief.
+  await resident.goto('/board/market-road-2');
+  await form.getByLabel('问题类型').selectOption({ label: '环境卫生' });
+  await form.getByLabel('问题描述').fill('垃圾桶又满了');
+  await sketch.click({ position: { x: (x * box.width) / 320, y: (y * box.height) / 140 } });
+  const same = form.getByRole('group', { name: '是下面这个问题吗？' });
+  await expect(same.getByRole('radio')).toHaveCount(2);
+  await same.getByRole('radio', { name: /相距约 \d+ 米.*居民反映 1 次/ }).check();
+  await form.getByRole('button', { name: '提交' }).click();
+  await resident.waitForURL(/\/track\/[0-9a-f]{32}/);
+  await expect(resident.getByRole('heading', { name: '已并入同一问题，随该问题一起办理' })).toBeVisible();
+  await expect(resident.getByText('已交城管科办理')).toBeVisible();
+  await chief.reload();
+  await expect(chief.getByText('暂无。')).toBeVisible();
   await context.close();
 });

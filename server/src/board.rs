@@ -11,6 +11,7 @@ use app::backend::AppState;
 use app::board::print::{self, Paper};
 use app::board::road::FormState;
 use app::board::{self, road, track};
+use app::domain::geometry::GeoPoint;
 use app::domain::photo::MAX_PHOTO_BYTES;
 use app::domain::report::{ShortCode, TrackingToken, MAX_REPORT_PHOTOS};
 use app::i18n::{Lang, ServerMsg, LANG_COOKIE};
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/board/{road}", get(board_page))
         .route("/board/{road}/reports", send)
+        .route("/board/{road}/same", get(same_problems))
         .route("/track", get(lookup))
         .route("/track/{token}", get(tracked))
         .layer(Extension(Arc::new(Lookups::default())))
@@ -53,6 +55,9 @@ struct PageQuery {
     sent: Option<String>,
     size: Option<String>,
     road: Option<String>,
+    category: Option<String>,
+    lon: Option<String>,
+    lat: Option<String>,
 }
 
 /// The query of a public page; anything it does not understand is left out.
@@ -132,6 +137,39 @@ async fn board_page(
     }
 }
 
+/// "Is it one of these?" for the report form: the open problems of a kind near a place, as a
+/// fragment of the form (empty when there are none).
+async fn same_problems(
+    State(state): State<AppState>,
+    Path(road_id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let query = page_query(query);
+    let (lang, _) = language(&headers, &query);
+    let nonce = nonce();
+    let place = match (query.lon.as_deref(), query.lat.as_deref()) {
+        (Some(lon), Some(lat)) => match (lon.trim().parse(), lat.trim().parse()) {
+            (Ok(lon), Ok(lat)) => GeoPoint::parse(lon, lat).ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(place) = place else {
+        return html(StatusCode::BAD_REQUEST, &nonce, road::refusal_fragment(lang, Refusal::InvalidPosition), None);
+    };
+    let category = query.category.unwrap_or_default();
+    let found = match state.pool.read().await {
+        Ok(mut conn) => reports::same_problems(&mut conn, &road_id, &category, place).await,
+        Err(e) => Err(e.into()),
+    };
+    match found {
+        Ok(Some(choices)) => html(StatusCode::OK, &nonce, road::same_choices(lang, &choices), None),
+        Ok(None) => html(StatusCode::NOT_FOUND, &nonce, String::new(), None),
+        Err(e) => internal(e, lang),
+    }
+}
+
 /// Reads the multipart form; a refusal if it cannot be read or carries too much.
 async fn read_form(request: Request, state: &AppState) -> Result<ReportForm, Refusal> {
     let mut multipart = match Multipart::from_request(request, state).await {
@@ -181,6 +219,7 @@ async fn read_form(request: Request, state: &AppState) -> Result<ReportForm, Ref
             "contact" => form.contact = text,
             "challenge" => form.challenge = text,
             "counter" => form.counter = text,
+            "same_as" => form.same_as = text,
             _ => {}
         }
     }

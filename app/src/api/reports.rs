@@ -33,6 +33,12 @@ pub struct ReportView {
     pub waited_hours: u32,
     /// The code the resident noted down.
     pub short_code: String,
+    /// Residents who said theirs is the same problem: handled with this one.
+    #[serde(default)]
+    pub joined: u32,
+    /// The road's line `[[lon, lat], …]` when the resident gave no place, to set one on it.
+    #[serde(default)]
+    pub road_line: Vec<[f64; 2]>,
 }
 
 /// Where the chief's decision on a report goes: `confirm`, `answer` or `spam`.

@@ -1,6 +1,7 @@
 //! What the screens read: plain data shaped for each screen, sent by the server functions.
 
 use crate::domain::deadline::{DeadlineRule, Urgency};
+use crate::domain::duplicate::{Known, SameAs};
 use crate::domain::finding::{FindingStatus, Move, Selection};
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::{CheckResult, InspectionStatus};
@@ -109,6 +110,41 @@ pub struct InspectionPage {
     pub results: Vec<(String, CheckResult)>,
     pub findings: Vec<FindingSummary>,
     pub categories: Vec<CategoryView>,
+    /// The road's open findings (any week) and residents' reports waiting, for "is it one of
+    /// these?" when a problem is recorded.
+    #[serde(default)]
+    pub known: Vec<KnownProblem>,
+}
+
+/// An open problem of a road: a finding not closed out, or a resident's report waiting for
+/// the chief.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KnownProblem {
+    pub which: SameAs,
+    /// The category's code.
+    pub category: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub along_m: f64,
+    /// A finding's status; none for a report.
+    pub status: Option<FindingStatus>,
+    /// When it came in.
+    pub since: Timestamp,
+    /// Residents' reports on it (a waiting report counts itself and those added to it).
+    pub reports: u32,
+}
+
+impl Known for KnownProblem {
+    fn which(&self) -> SameAs {
+        self.which
+    }
+    fn category(&self) -> &str {
+        &self.category
+    }
+    fn place(&self) -> GeoPoint {
+        GeoPoint { lon: self.lon, lat: self.lat }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -69,6 +69,7 @@ pub async fn page(conn: &mut Conn, user: &User, road_id: &str, now: Timestamp) -
         results,
         findings: found,
         categories: directory::categories(conn).await?.iter().map(Category::view).collect(),
+        known: super::store::reports::known_on_road(conn, road_id).await?,
     })
 }
 

@@ -126,7 +126,7 @@ async fn of_report(conn: &mut Conn, lang: Lang, report: Report, now: Timestamp) 
         Some(id) => stored::finding_request(conn, &id).await?,
         None => None,
     };
-    let said = lang.server(report_state(report.status));
+    let said = lang.server(report_state(report.status, report.same_as));
     let detail = match (&finding, report.status) {
         (Some(finding), _) => Some(finding_notes(lang, finding, now)),
         (None, ReportStatus::Answered) => report.reply.clone(),

@@ -12,7 +12,8 @@ use super::{inspections, AppState, BackendError, Pool, Result, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{NewFinding, Outcome};
 use crate::api::reports::ReportView;
-use crate::api::views::Named;
+use crate::api::views::{KnownProblem, Named};
+use crate::domain::duplicate::{likely_same as nearest_same, may_join, SameAs};
 use crate::domain::finding::FindingStatus;
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::InspectionStatus;
@@ -137,6 +138,21 @@ pub async fn board(conn: &mut Conn, road_id: &str, now: Timestamp) -> Result<Opt
     }))
 }
 
+/// The road's open problems likely the same as a new one of `category` at `lon`, `lat`, with
+/// their distance: what the board's form offers. `None`: no such road.
+pub async fn same_problems(
+    conn: &mut Conn,
+    road_id: &str,
+    category: &str,
+    at: GeoPoint,
+) -> Result<Option<Vec<(KnownProblem, f64)>>> {
+    if directory::road(conn, road_id).await?.is_none() {
+        return Ok(None);
+    }
+    let known = stored::known_on_road(conn, road_id).await?;
+    Ok(Some(nearest_same(&known, category, at).into_iter().map(|(k, m)| (k.clone(), m)).collect()))
+}
+
 /// A report as the board's form sent it (fields as typed; photos as bytes).
 #[derive(Clone, Debug, Default)]
 pub struct ReportForm {
@@ -148,6 +164,8 @@ pub struct ReportForm {
     pub challenge: String,
     pub counter: String,
     pub photos: Vec<Vec<u8>>,
+    /// `finding:<id>` or `report:<id>` when the resident chose "it is this one"; else blank.
+    pub same_as: String,
 }
 
 /// Why a report was not taken: each is said to the resident in their language.
@@ -198,6 +216,8 @@ pub(crate) struct Checked {
     position: Option<(f64, f64, f64)>,
     contact: Option<Contact>,
     photos: Vec<(PhotoHash, ImageKind, Vec<u8>)>,
+    /// Checked against the road's open problems when the report is kept.
+    same_as: Option<SameAs>,
 }
 
 pub(crate) fn check_form(board: &Board, form: &ReportForm) -> std::result::Result<Checked, Refusal> {
@@ -235,7 +255,10 @@ pub(crate) fn check_form(board: &Board, form: &ReportForm) -> std::result::Resul
             photos.push((hash, kind, bytes.clone()));
         }
     }
-    Ok(Checked { category, note, position, contact, photos })
+    // Anything but a well-formed choice is a new problem: the choice only ever adds a report
+    // to one already open, so a wrong one costs nothing.
+    let same_as = SameAs::parse(&form.same_as);
+    Ok(Checked { category, note, position, contact, photos, same_as })
 }
 
 /// Whether the form carries a challenge this server gave for this road, solved.
@@ -349,6 +372,14 @@ pub(crate) async fn take(
     {
         return Ok(Err(Refusal::Wait { retry_after_s }));
     }
+    // The problem it was said to be may have been closed or handled since the form showed it.
+    let same_as = match (checked.same_as, checked.position) {
+        (Some(chosen), Some((lon, lat, _))) => {
+            let known = stored::known_on_road(&mut tx, road_id).await?;
+            may_join(&known, &checked.category.id, GeoPoint { lon, lat }, chosen).then_some(chosen)
+        }
+        _ => None,
+    };
     let id = new_id(now);
     let token = TrackingToken::from_random(random_bytes());
     let short_code = ShortCode::from_random(random_bytes());
@@ -365,6 +396,7 @@ pub(crate) async fn take(
         challenge: &challenge,
         sender_key: &sender_key,
         via,
+        same_as,
     };
     if !stored::insert(&mut tx, row, now).await? {
         // The challenge was used meanwhile (or, once in a blue moon, a code repeated).
@@ -374,7 +406,7 @@ pub(crate) async fn take(
         stored::add_photo(&mut tx, &id, position, hash, *kind, bytes.len()).await?;
     }
     tx.commit().await?;
-    tracing::info!(report = %id, road = %road_id, via = via.unwrap_or("board"), "resident report received");
+    tracing::info!(report = %id, road = %road_id, via = via.unwrap_or("board"), ?same_as, "resident report received");
     let id = id.parse().map_err(|_| BackendError::Corrupt("new id".into()))?;
     Ok(Ok(Receipt { id, token, short_code }))
 }
@@ -417,6 +449,10 @@ pub async fn waiting(conn: &mut Conn, user: &User, now: Timestamp) -> Result<Vec
     };
     let mut out = Vec::with_capacity(reports.len());
     for report in reports {
+        let road_line = match report.position {
+            Some(_) => Vec::new(),
+            None => directory::road(conn, &report.road.id).await?.map(|r| r.geometry.coordinates()).unwrap_or_default(),
+        };
         let photos = stored::photos_of(conn, &report.id).await?.into_iter().map(|(h, _, _)| h).collect();
         out.push(ReportView {
             id: report.id,
@@ -431,6 +467,8 @@ pub async fn waiting(conn: &mut Conn, user: &User, now: Timestamp) -> Result<Vec
             waited_hours: u32::try_from((now.millis() - report.received_at.millis()).max(0) / 3_600_000)
                 .unwrap_or(u32::MAX),
             short_code: report.short_code.display(),
+            joined: report.joined,
+            road_line,
         });
     }
     Ok(out)
@@ -519,6 +557,7 @@ pub async fn confirm(
         if !stored::handle(&mut tx, id, ReportStatus::Confirmed, reply, Some(&finding), &chief.id, now).await? {
             return Err(ErrorCode::ReportHandled.into());
         }
+        stored::settle_joined(&mut tx, id, ReportStatus::Confirmed, reply, Some(&finding), &chief.id, now).await?;
         tx.commit().await?;
         Ok(finding_id)
     })
@@ -546,8 +585,15 @@ async fn close_without_finding(
 ) -> Result<()> {
     let mut tx = pool.begin_write().await?;
     own_new_report(&mut tx, chief, id).await?;
-    if !stored::handle(&mut tx, id, to, reply.map(Note::as_str), None, &chief.id, now).await? {
+    let reply = reply.map(Note::as_str);
+    if !stored::handle(&mut tx, id, to, reply, None, &chief.id, now).await? {
         return Err(ErrorCode::ReportHandled.into());
+    }
+    // Those who added their report to it share an answer, but not a spam mark: their reports
+    // wait on their own again.
+    match to {
+        ReportStatus::Spam => stored::release_joined(&mut tx, id).await?,
+        _ => stored::settle_joined(&mut tx, id, to, reply, None, &chief.id, now).await?,
     }
     tx.commit().await?;
     Ok(())

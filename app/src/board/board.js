@@ -69,13 +69,28 @@
   var west = +sketch.dataset.west, north = +sketch.dataset.north;
   var perLon = +sketch.dataset.perLon, perLat = +sketch.dataset.perLat;
 
+  // "Is it one of these?": the server's list of open problems of this kind near this place.
+  var same = document.getElementById("same"), asked = 0;
+  function askSame() {
+    var lon = form.elements.lon.value, lat = form.elements.lat.value, n = ++asked;
+    if (!lon || !lat || !window.fetch) { same.innerHTML = ""; return; }
+    var query = "&category=" + encodeURIComponent(form.elements.category.value) +
+      "&lon=" + encodeURIComponent(lon) + "&lat=" + encodeURIComponent(lat);
+    fetch(form.dataset.same + query, { credentials: "omit" }).then(function (r) {
+      return r.ok ? r.text() : "";
+    }).then(function (html) { if (n === asked) same.innerHTML = html; }, function () { /* offered next time */ });
+  }
+  form.elements.category.addEventListener("change", askSame);
+
   function setPlace(lon, lat, said) {
     form.elements.lon.value = lon.toFixed(6);
     form.elements.lat.value = lat.toFixed(6);
     mark.setAttribute("cx", ((lon - west) * perLon).toFixed(1));
     mark.setAttribute("cy", ((north - lat) * perLat).toFixed(1));
     place.textContent = said;
+    askSame();
   }
+  askSame();
 
   sketch.addEventListener("click", function (event) {
     var box = sketch.getBoundingClientRect(), view = sketch.viewBox.baseVal;

@@ -10,6 +10,7 @@ pub mod sketch;
 pub mod track;
 
 use crate::api::views::Named;
+use crate::domain::duplicate::SameAs;
 use crate::domain::finding::{overdue, FindingStatus};
 use crate::domain::report::ReportStatus;
 use crate::domain::time::Timestamp;
@@ -81,13 +82,15 @@ pub fn state_text(lang: Lang, status: FindingStatus, section: &Named, deadline: 
 }
 
 /// What a report's sender is told of its state (a report marked as spam is simply not taken
-/// up).
-pub fn report_state(status: ReportStatus) -> ServerMsg {
-    match status {
-        ReportStatus::New => ServerMsg::public_tracking_waiting,
-        ReportStatus::Confirmed => ServerMsg::public_tracking_confirmed,
-        ReportStatus::Answered => ServerMsg::public_tracking_answered,
-        ReportStatus::Spam => ServerMsg::public_tracking_not_taken,
+/// up; one added to the same problem says so).
+pub fn report_state(status: ReportStatus, same_as: Option<SameAs>) -> ServerMsg {
+    match (status, same_as) {
+        (ReportStatus::New, Some(SameAs::Report(_))) => ServerMsg::public_tracking_joined_waiting,
+        (ReportStatus::Confirmed, Some(SameAs::Finding(_))) => ServerMsg::public_tracking_joined,
+        (ReportStatus::New, _) => ServerMsg::public_tracking_waiting,
+        (ReportStatus::Confirmed, _) => ServerMsg::public_tracking_confirmed,
+        (ReportStatus::Answered, _) => ServerMsg::public_tracking_answered,
+        (ReportStatus::Spam, _) => ServerMsg::public_tracking_not_taken,
     }
 }
 

@@ -4,8 +4,10 @@
 
 use super::sketch::{Sketch, HEIGHT, WIDTH};
 use super::{day, document, language_switch, state_text, text};
+use crate::api::views::KnownProblem;
 use crate::backend::reports::{Board, Refusal};
 use crate::backend::store::reports::PublicFinding;
+use crate::domain::duplicate::{SameAs, SAME_PLACE_M};
 use crate::domain::finding::FindingStatus;
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::report::{MAX_CONTACT_CHARS, MAX_REPORT_PHOTOS, WORK_BITS};
@@ -117,6 +119,7 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
                 data-place-set=place_set
                 data-place-tapped=text(lang, ServerMsg::public_place_tapped)
                 data-no-position=text(lang, ServerMsg::public_no_position)
+                data-same=format!("/board/{road_id}/same?lang={}", lang.code())
             >
                 <input type="hidden" name="challenge" value=form.challenge.clone()/>
                 <input type="hidden" name="counter" value=""/>
@@ -149,6 +152,7 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
                     </svg>
                     <p id="place" class="quiet" aria-live="polite"></p>
                 </fieldset>
+                <div id="same" aria-live="polite"></div>
                 <label for="photos">
                     {lang.server_format(ServerMsg::public_field_photos, &[("n", &MAX_REPORT_PHOTOS.to_string())])}
                 </label>
@@ -169,6 +173,53 @@ fn report_form(lang: Lang, board: &Board, form: &FormState) -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// A refusal alone, for a fragment the page's script asked for.
+pub fn refusal_fragment(lang: Lang, refusal: Refusal) -> String {
+    view! { <p class="refusal" role="alert">{refusal_text(lang, refusal)}</p> }.to_html()
+}
+
+/// "Is it one of these?": the open problems of the chosen kind near the chosen place, for the
+/// form to offer (a fragment the page's script puts in; empty when there are none). Choosing
+/// one adds the report to it.
+pub fn same_choices(lang: Lang, choices: &[(KnownProblem, f64)]) -> String {
+    if choices.is_empty() {
+        return String::new();
+    }
+    let item = |(known, metres): &(KnownProblem, f64)| {
+        let away = lang.server_format(ServerMsg::public_same_away, &[("m", &format!("{metres:.0}"))]);
+        let found = lang.server_format(ServerMsg::public_reported_on, &[("date", &day(known.since))]);
+        let state = match known.which {
+            SameAs::Finding(_) => text(lang, ServerMsg::public_same_handling),
+            SameAs::Report(_) => text(lang, ServerMsg::public_tracking_waiting),
+        };
+        let reports = (known.reports > 0)
+            .then(|| lang.server_format(ServerMsg::public_same_reports, &[("n", &known.reports.to_string())]));
+        let said = [Some(away), Some(found), reports].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+        view! {
+            <label class="choice">
+                <input type="radio" name="same_as" value=known.which.form_value()/>
+                <span>
+                    <span class="meta">{said}</span>
+                    <span class="status">{state}</span>
+                </span>
+            </label>
+        }
+    };
+    let lead = lang.server_format(ServerMsg::public_same_lead, &[("m", &format!("{SAME_PLACE_M:.0}"))]);
+    view! {
+        <fieldset class="same">
+            <legend>{text(lang, ServerMsg::public_same_title)}</legend>
+            <p class="quiet">{lead}</p>
+            {choices.iter().map(item).collect_view()}
+            <label class="choice">
+                <input type="radio" name="same_as" value="" checked/>
+                <span>{text(lang, ServerMsg::public_same_new)}</span>
+            </label>
+        </fieldset>
+    }
+    .to_html()
 }
 
 /// The code lookup, also on the tracking pages.

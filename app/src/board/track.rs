@@ -23,7 +23,7 @@ pub fn page(lang: Lang, nonce: &str, tracking: &Tracking, fresh: bool, path: &st
     let report = &tracking.report;
     let code = report.short_code.display();
     let road = lang.pick(&report.road.name_zh, &report.road.name_en).to_owned();
-    let state = report_state(report.status);
+    let state = report_state(report.status, report.same_as);
     let reply = report.reply.clone().filter(|_| report.status != ReportStatus::Spam);
     let steps = tracking
         .steps

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod deadline;
+pub mod duplicate;
 pub mod finding;
 pub mod geometry;
 pub mod ids;

@@ -1,11 +1,12 @@
 //! Recording one problem: category, note, place on the road, time seen.
 
 use crate::api::operations::NewFinding;
-use crate::api::views::{CategoryView, RoadView};
-use crate::components::badges::{metres, whole_metres};
+use crate::api::views::{CategoryView, KnownProblem, RoadView};
+use crate::components::badges::{finding_status_msg, metres, whole_metres};
 use crate::components::photo_picker::PhotoPicker;
 use crate::components::road_map::RoadMap;
 use crate::device;
+use crate::domain::duplicate::{likely_same, SameAs, SAME_PLACE_M};
 use crate::domain::geometry::{check_placement, GeoPoint, RoadGeometry, OFF_ROAD_LIMIT_M};
 use crate::domain::photo::PhotoHash;
 use crate::domain::text::{Note, NoteError};
@@ -88,6 +89,8 @@ pub struct FormArgs {
     pub categories: Vec<CategoryView>,
     pub category: String,
     pub initial: Option<DraftFinding>,
+    /// The road's open problems, for "is it one of these?".
+    pub known: Vec<KnownProblem>,
     pub on_save: Callback<DraftFinding>,
     pub on_cancel: Callback<()>,
 }
@@ -95,13 +98,14 @@ pub struct FormArgs {
 /// The form, loaded on demand: the checklist is what a phone needs first.
 #[lazy]
 pub fn finding_form(args: FormArgs) -> AnyView {
-    let FormArgs { road, categories, category, initial, on_save, on_cancel } = args;
+    let FormArgs { road, categories, category, initial, known, on_save, on_cancel } = args;
     view! {
         <FindingForm
             road
             categories
             category
             initial
+            known
             on_save=move |f| on_save.run(f)
             on_cancel=move || on_cancel.run(())
         />
@@ -117,6 +121,9 @@ pub fn FindingForm(
     /// A finding to fix, instead of a new one.
     #[prop(default = None)]
     initial: Option<DraftFinding>,
+    /// The road's open problems: those of the same category near the place are offered first.
+    #[prop(optional)]
+    known: Vec<KnownProblem>,
     on_save: impl Fn(DraftFinding) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -204,6 +211,38 @@ pub fn FindingForm(
         });
     };
 
+    // Open problems of this kind near this place: the chief opens one instead of recording it
+    // again (a resident's report waiting is confirmed from the reports screen).
+    let known = StoredValue::new(known);
+    let same = move || {
+        let Some(p) = point() else { return Vec::new() };
+        let c = category.get();
+        known.with_value(|k| likely_same(k, &c, p).into_iter().map(|(k, m)| (k.clone(), m)).collect::<Vec<_>>())
+    };
+    let same_item = move |(known, m): (KnownProblem, f64)| {
+        let date = known.since.local_date().to_string();
+        let (href, said) = match (known.which, known.status) {
+            (SameAs::Finding(id), Some(status)) => (
+                format!("/findings/{id}"),
+                i18n.f(
+                    Msg::same_finding,
+                    &[("m", &whole_metres(m)), ("date", &date), ("status", i18n.t(finding_status_msg(status)))],
+                ),
+            ),
+            _ => ("/reports".to_owned(), i18n.f(Msg::same_report, &[("m", &whole_metres(m)), ("date", &date)])),
+        };
+        let residents = (known.reports > 0).then(|| i18n.f(Msg::same_residents, &[("n", &known.reports.to_string())]));
+        view! {
+            <li>
+                <span>
+                    {said}
+                    {residents.map(|r| view! { <span class="muted small">{r}</span> })}
+                </span>
+                <a class="button secondary" href=href>{t!(i18n, same_open)}</a>
+            </li>
+        }
+    };
+
     let road_name = (road.road.name_zh.clone(), road.road.name_en.clone());
     let map_label = Signal::derive(move || i18n.f(Msg::map_label, &[("road", &i18n.pick(&road_name.0, &road_name.1))]));
     let category_name = {
@@ -220,6 +259,21 @@ pub fn FindingForm(
     view! {
         <form class="card finding-form" on:submit=save novalidate>
             <h2>{move || i18n.f(Msg::record_finding_title, &[("category", &category_name())])}</h2>
+            {move || {
+                let near = same();
+                (!near.is_empty() && !fixing)
+                    .then(|| {
+                        view! {
+                            <section class="notice same" aria-labelledby="same-title">
+                                <h3 id="same-title">{t!(i18n, same_title)}</h3>
+                                <p class="muted small">
+                                    {i18n.f(Msg::same_lead, &[("m", &whole_metres(SAME_PLACE_M))])}
+                                </p>
+                                <ul class="same-list">{near.into_iter().map(same_item).collect_view()}</ul>
+                            </section>
+                        }
+                    })
+            }}
 
             <label for="finding-category">{t!(i18n, category)}</label>
             <select

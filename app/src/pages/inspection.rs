@@ -158,6 +158,7 @@ fn Inspection(
     let categories = StoredValue::new(page.categories.clone());
     let submitted = StoredValue::new(page.findings.clone());
     let road = StoredValue::new(page.road.clone());
+    let known = StoredValue::new(page.known.clone());
     let submitted_at = page.submitted_at;
 
     let check = move || {
@@ -259,6 +260,7 @@ fn Inspection(
                     categories: categories.get_value(),
                     category,
                     initial,
+                    known: known.get_value(),
                     on_save: Callback::new(move |finding: DraftFinding| {
                         leptos::task::spawn_local(async move {
                             let op = Operation::RecordFinding {

@@ -6,7 +6,10 @@ use crate::api::client;
 use crate::api::error::{ApiError, ErrorCode};
 use crate::api::reads::load_reports;
 use crate::api::reports::{decision_path, AnswerReport, ConfirmReport, ReportView};
+use crate::components::badges::{metres, whole_metres};
 use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::road_map::RoadMap;
+use crate::domain::geometry::RoadGeometry;
 use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
@@ -47,6 +50,12 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let typed = move || Some(reply.get_untracked()).filter(|r| !r.trim().is_empty());
+    // A report without a place gets one along the road from the chief.
+    let line = RoadGeometry::parse(&report.road_line).ok();
+    let length = line.as_ref().map(RoadGeometry::length_m).unwrap_or(0.0);
+    let along = RwSignal::new((length / 2.0).round());
+    let line = StoredValue::new(line);
+    let chosen = move || line.with_value(|g| g.as_ref().map(|g| g.point_at(along.get())));
     let decide = move |decision: &'static str| {
         error.set(None);
         busy.set(true);
@@ -55,7 +64,13 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
         spawn_local(async move {
             let sent = match decision {
                 "confirm" => {
-                    let body = ConfirmReport { reply, ..ConfirmReport::default() };
+                    let place = chosen();
+                    let body = ConfirmReport {
+                        reply,
+                        lon: place.map(|p| p.lon),
+                        lat: place.map(|p| p.lat),
+                        ..ConfirmReport::default()
+                    };
                     client::send("POST", &path, Some(&body)).await
                 }
                 "answer" => match reply {
@@ -80,6 +95,32 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
     let waited = report.waited_hours;
     let received = report.received_at.format_local();
     let place = report.along_m.map(|m| format!("{m:.0}"));
+    let joined = report.joined;
+    let road_line = report.road_line.clone();
+    let along_id = format!("along-{id}");
+    let set_place = (!road_line.is_empty()).then(|| {
+        let label = Signal::derive(move || i18n.t(Msg::report_place).to_owned());
+        view! {
+            <div class="report-place">
+                <p class="notice warning">{t!(i18n, report_place_missing)}</p>
+                <RoadMap coordinates=road_line marker=Signal::derive(chosen) label/>
+                <label for=along_id.clone()>{move || metres(i18n, along.get())}</label>
+                <input
+                    id=along_id
+                    type="range"
+                    min="0"
+                    max=whole_metres(length.floor())
+                    step="5"
+                    prop:value=move || whole_metres(along.get())
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            along.set(v);
+                        }
+                    }
+                />
+            </div>
+        }
+    });
     view! {
         <li class="card report" aria-label=label>
             <span class="card-title">{title}</span>
@@ -94,6 +135,9 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
                 }}
             </span>
             <p class="report-note">{report.note.clone()}</p>
+            {(joined > 0).then(|| view! {
+                <p class="notice">{move || i18n.f(Msg::report_joined, &[("n", &joined.to_string())])}</p>
+            })}
             <dl class="report-facts">
                 {place.map(|m| view! {
                     <dt>{t!(i18n, report_place)}</dt>
@@ -115,6 +159,7 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
                     })
                     .collect_view()}
             </div>
+            {set_place}
             <label for=reply_id.clone()>{t!(i18n, report_reply)}</label>
             <textarea id=reply_id rows="2" prop:value=move || reply.get() on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
             <p class="notice error" role="alert" hidden=move || error.with(Option::is_none)>

@@ -2,6 +2,8 @@
 //! the limits), the chief's decisions, and the tracking link showing each step.
 
 use crate::helpers::*;
+use app::api::operations::Operation;
+use app::domain::geometry::GeoPoint;
 use crate::photos::{hash_of, jpeg};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
@@ -481,4 +483,121 @@ async fn the_coordinator_prints_every_board_at_once_each_with_its_qr_code() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let response = app.anonymous().get(app.url("/boards/print")).send().await.unwrap();
     assert_eq!(response.headers()["location"], "/login");
+}
+
+/// What the report form offers for a kind of problem at a place: the `same_as` values.
+async fn offered(app: &TestApp, client: &Client, category: &str, (lon, lat): (f64, f64)) -> Vec<String> {
+    let url = app.url(&format!("/board/{ROAD}/same?lang=en&category={category}&lon={lon}&lat={lat}"));
+    let (status, fragment) = page(client, &url).await;
+    assert_eq!(status, StatusCode::OK, "{fragment}");
+    fragment
+        .split("name=\"same_as\" value=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .filter(|value| !value.is_empty())
+        .collect()
+}
+
+async fn send_same(app: &TestApp, client: &Client, report: &Report, same_as: &str) -> String {
+    let challenge = challenge_of(app, client, ROAD).await;
+    let form = report.form(&challenge, &solve(&challenge)).text("same_as", same_as.to_owned());
+    let response = post(app, client, ROAD, form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap());
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+fn status_of(tracking: &str) -> bool {
+    tracking.contains("Added to the same problem")
+}
+
+#[tokio::test]
+async fn a_report_said_to_be_the_same_problem_follows_it_and_is_counted_once() {
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let resident = app.anonymous();
+    // An open finding of the chief's, and a place at the road's far end, well over 50 m off.
+    let finding = app.finding(&chief, ROAD, "sanitation", "Overflowing bins").await;
+    let op = Operation::RecordFinding { road_id: ROAD.into(), week: app.week(), finding: finding.clone() };
+    assert_eq!(app.send(&chief, new_uuid(), &op).await.status(), StatusCode::OK);
+    let near = (finding.lon, finding.lat);
+    let page_json = app.read_ok(&chief, "inspection", &[("road_id", ROAD)]).await;
+    let line = page_json["road"]["coordinates"].as_array().unwrap();
+    let end = line.last().unwrap();
+    let far = (end[0].as_f64().unwrap(), end[1].as_f64().unwrap());
+    let metres = |a: (f64, f64), b: (f64, f64)| GeoPoint { lon: a.0, lat: a.1 }.distance_m(GeoPoint { lon: b.0, lat: b.1 });
+    assert!(metres(near, far) > 100.0);
+
+    // Offered for the same kind near it; not for another kind, nor far away.
+    let same = format!("finding:{}", finding.id);
+    assert_eq!(offered(&app, &resident, "sanitation", near).await, [same.clone()]);
+    assert!(offered(&app, &resident, "shop_sign", near).await.is_empty());
+    assert!(offered(&app, &resident, "sanitation", far).await.is_empty());
+    let bad = resident.get(app.url(&format!("/board/{ROAD}/same?category=sanitation&lon=abc&lat=1"))).send().await;
+    assert_eq!(bad.unwrap().status(), StatusCode::BAD_REQUEST);
+
+    // Chosen: the report follows the finding at once, and the chief has nothing to triage.
+    let joined =
+        send_same(&app, &resident, &Report { position: Some(near), ..Report::new("Bins full again") }, &same).await;
+    let (_, tracking) = page(&resident, &app.url(&joined)).await;
+    assert!(status_of(&tracking) && tracking.contains("passed to Urban"), "{tracking}");
+    assert!(reports_of(&app, &chief).await.is_empty());
+    let (linked,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM resident_reports WHERE finding_id = $1")
+        .bind(finding.id.to_string())
+        .fetch_one(app.db())
+        .await
+        .unwrap();
+    assert_eq!(linked, 1);
+    let known = &app.read_ok(&chief, "inspection", &[("road_id", ROAD)]).await["known"];
+    let counted = known.as_array().unwrap().iter().find(|k| k["which"]["id"] == finding.id.to_string()).unwrap();
+    assert_eq!(counted["reports"], 1, "{known}");
+
+    // A choice the place does not bear out (another kind, far away, made up) is a new report.
+    app.state.clock.advance(3_600_000 + 1000);
+    let forged = Report { position: Some(far), ..Report::new("Litter at the end of the road") };
+    send_same(&app, &resident, &forged, &same).await;
+    let waiting = reports_of(&app, &chief).await;
+    assert_eq!(waiting.len(), 1, "kept, as a report of its own");
+    let first = waiting[0]["id"].as_str().unwrap().to_owned();
+
+    // Two more residents at the far end: one says it is that waiting report, and waits with it.
+    let report_choice = format!("report:{first}");
+    assert_eq!(offered(&app, &resident, "sanitation", far).await, [report_choice.clone()]);
+    let second = send_same(&app, &resident, &Report { position: Some(far), ..Report::new("Same litter") }, &report_choice)
+        .await;
+    let (_, tracking) = page(&resident, &app.url(&second)).await;
+    assert!(tracking.contains("Added to a report of the same problem"), "{tracking}");
+    let waiting = reports_of(&app, &chief).await;
+    assert_eq!((waiting.len(), waiting[0]["joined"].as_u64()), (1, Some(1)), "{waiting:?}");
+
+    // Confirmed: both follow the new finding; both see the chief's reply.
+    let confirmed = chief
+        .post(app.url(&format!("/api/v1/reports/{first}/confirm")))
+        .json(&json!({"reply": "Sweepers sent."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let (_, tracking) = page(&resident, &app.url(&second)).await;
+    assert!(tracking.contains("Sweepers sent.") && tracking.contains("passed to Urban"), "{tracking}");
+    let (with_it,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM resident_reports WHERE finding_id = (SELECT finding_id FROM resident_reports WHERE id = $1)")
+            .bind(&first)
+            .fetch_one(app.db())
+            .await
+            .unwrap();
+    assert_eq!(with_it, 2);
+
+    // One added to a report marked as spam is not spam: it waits on its own again.
+    app.state.clock.advance(3_600_000 + 1000);
+    send(&app, &resident, &Report { position: Some(far), category: "shop_sign", ..Report::new("Buy watches") }).await;
+    let spam = reports_of(&app, &chief).await[0]["id"].as_str().unwrap().to_owned();
+    let choice = format!("report:{spam}");
+    let shop = Report { position: Some(far), category: "shop_sign", ..Report::new("A sign hangs loose") };
+    send_same(&app, &resident, &shop, &choice).await;
+    assert_eq!(reports_of(&app, &chief).await.len(), 1);
+    let marked = chief.post(app.url(&format!("/api/v1/reports/{spam}/spam"))).send().await.unwrap();
+    assert_eq!(marked.status(), StatusCode::NO_CONTENT);
+    let waiting = reports_of(&app, &chief).await;
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0]["note"], "A sign hangs loose");
 }

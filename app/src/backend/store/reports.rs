@@ -1,8 +1,9 @@
 //! Residents' reports and their photos, and what a road's public board shows.
 
 use super::{corrupt, status, uuid, Conn, Tx};
-use crate::api::views::Named;
+use crate::api::views::{KnownProblem, Named};
 use crate::backend::Result;
+use crate::domain::duplicate::SameAs;
 use crate::domain::finding::FindingStatus;
 use crate::domain::photo::{ImageKind, PhotoHash};
 use crate::domain::report::{Recent, ReportStatus, ShortCode, SPAM_MEMORY_MS};
@@ -29,6 +30,10 @@ pub struct Report {
     pub short_code: ShortCode,
     pub received_at: Timestamp,
     pub handled_at: Option<Timestamp>,
+    /// What its sender said it is the same as.
+    pub same_as: Option<SameAs>,
+    /// Reports still waiting that their senders added to this one.
+    pub joined: u32,
 }
 
 #[derive(sqlx::FromRow)]
@@ -53,17 +58,27 @@ struct Row {
     short_code: String,
     received_at: i64,
     handled_at: Option<i64>,
+    same_as_finding: Option<String>,
+    same_as_report: Option<String>,
+    joined: i64,
 }
 
 const SELECT: &str = "SELECT p.id, p.road_id, r.name_zh AS road_zh, r.name_en AS road_en, r.chief_user_id, \
      p.category_code, c.name_zh AS category_zh, c.name_en AS category_en, p.note, p.lon, p.lat, p.along_m, p.contact, \
-     p.lang, p.status, p.reply, p.finding_id, p.short_code, p.received_at, p.handled_at \
+     p.lang, p.status, p.reply, p.finding_id, p.short_code, p.received_at, p.handled_at, \
+     p.same_as_finding, p.same_as_report, \
+     (SELECT COUNT(*) FROM resident_reports j WHERE j.same_as_report = p.id AND j.status = 'new') AS joined \
      FROM resident_reports p JOIN roads r ON r.id = p.road_id JOIN categories c ON c.code = p.category_code";
 
 fn report(row: Row) -> Result<Report> {
     let position = match (row.lon, row.lat, row.along_m) {
         (Some(lon), Some(lat), Some(along)) => Some((lon, lat, along)),
         _ => None,
+    };
+    let same_as = match (row.same_as_finding.as_deref(), row.same_as_report.as_deref()) {
+        (Some(finding), _) => Some(SameAs::Finding(uuid(finding)?)),
+        (None, Some(report)) => Some(SameAs::Report(uuid(report)?)),
+        (None, None) => None,
     };
     Ok(Report {
         id: uuid(&row.id)?,
@@ -80,6 +95,8 @@ fn report(row: Row) -> Result<Report> {
         short_code: ShortCode::parse(&row.short_code).map_err(|_| corrupt(format!("short code {}", row.short_code)))?,
         received_at: Timestamp(row.received_at),
         handled_at: row.handled_at.map(Timestamp),
+        same_as,
+        joined: u32::try_from(row.joined).unwrap_or(0),
     })
 }
 
@@ -101,16 +118,17 @@ pub async fn by_short_code(conn: &mut Conn, code: &ShortCode) -> Result<Option<R
     one(conn, "p.short_code", code.as_str()).await
 }
 
-/// Reports waiting for a chief, oldest first: on `chief`'s roads, or on every road.
+/// Reports waiting for a chief, oldest first: on `chief`'s roads, or on every road. Those
+/// added to another waiting report are handled with it, not listed.
 pub async fn waiting(conn: &mut Conn, chief: Option<&str>) -> Result<Vec<Report>> {
     let new = ReportStatus::New.as_str();
     let rows: Vec<Row> = match chief {
         Some(chief) => {
-            let sql = format!("{SELECT} WHERE p.status = '{new}' AND r.chief_user_id = $1 ORDER BY p.received_at");
+            let sql = format!("{SELECT} WHERE p.status = '{new}' AND p.same_as_report IS NULL AND r.chief_user_id = $1 ORDER BY p.received_at");
             sqlx::query_as(&sql).bind(chief).fetch_all(conn).await?
         }
         None => {
-            let sql = format!("{SELECT} WHERE p.status = '{new}' ORDER BY p.received_at");
+            let sql = format!("{SELECT} WHERE p.status = '{new}' AND p.same_as_report IS NULL ORDER BY p.received_at");
             sqlx::query_as(&sql).fetch_all(conn).await?
         }
     };
@@ -122,7 +140,7 @@ pub async fn waiting_unescalated(conn: &mut Conn) -> Result<Vec<(Uuid, Named, St
     let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT p.id, r.id, r.name_zh, r.name_en, u.display_name, p.received_at FROM resident_reports p \
          JOIN roads r ON r.id = p.road_id JOIN users u ON u.id = r.chief_user_id \
-         WHERE p.status = $1 AND p.escalated_at IS NULL ORDER BY p.received_at",
+         WHERE p.status = $1 AND p.escalated_at IS NULL AND p.same_as_report IS NULL ORDER BY p.received_at",
     )
     .bind(ReportStatus::New.as_str())
     .fetch_all(conn)
@@ -151,7 +169,7 @@ pub async fn mark_escalated(tx: &mut Tx, id: &Uuid, now: Timestamp) -> Result<bo
 pub async fn waiting_summary(conn: &mut Conn, chief: &str) -> Result<(u32, Option<Timestamp>)> {
     let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
         "SELECT COUNT(*), MIN(p.received_at) FROM resident_reports p JOIN roads r ON r.id = p.road_id \
-         WHERE p.status = $1 AND r.chief_user_id = $2",
+         WHERE p.status = $1 AND p.same_as_report IS NULL AND r.chief_user_id = $2",
     )
     .bind(ReportStatus::New.as_str())
     .bind(chief)
@@ -175,6 +193,9 @@ pub struct NewReport<'a> {
     pub sender_key: &'a str,
     /// The platform that posted it (Open311); `None` from the board.
     pub via: Option<&'a str>,
+    /// An open problem it was checked to be the same as: it follows that finding, or waits
+    /// with that report.
+    pub same_as: Option<SameAs>,
 }
 
 /// Whether a solved challenge has served a report already.
@@ -187,12 +208,22 @@ pub async fn challenge_used(conn: &mut Conn, challenge: &str) -> Result<bool> {
 }
 
 /// Stores a new report; `false` if one of its unique values (the challenge, the codes) is
-/// taken: nothing is written then.
+/// taken: nothing is written then. One added to an open finding is taken up at once (it
+/// follows the finding); one added to a waiting report waits with it.
 pub async fn insert(tx: &mut Tx, r: NewReport<'_>, now: Timestamp) -> Result<bool> {
+    let (status, finding, same_finding, same_report, handled_at) = match r.same_as {
+        Some(SameAs::Finding(id)) => {
+            (ReportStatus::Confirmed, Some(id.to_string()), Some(id.to_string()), None, Some(now.millis()))
+        }
+        Some(SameAs::Report(id)) => (ReportStatus::New, None, None, Some(id.to_string()), None),
+        None => (ReportStatus::New, None, None, None, None),
+    };
     let written = sqlx::query(
         "INSERT INTO resident_reports (id, road_id, category_code, note, lon, lat, along_m, contact, lang, status, \
-         tracking_hash, short_code, challenge, sender_key, received_at, via) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING",
+         tracking_hash, short_code, challenge, sender_key, received_at, via, finding_id, same_as_finding, \
+         same_as_report, handled_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+         ON CONFLICT DO NOTHING",
     )
     .bind(r.id)
     .bind(r.road_id)
@@ -203,13 +234,17 @@ pub async fn insert(tx: &mut Tx, r: NewReport<'_>, now: Timestamp) -> Result<boo
     .bind(r.position.map(|p| p.2))
     .bind(r.contact)
     .bind(r.lang.code())
-    .bind(ReportStatus::New.as_str())
+    .bind(status.as_str())
     .bind(r.tracking_hash)
     .bind(r.short_code.as_str())
     .bind(r.challenge)
     .bind(r.sender_key)
     .bind(now.millis())
     .bind(r.via)
+    .bind(finding)
+    .bind(same_finding)
+    .bind(same_report)
+    .bind(handled_at)
     .execute(&mut **tx)
     .await?;
     Ok(written.rows_affected() == 1)
@@ -334,6 +369,78 @@ pub async fn handle(
     .execute(&mut **tx)
     .await?;
     Ok(written.rows_affected() == 1)
+}
+
+/// The reports waiting with `id` share the chief's decision on it: `to`, the reply, the finding.
+pub async fn settle_joined(
+    tx: &mut Tx,
+    id: &Uuid,
+    to: ReportStatus,
+    reply: Option<&str>,
+    finding_id: Option<&str>,
+    by: &str,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE resident_reports SET status = $1, reply = $2, finding_id = $3, handled_by = $4, handled_at = $5 \
+         WHERE same_as_report = $6 AND status = $7",
+    )
+    .bind(to.as_str())
+    .bind(reply)
+    .bind(finding_id)
+    .bind(by)
+    .bind(now.millis())
+    .bind(id.to_string())
+    .bind(ReportStatus::New.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The reports waiting with `id`, which turned out to be spam, wait on their own again: their
+/// senders are not counted as spammers for it.
+pub async fn release_joined(tx: &mut Tx, id: &Uuid) -> Result<()> {
+    sqlx::query("UPDATE resident_reports SET same_as_report = NULL WHERE same_as_report = $1 AND status = $2")
+        .bind(id.to_string())
+        .bind(ReportStatus::New.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A road's open problems: findings not closed out, and placed reports waiting for the chief
+/// (not those added to another), each with how many residents reported it.
+pub async fn known_on_road(conn: &mut Conn, road_id: &str) -> Result<Vec<KnownProblem>> {
+    type Row = (String, String, f64, f64, f64, Option<String>, i64, i64);
+    let findings: Vec<Row> = sqlx::query_as(
+        "SELECT f.id, f.category_code, f.lon, f.lat, f.along_m, f.status, f.received_at, \
+         (SELECT COUNT(*) FROM resident_reports p WHERE p.finding_id = f.id) \
+         FROM findings f WHERE f.road_id = $1 AND f.status <> $2 ORDER BY f.received_at DESC LIMIT 500",
+    )
+    .bind(road_id)
+    .bind(FindingStatus::Closed.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let reports: Vec<Row> = sqlx::query_as(
+        "SELECT p.id, p.category_code, p.lon, p.lat, p.along_m, CAST(NULL AS TEXT), p.received_at, \
+         1 + (SELECT COUNT(*) FROM resident_reports j WHERE j.same_as_report = p.id AND j.status = $2) \
+         FROM resident_reports p WHERE p.road_id = $1 AND p.status = $2 AND p.same_as_report IS NULL \
+         AND p.lon IS NOT NULL AND p.lat IS NOT NULL AND p.along_m IS NOT NULL ORDER BY p.received_at DESC LIMIT 500",
+    )
+    .bind(road_id)
+    .bind(ReportStatus::New.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut known = Vec::with_capacity(findings.len() + reports.len());
+    for (id, category, lon, lat, along_m, finding_status, since, reports) in findings.into_iter().chain(reports) {
+        let (which, status) = match finding_status {
+            Some(text) => (SameAs::Finding(uuid(&id)?), Some(status(&text)?)),
+            None => (SameAs::Report(uuid(&id)?), None),
+        };
+        let reports = u32::try_from(reports).unwrap_or(0);
+        known.push(KnownProblem { which, category, lon, lat, along_m, status, since: Timestamp(since), reports });
+    }
+    Ok(known)
 }
 
 /// What a road publishes on its board.
