@@ -6,13 +6,14 @@
 
 use crate::protect;
 use app::backend::identity::Visitor;
+use app::backend::photos;
 use app::backend::reports::{self, Receipt, Refusal, ReportForm};
 use app::backend::AppState;
 use app::board::print::{self, Paper};
 use app::board::road::FormState;
 use app::board::{self, road, track};
 use app::domain::geometry::GeoPoint;
-use app::domain::photo::MAX_PHOTO_BYTES;
+use app::domain::photo::{PhotoHash, MAX_PHOTO_BYTES};
 use app::domain::report::{ShortCode, TrackingToken, MAX_REPORT_PHOTOS};
 use app::i18n::{Lang, ServerMsg, LANG_COOKIE};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, RawQuery, Request, State};
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/board/{road}", get(board_page))
         .route("/board/{road}/reports", send)
         .route("/board/{road}/same", get(same_problems))
+        .route("/board/photos/{hash}", get(public_photo))
         .route("/track", get(lookup))
         .route("/track/{token}", get(tracked))
         .layer(Extension(Arc::new(Lookups::default())))
@@ -167,6 +169,27 @@ async fn same_problems(
         Ok(Some(choices)) => html(StatusCode::OK, &nonce, road::same_choices(lang, &choices), None),
         Ok(None) => html(StatusCode::NOT_FOUND, &nonce, String::new(), None),
         Err(e) => internal(e, lang),
+    }
+}
+
+/// A photo the road's chief showed on a board; 404 for any other.
+async fn public_photo(State(state): State<AppState>, Path(hash): Path<String>) -> Response {
+    let Ok(hash) = PhotoHash::parse(&hash) else { return StatusCode::NOT_FOUND.into_response() };
+    match photos::public(&state.pool, &state.settings.photos, &hash).await {
+        Ok(Some((bytes, kind))) => {
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.content_type()));
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
+            // Taken off the board, it stops being served within minutes.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+            response
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "public photo");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 

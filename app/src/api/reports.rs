@@ -79,6 +79,19 @@ pub struct AnswerReport {
     pub reply: String,
 }
 
+/// Whether a finding's photo shows on the road's public board.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PhotoOnBoard {
+    pub public: bool,
+}
+
+/// Where a finding's photo is shown on or taken off the board.
+pub fn photo_board_path(finding: &Uuid, hash: &str) -> String {
+    format!("/api/v1/findings/{finding}/photos/{hash}/board")
+}
+
 /// What a road's board publishes besides its chief's name: a work contact and office hours
 /// (`None` or empty: not shown).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

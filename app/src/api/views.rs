@@ -183,6 +183,10 @@ pub struct FindingDetail {
     /// A request waits for the coordinator's decision, and the reader is the coordinator.
     #[serde(default)]
     pub may_decide_extension: bool,
+    /// The reader may show its photos on the road's public board (the road's chief, the
+    /// coordinator).
+    #[serde(default)]
+    pub may_publish_photos: bool,
 }
 
 /// Something that happened around a finding besides its moves: a reminder, a message to a
@@ -211,6 +215,9 @@ pub struct NoticeEntry {
 pub struct PhotoState {
     pub hash: PhotoHash,
     pub uploaded: bool,
+    /// The road's chief showed it on the road's public board (no people in it).
+    #[serde(default)]
+    pub public: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

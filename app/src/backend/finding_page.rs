@@ -11,6 +11,12 @@ use crate::domain::finding::{available_moves, Move, Party};
 use crate::domain::time::Timestamp;
 use uuid::Uuid;
 
+/// Who may show a finding's photo on the public board: whoever answers for the road to the
+/// public (its chief) and the coordinator.
+pub fn may_publish(access: &FindingAccess) -> bool {
+    access.is(Party::RoadChief) || access.is(Party::Coordinator)
+}
+
 pub async fn detail(conn: &mut Conn, user: &User, id: &Uuid, now: Timestamp) -> Result<FindingDetail> {
     let access = FindingAccess::load(conn, user, id).await?;
     let key = access.key();
@@ -27,6 +33,7 @@ pub async fn detail(conn: &mut Conn, user: &User, id: &Uuid, now: Timestamp) -> 
     Ok(FindingDetail {
         may_ask_extension: access.is(Party::Section) && summary.status.deadline_runs() && extension.is_none(),
         may_decide_extension: access.is(Party::Coordinator) && extension == Some(ExtensionStatus::Pending),
+        may_publish_photos: may_publish(&access),
         road: road.view(),
         point: place.point,
         off_road_m: place.off_road_m,

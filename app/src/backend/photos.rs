@@ -197,3 +197,36 @@ pub async fn readable(pool: &Pool, store: &PhotoStore, user: &User, hash: &Photo
     }
     Err(refusal.into())
 }
+
+/// The road's chief (or the coordinator) shows a finding's arrived photo on the road's public
+/// board, or hides it again. Only they judge that no one can be recognised in it.
+pub async fn publish(
+    pool: &Pool,
+    user: &User,
+    finding_id: &Uuid,
+    hash: &PhotoHash,
+    public: bool,
+    now: Timestamp,
+) -> Result<()> {
+    let mut tx = pool.begin_write().await?;
+    let access = FindingAccess::load_for_update(&mut tx, user, finding_id).await?;
+    if !super::finding_page::may_publish(&access) {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    if !photos::set_public(&mut tx, &access.key(), hash, public, now).await? {
+        return Err(ErrorCode::NotFound.into());
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A photo some board shows, for anyone; `None` if no board shows it.
+pub async fn public(pool: &Pool, store: &PhotoStore, hash: &PhotoHash) -> Result<Option<(Vec<u8>, ImageKind)>> {
+    let kind = {
+        let mut conn = pool.read().await?;
+        photos::public_kind(&mut conn, hash).await?
+    };
+    let Some(kind) = kind else { return Ok(None) };
+    let bytes = store.get(hash).await.map_err(|e| BackendError::Storage(format!("reading photo {hash}: {e}")))?;
+    Ok(Some((bytes, kind)))
+}

@@ -118,6 +118,8 @@ pub struct Board {
     pub week: IsoWeek,
     pub this_week: InspectionStatus,
     pub findings: Vec<PublicFinding>,
+    /// The photos the chief showed on the board, by finding.
+    pub photos: std::collections::HashMap<Uuid, Vec<PhotoHash>>,
     pub categories: Vec<Named>,
 }
 
@@ -128,12 +130,14 @@ pub async fn board(conn: &mut Conn, road_id: &str, now: Timestamp) -> Result<Opt
     let inspection = stored_inspections::find(conn, road_id, week).await?;
     let findings = stored::public_findings(conn, road_id, Timestamp(now.millis() - CLOSED_SHOWN_MS)).await?;
     let categories = directory::categories(conn).await?.iter().map(|c| c.named()).collect();
+    let photos = finding_photos::public_of_road(conn, road_id).await?;
     Ok(Some(Board {
         road,
         publication,
         week,
         this_week: Inspection::status(inspection.as_ref()),
         findings,
+        photos,
         categories,
     }))
 }

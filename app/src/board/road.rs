@@ -53,18 +53,33 @@ pub fn refusal_text(lang: Lang, refusal: Refusal) -> String {
     text(lang, msg).to_owned()
 }
 
-fn problems(lang: Lang, findings: &[PublicFinding], now: Timestamp) -> impl IntoView {
+fn problems(lang: Lang, board: &Board, now: Timestamp) -> impl IntoView {
+    let findings = &board.findings;
     let (open, closed): (Vec<&PublicFinding>, Vec<&PublicFinding>) =
         findings.iter().partition(|f| f.status != FindingStatus::Closed);
     let item = move |f: &PublicFinding| {
         let place = lang.server_format(ServerMsg::public_problem_at, &[("m", &format!("{:.0}", f.along_m))]);
         let found = lang.server_format(ServerMsg::public_reported_on, &[("date", &day(f.received_at))]);
         let class = if f.status == FindingStatus::Closed { "problem closed" } else { "problem" };
+        let shown = board.photos.get(&f.id).cloned().unwrap_or_default();
+        let alt = text(lang, ServerMsg::public_photo_alt);
+        let photos = (!shown.is_empty()).then(|| {
+            let thumbs = shown
+                .iter()
+                .map(|hash| {
+                    let src = format!("/board/photos/{}", hash.as_str());
+                    let href = src.clone();
+                    view! { <a href=href><img src=src alt=alt loading="lazy" width="96" height="72"/></a> }
+                })
+                .collect_view();
+            view! { <span class="photos">{thumbs}</span> }
+        });
         view! {
             <li class=class>
                 <strong>{lang.pick(&f.category.name_zh, &f.category.name_en).to_owned()}</strong>
                 <span class="meta">{format!("{place} · {found}")}</span>
                 <span class="status">{state_text(lang, f.status, &f.section, f.deadline, now)}</span>
+                {photos}
             </li>
         }
     };
@@ -270,7 +285,7 @@ pub fn page(lang: Lang, nonce: &str, board: &Board, form: &FormState, now: Times
         </header>
         <main class="columns">
             {report_form(lang, board, form)}
-            {problems(lang, &board.findings, now)}
+            {problems(lang, board, now)}
             {lookup(lang, "")}
         </main>
     }

@@ -3,7 +3,10 @@
 
 use super::extension::{AskExtension, DecideExtension};
 use super::moves::MoveForm;
+use crate::api::client;
+use crate::api::error::ApiError;
 use crate::api::reads::{load_finding, load_finding_notices};
+use crate::api::reports::{photo_board_path, PhotoOnBoard};
 use crate::api::views::{FindingDetail, HistoryEntry, NoticeEntry, PhotoState};
 use crate::components::badges::{deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge};
 use crate::components::notice::{ErrorNotice, Loading};
@@ -140,7 +143,7 @@ fn Detail(
                     }
                 })}
         </section>
-        <Photos photos=detail.photos.clone()/>
+        <Photos photos=detail.photos.clone() finding=summary.id may_publish=detail.may_publish_photos/>
         {(!detail.moves.is_empty() || detail.may_ask_extension || detail.may_decide_extension)
             .then(|| {
                 view! {
@@ -272,9 +275,10 @@ fn NoticeStep(n: NoticeEntry) -> impl IntoView {
     }
 }
 
-/// The photos the server has, and how many are still on their way.
+/// The photos the server has, and how many are still on their way. The road's chief may show
+/// one on the public board.
 #[component]
-fn Photos(photos: Vec<PhotoState>) -> impl IntoView {
+fn Photos(photos: Vec<PhotoState>, finding: uuid::Uuid, may_publish: bool) -> impl IntoView {
     let i18n = use_i18n();
     let pending = photos.iter().filter(|p| !p.uploaded).count();
     (!photos.is_empty()).then(|| {
@@ -289,11 +293,37 @@ fn Photos(photos: Vec<PhotoState>) -> impl IntoView {
                         .map(|(i, p)| {
                             let src = format!("/api/v1/photos/{}", p.hash);
                             let href = src.clone();
+                            let public = RwSignal::new(p.public);
+                            let failed = RwSignal::new(None::<ApiError>);
+                            let path = photo_board_path(&finding, p.hash.as_str());
+                            let toggle = move |ev: leptos::ev::Event| {
+                                let wanted = event_target_checked(&ev);
+                                let path = path.clone();
+                                failed.set(None);
+                                leptos::task::spawn_local(async move {
+                                    match client::send("PUT", &path, Some(&PhotoOnBoard { public: wanted })).await {
+                                        Ok(()) => public.set(wanted),
+                                        Err(e) => {
+                                            public.set(!wanted);
+                                            failed.set(Some(e));
+                                        }
+                                    }
+                                });
+                            };
                             view! {
                                 <li>
                                     <a href=href target="_blank">
                                         <img src=src alt=move || i18n.f(Msg::photo_alt, &[("n", &(i + 1).to_string())]) loading="lazy"/>
                                     </a>
+                                    {may_publish.then(|| view! {
+                                        <label class="check small">
+                                            <input type="checkbox" prop:checked=move || public.get() on:change=toggle/>
+                                            {t!(i18n, photo_public)}
+                                        </label>
+                                        {move || failed.get().map(|e| view! {
+                                            <p class="field-error" role="alert">{e.localized(i18n.lang())}</p>
+                                        })}
+                                    })}
                                 </li>
                             }
                         })

@@ -259,21 +259,6 @@ pub fn FindingForm(
     view! {
         <form class="card finding-form" on:submit=save novalidate>
             <h2>{move || i18n.f(Msg::record_finding_title, &[("category", &category_name())])}</h2>
-            {move || {
-                let near = same();
-                (!near.is_empty() && !fixing)
-                    .then(|| {
-                        view! {
-                            <section class="notice same" aria-labelledby="same-title">
-                                <h3 id="same-title">{t!(i18n, same_title)}</h3>
-                                <p class="muted small">
-                                    {i18n.f(Msg::same_lead, &[("m", &whole_metres(SAME_PLACE_M))])}
-                                </p>
-                                <ul class="same-list">{near.into_iter().map(same_item).collect_view()}</ul>
-                            </section>
-                        }
-                    })
-            }}
 
             <label for="finding-category">{t!(i18n, category)}</label>
             <select
@@ -362,6 +347,21 @@ pub fn FindingForm(
                         })
                 }}
             </fieldset>
+            {move || {
+                let near = same();
+                (!near.is_empty() && !fixing)
+                    .then(|| {
+                        view! {
+                            <section class="notice same" aria-labelledby="same-title">
+                                <h3 id="same-title">{t!(i18n, same_title)}</h3>
+                                <p class="muted small">
+                                    {i18n.f(Msg::same_lead, &[("m", &whole_metres(SAME_PLACE_M))])}
+                                </p>
+                                <ul class="same-list">{near.into_iter().map(same_item).collect_view()}</ul>
+                            </section>
+                        }
+                    })
+            }}
 
             <label for="finding-observed">{t!(i18n, observed_at)}</label>
             <input

@@ -37,19 +37,19 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// The signed-in user if their role is `role`; anyone else is refused (403) before the body of
-/// the request is even read.
-fn signed_in_as(parts: &Parts, role: Role) -> Result<SignedIn, ApiFailure> {
+/// The signed-in user if their role is one of `roles`; anyone else is refused (403) before the
+/// body of the request is even read.
+fn signed_in_as(parts: &Parts, roles: &[Role]) -> Result<SignedIn, ApiFailure> {
     let visitor = visitor(parts);
     match visitor.signed_in() {
-        Ok(user) if user.role == role => Ok(SignedIn { user: user.clone(), lang: visitor.lang }),
+        Ok(user) if roles.contains(&user.role) => Ok(SignedIn { user: user.clone(), lang: visitor.lang }),
         Ok(_) => Err(ApiFailure::new(ErrorCode::Forbidden, visitor.lang)),
         Err(code) => Err(ApiFailure::new(code, visitor.lang)),
     }
 }
 
 macro_rules! role_extractor {
-    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+    ($(#[$doc:meta])* $name:ident, $($role:expr),+) => {
         $(#[$doc])*
         pub struct $name(pub SignedIn);
 
@@ -57,7 +57,7 @@ macro_rules! role_extractor {
             type Rejection = ApiFailure;
 
             async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
-                signed_in_as(parts, $role).map($name)
+                signed_in_as(parts, &[$($role),+]).map($name)
             }
         }
     };
@@ -77,6 +77,12 @@ role_extractor!(
     /// A road chief.
     RoadChief,
     Role::RoadChief
+);
+role_extractor!(
+    /// Who answers for a road to the public: its chief, or the coordinator.
+    RoadKeeper,
+    Role::RoadChief,
+    Role::Coordinator
 );
 
 /// A JSON request body, read up to the route's body limit (`DefaultBodyLimit`): a larger one is

@@ -51,6 +51,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(session::change_password))
         .routes(routes!(operations::apply))
         .routes(routes!(photos::download))
+        .routes(routes!(photos::on_board))
         .routes(routes!(notifications::set_webhook))
         .routes(routes!(notifications::set_email))
         .routes(routes!(notifications::retry))

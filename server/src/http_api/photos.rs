@@ -2,10 +2,11 @@
 //! `GET /api/v1/photos/{sha256}`. See `app::backend::photos`.
 
 use super::doc::Refusals;
-use super::extract::PathParams;
-use super::extract::RoadChief;
+use super::extract::{JsonBody, PathParams};
+use super::extract::{RoadChief, RoadKeeper};
 use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
+use app::api::reports::PhotoOnBoard;
 use app::backend::{photos, AppState};
 use app::domain::photo::{PhotoHash, MAX_PHOTO_BYTES};
 use axum::body::{to_bytes, Body};
@@ -43,6 +44,37 @@ pub async fn upload(
     let bytes = to_bytes(body, MAX_PHOTO_BYTES + 1).await.map_err(|_| refuse(ErrorCode::PhotoTooLarge))?;
     let now = state.clock.now();
     photos::upload(&state.pool, &state.settings.photos, &signed_in.user, &finding_id, &hash, &bytes, now)
+        .await
+        .map_err(|e| ApiFailure::from_backend(e, lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Shows a finding's photo on the road's public board, or takes it off: the road's chief (or
+/// the coordinator) judges that no one can be recognised in it.
+#[utoipa::path(
+    put,
+    path = "/findings/{finding_id}/photos/{hash}/board",
+    tag = "photos",
+    params(
+        ("finding_id" = String, Path, description = "The finding's id (a UUID)"),
+        ("hash" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits"),
+    ),
+    request_body = PhotoOnBoard,
+    responses((status = 204, description = "Saved"), Refusals),
+    security(("session" = [])),
+    extensions(("x-roles" = json!(["road_chief", "coordinator"])))
+)]
+pub async fn on_board(
+    State(state): State<AppState>,
+    RoadKeeper(signed_in): RoadKeeper,
+    PathParams((finding_id, hash)): PathParams<(String, String)>,
+    JsonBody(body): JsonBody<PhotoOnBoard>,
+) -> Result<StatusCode, ApiFailure> {
+    let lang = signed_in.lang;
+    let refuse = |code| ApiFailure::new(code, lang);
+    let finding_id = Uuid::parse_str(&finding_id).map_err(|_| refuse(ErrorCode::NotFound))?;
+    let hash = PhotoHash::parse(&hash).map_err(|_| refuse(ErrorCode::NotFound))?;
+    photos::publish(&state.pool, &signed_in.user, &finding_id, &hash, body.public, state.clock.now())
         .await
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
     Ok(StatusCode::NO_CONTENT)

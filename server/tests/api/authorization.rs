@@ -119,6 +119,7 @@ async fn every_route_and_server_function_holds_to_its_declared_callers() {
             }
             let request = client.request(method.clone(), app.url(&url));
             let request = match (method.as_str(), path.as_str()) {
+                ("PUT", p) if p.ends_with("/board") => request.json(&serde_json::json!({"public": true})),
                 ("PUT", p) if p.contains("/photos/") => request.body(photo.clone()),
                 ("POST", p) if p.ends_with("/extension") => {
                     request.json(&serde_json::json!({"reason": "需要更多时间"}))

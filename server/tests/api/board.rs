@@ -2,9 +2,9 @@
 //! the limits), the chief's decisions, and the tracking link showing each step.
 
 use crate::helpers::*;
+use crate::photos::{hash_of, jpeg};
 use app::api::operations::Operation;
 use app::domain::geometry::GeoPoint;
-use crate::photos::{hash_of, jpeg};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
@@ -524,7 +524,8 @@ async fn a_report_said_to_be_the_same_problem_follows_it_and_is_counted_once() {
     let line = page_json["road"]["coordinates"].as_array().unwrap();
     let end = line.last().unwrap();
     let far = (end[0].as_f64().unwrap(), end[1].as_f64().unwrap());
-    let metres = |a: (f64, f64), b: (f64, f64)| GeoPoint { lon: a.0, lat: a.1 }.distance_m(GeoPoint { lon: b.0, lat: b.1 });
+    let metres =
+        |a: (f64, f64), b: (f64, f64)| GeoPoint { lon: a.0, lat: a.1 }.distance_m(GeoPoint { lon: b.0, lat: b.1 });
     assert!(metres(near, far) > 100.0);
 
     // Offered for the same kind near it; not for another kind, nor far away.
@@ -562,8 +563,8 @@ async fn a_report_said_to_be_the_same_problem_follows_it_and_is_counted_once() {
     // Two more residents at the far end: one says it is that waiting report, and waits with it.
     let report_choice = format!("report:{first}");
     assert_eq!(offered(&app, &resident, "sanitation", far).await, [report_choice.clone()]);
-    let second = send_same(&app, &resident, &Report { position: Some(far), ..Report::new("Same litter") }, &report_choice)
-        .await;
+    let second =
+        send_same(&app, &resident, &Report { position: Some(far), ..Report::new("Same litter") }, &report_choice).await;
     let (_, tracking) = page(&resident, &app.url(&second)).await;
     assert!(tracking.contains("Added to a report of the same problem"), "{tracking}");
     let waiting = reports_of(&app, &chief).await;

@@ -63,7 +63,7 @@ async fn a_declared_photo_uploads_once_and_only_allowed_users_see_it() {
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{who}");
     }
     let detail = app.read_ok(&chief, "finding", &[("id", &f.id.to_string())]).await;
-    assert_eq!(detail["photos"], json!([{ "hash": hash.as_str(), "uploaded": true }]));
+    assert_eq!(detail["photos"], json!([{ "hash": hash.as_str(), "uploaded": true, "public": false }]));
 }
 
 #[tokio::test]
@@ -162,4 +162,55 @@ async fn photos_live_in_an_s3_bucket_when_one_is_configured() {
     let other = app.user("chief02").await;
     let refused = other.get(app.url(&format!("/api/v1/photos/{hash}"))).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_photo_shows_on_the_public_board_only_while_the_roads_chief_shows_it() {
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let photo = jpeg(11);
+    let hash = hash_of(&photo);
+    let f = finding_with(&app, &chief, vec![hash.clone()]).await;
+    let on_board = app.url(&format!("/api/v1/findings/{}/photos/{hash}/board", f.id));
+    let shown = |public: bool| json!({ "public": public });
+    // Not arrived yet: nothing to show.
+    let early = chief.put(&on_board).json(&shown(true)).send().await.unwrap();
+    assert_eq!(early.status(), StatusCode::NOT_FOUND);
+    assert_eq!(put(&app, &chief, &f, hash.as_str(), photo.clone()).await.status(), StatusCode::NO_CONTENT);
+
+    let resident = app.anonymous();
+    let public_url = app.url(&format!("/board/photos/{hash}"));
+    let board_url = app.url("/board/market-road-2");
+    assert_eq!(resident.get(&public_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let board = resident.get(&board_url).send().await.unwrap().text().await.unwrap();
+    assert!(!board.contains("/board/photos/"), "no photo until the chief shows one");
+
+    // Only the road's chief or the coordinator decides; a section or another chief may not.
+    for who in ["head_urban", "chief02"] {
+        let client = app.user(who).await;
+        let refused = client.put(&on_board).json(&shown(true)).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    let malformed = chief.put(&on_board).json(&json!({ "public": "yes" })).send().await.unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(resident.get(&public_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    assert_eq!(chief.put(&on_board).json(&shown(true)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    let board = resident.get(&board_url).send().await.unwrap().text().await.unwrap();
+    assert!(board.contains(&format!("src=\"/board/photos/{hash}\"")), "{board}");
+    let served = resident.get(&public_url).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), photo);
+    let detail = app.read_ok(&chief, "finding", &[("id", &f.id.to_string())]).await;
+    assert_eq!(
+        (detail["photos"][0]["public"].as_bool(), detail["may_publish_photos"].as_bool()),
+        (Some(true), Some(true))
+    );
+
+    let coordinator = app.user("coordinator").await;
+    assert_eq!(coordinator.put(&on_board).json(&shown(false)).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(resident.get(&public_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let board = resident.get(&board_url).send().await.unwrap().text().await.unwrap();
+    assert!(!board.contains("/board/photos/"));
 }

@@ -20,17 +20,60 @@ pub async fn declare(tx: &mut Tx, finding_id: &str, photos: &[PhotoHash]) -> Res
 }
 
 pub async fn of_finding(conn: &mut Conn, finding_id: &str) -> Result<Vec<PhotoState>> {
-    let rows: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT sha256, uploaded_at FROM finding_photos WHERE finding_id = $1 ORDER BY position")
-            .bind(finding_id)
-            .fetch_all(conn)
-            .await?;
+    let rows: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT sha256, uploaded_at, public_at FROM finding_photos WHERE finding_id = $1 ORDER BY position",
+    )
+    .bind(finding_id)
+    .fetch_all(conn)
+    .await?;
     rows.into_iter()
-        .map(|(hash, uploaded)| {
+        .map(|(hash, uploaded, public)| {
             let hash = PhotoHash::parse(&hash).map_err(|_| corrupt(format!("photo hash {hash}")))?;
-            Ok(PhotoState { hash, uploaded: uploaded.is_some() })
+            Ok(PhotoState { hash, uploaded: uploaded.is_some(), public: public.is_some() })
         })
         .collect()
+}
+
+/// Shows an arrived photo of a finding on the public board, or hides it again; `false` if the
+/// finding has no such photo yet (nothing changes then).
+pub async fn set_public(tx: &mut Tx, finding_id: &str, hash: &PhotoHash, public: bool, now: Timestamp) -> Result<bool> {
+    let written = sqlx::query(
+        "UPDATE finding_photos SET public_at = $1 WHERE finding_id = $2 AND sha256 = $3 AND uploaded_at IS NOT NULL",
+    )
+    .bind(public.then_some(now.millis()))
+    .bind(finding_id)
+    .bind(hash.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(written.rows_affected() == 1)
+}
+
+/// The photos shown on `road_id`'s board, by finding, in order.
+pub async fn public_of_road(conn: &mut Conn, road_id: &str) -> Result<std::collections::HashMap<Uuid, Vec<PhotoHash>>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.finding_id, p.sha256 FROM finding_photos p JOIN findings f ON f.id = p.finding_id \
+         WHERE f.road_id = $1 AND p.public_at IS NOT NULL ORDER BY p.finding_id, p.position",
+    )
+    .bind(road_id)
+    .fetch_all(conn)
+    .await?;
+    let mut shown = std::collections::HashMap::<Uuid, Vec<PhotoHash>>::new();
+    for (finding, hash) in rows {
+        let hash = PhotoHash::parse(&hash).map_err(|_| corrupt(format!("photo hash {hash}")))?;
+        shown.entry(uuid(&finding)?).or_default().push(hash);
+    }
+    Ok(shown)
+}
+
+/// The type of a photo shown on some board, if one shows it.
+pub async fn public_kind(conn: &mut Conn, hash: &PhotoHash) -> Result<Option<ImageKind>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT content_type FROM finding_photos WHERE sha256 = $1 AND public_at IS NOT NULL AND uploaded_at IS NOT NULL",
+    )
+    .bind(hash.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(|(kind,)| kind.as_deref().and_then(ImageKind::parse_content_type)))
 }
 
 /// Whether the finding declared this photo: `None` if not, else whether it has arrived.
