@@ -530,7 +530,7 @@ async fn a_report_said_to_be_the_same_problem_follows_it_and_is_counted_once() {
 
     // Offered for the same kind near it; not for another kind, nor far away.
     let same = format!("finding:{}", finding.id);
-    assert_eq!(offered(&app, &resident, "sanitation", near).await, [same.clone()]);
+    assert_eq!(offered(&app, &resident, "sanitation", near).await, vec![same.clone()]);
     assert!(offered(&app, &resident, "shop_sign", near).await.is_empty());
     assert!(offered(&app, &resident, "sanitation", far).await.is_empty());
     let bad = resident.get(app.url(&format!("/board/{ROAD}/same?category=sanitation&lon=abc&lat=1"))).send().await;
@@ -562,7 +562,7 @@ async fn a_report_said_to_be_the_same_problem_follows_it_and_is_counted_once() {
 
     // Two more residents at the far end: one says it is that waiting report, and waits with it.
     let report_choice = format!("report:{first}");
-    assert_eq!(offered(&app, &resident, "sanitation", far).await, [report_choice.clone()]);
+    assert_eq!(offered(&app, &resident, "sanitation", far).await, vec![report_choice.clone()]);
     let second =
         send_same(&app, &resident, &Report { position: Some(far), ..Report::new("Same litter") }, &report_choice).await;
     let (_, tracking) = page(&resident, &app.url(&second)).await;
