@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/board/photos/{hash}", get(public_photo))
         .route("/track", get(lookup))
         .route("/track/{token}", get(tracked))
-        .layer(Extension(Arc::new(Lookups::default())))
+        .layer(Extension(Arc::new(Asks { lookups: PerSender::default(), same: PerSender::default() })))
         .merge(
             Router::new()
                 .route("/boards/print", get(print_boards))
@@ -143,6 +143,8 @@ async fn board_page(
 /// fragment of the form (empty when there are none).
 async fn same_problems(
     State(state): State<AppState>,
+    Extension(asks): Extension<Arc<Asks>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(road_id): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -150,6 +152,13 @@ async fn same_problems(
     let query = page_query(query);
     let (lang, _) = language(&headers, &query);
     let nonce = nonce();
+    let sender = protect::client_ip(&headers, peer, state.settings.trust_forwarded_for);
+    if !asks.same.allow(sender, state.clock.now().millis(), SAME_PER_WINDOW) {
+        // The form works without the offer: nothing is offered for a while.
+        let mut response = html(StatusCode::TOO_MANY_REQUESTS, &nonce, String::new(), None);
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("600"));
+        return response;
+    }
     let place = match (query.lon.as_deref(), query.lat.as_deref()) {
         (Some(lon), Some(lat)) => match (lon.trim().parse(), lat.trim().parse()) {
             (Ok(lon), Ok(lat)) => GeoPoint::parse(lon, lat).ok(),
@@ -350,34 +359,45 @@ async fn tracked(
     }
 }
 
-/// Code lookups per sender: a short code is 40 bits, and guessing them is kept slow.
+/// Asks per sender within a window: code lookups (a short code is 40 bits, and guessing them
+/// is kept slow), and the form's "is it one of these?" (each a read of the road's problems).
 #[derive(Default)]
-struct Lookups {
+struct PerSender {
     recent: Mutex<HashMap<IpAddr, (i64, u32)>>,
 }
 
-const LOOKUPS_PER_WINDOW: u32 = 30;
-const LOOKUP_WINDOW_MS: i64 = 10 * 60_000;
+const WINDOW_MS: i64 = 10 * 60_000;
 
-impl Lookups {
-    /// Counts one lookup; whether it may go ahead.
-    fn allow(&self, sender: IpAddr, now: i64) -> bool {
+struct Asks {
+    lookups: PerSender,
+    same: PerSender,
+}
+
+/// Short-code lookups per sender and window.
+const LOOKUPS_PER_WINDOW: u32 = 30;
+/// "Is it one of these?" per sender and window: a resident moving the pin and changing the
+/// kind asks a few dozen times.
+const SAME_PER_WINDOW: u32 = 120;
+
+impl PerSender {
+    /// Counts one ask; whether it may go ahead.
+    fn allow(&self, sender: IpAddr, now: i64, per_window: u32) -> bool {
         let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if recent.len() > 100_000 {
-            recent.retain(|_, (start, _)| now - *start < LOOKUP_WINDOW_MS);
+            recent.retain(|_, (start, _)| now - *start < WINDOW_MS);
         }
         let entry = recent.entry(sender).or_insert((now, 0));
-        if now - entry.0 >= LOOKUP_WINDOW_MS {
+        if now - entry.0 >= WINDOW_MS {
             *entry = (now, 0);
         }
         entry.1 += 1;
-        entry.1 <= LOOKUPS_PER_WINDOW
+        entry.1 <= per_window
     }
 }
 
 async fn lookup(
     State(state): State<AppState>,
-    Extension(lookups): Extension<Arc<Lookups>>,
+    Extension(asks): Extension<Arc<Asks>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -393,7 +413,7 @@ async fn lookup(
     let typed: String = typed.chars().take(20).collect();
     let sender = protect::client_ip(&headers, peer, state.settings.trust_forwarded_for);
     let now = state.clock.now();
-    if !lookups.allow(sender, now.millis()) {
+    if !asks.lookups.allow(sender, now.millis(), LOOKUPS_PER_WINDOW) {
         let page = board::not_found(lang, &nonce, ServerMsg::public_refused_busy);
         let mut response = html(StatusCode::TOO_MANY_REQUESTS, &nonce, page, remember);
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("600"));

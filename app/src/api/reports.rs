@@ -33,12 +33,22 @@ pub struct ReportView {
     pub waited_hours: u32,
     /// The code the resident noted down.
     pub short_code: String,
-    /// Residents who said theirs is the same problem: handled with this one.
+    /// What the residents who said theirs is the same problem wrote: handled with this one.
     #[serde(default)]
-    pub joined: u32,
+    pub joined: Vec<JoinedReport>,
     /// The road's line `[[lon, lat], …]` when the resident gave no place, to set one on it.
     #[serde(default)]
     pub road_line: Vec<[f64; 2]>,
+}
+
+/// A resident's report added to another as the same problem, as its chief reads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct JoinedReport {
+    pub note: String,
+    /// How to reach the resident (for the chief only).
+    pub contact: Option<String>,
+    pub received_at: Timestamp,
 }
 
 /// Where the chief's decision on a report goes: `confirm`, `answer` or `spam`.

@@ -154,7 +154,22 @@ pub async fn same_problems(
         return Ok(None);
     }
     let known = stored::known_on_road(conn, road_id).await?;
-    Ok(Some(nearest_same(&known, category, at).into_iter().map(|(k, m)| (k.clone(), m)).collect()))
+    let offer =
+        |(known, metres): (&KnownProblem, f64)| (KnownProblem { which: offered(known.which), ..known.clone() }, metres);
+    Ok(Some(nearest_same(&known, category, at).into_iter().map(offer).collect()))
+}
+
+/// How the public form names a problem it offers. A finding by its id (public anyway); a
+/// waiting report by a stand-in derived one way from its id, as its own id answers Open311's
+/// `requests/{id}` with the report's exact place.
+fn offered(which: SameAs) -> SameAs {
+    match which {
+        SameAs::Report(id) => {
+            let digest = Sha256::digest([b"offered report:".as_slice(), id.as_bytes()].concat());
+            SameAs::Report(Uuid::from_bytes(digest[..16].try_into().expect("16 of 32 bytes")))
+        }
+        finding => finding,
+    }
 }
 
 /// A report as the board's form sent it (fields as typed; photos as bytes).
@@ -380,7 +395,8 @@ pub(crate) async fn take(
     let same_as = match (checked.same_as, checked.position) {
         (Some(chosen), Some((lon, lat, _))) => {
             let known = stored::known_on_road(&mut tx, road_id).await?;
-            may_join(&known, &checked.category.id, GeoPoint { lon, lat }, chosen).then_some(chosen)
+            let which = known.iter().map(|k| k.which).find(|which| offered(*which) == chosen);
+            which.filter(|which| may_join(&known, &checked.category.id, GeoPoint { lon, lat }, *which))
         }
         _ => None,
     };
@@ -458,6 +474,7 @@ pub async fn waiting(conn: &mut Conn, user: &User, now: Timestamp) -> Result<Vec
             None => directory::road(conn, &report.road.id).await?.map(|r| r.geometry.coordinates()).unwrap_or_default(),
         };
         let photos = stored::photos_of(conn, &report.id).await?.into_iter().map(|(h, _, _)| h).collect();
+        let joined = stored::joined_to(conn, &report.id).await?;
         out.push(ReportView {
             id: report.id,
             road: report.road,
@@ -471,7 +488,7 @@ pub async fn waiting(conn: &mut Conn, user: &User, now: Timestamp) -> Result<Vec
             waited_hours: u32::try_from((now.millis() - report.received_at.millis()).max(0) / 3_600_000)
                 .unwrap_or(u32::MAX),
             short_code: report.short_code.display(),
-            joined: report.joined,
+            joined,
             road_line,
         });
     }
@@ -528,6 +545,8 @@ pub async fn confirm(
 ) -> Result<Uuid> {
     super::retrying(|| async {
         let mut tx = pool.begin_write().await?;
+        // As a report arriving to join this one does: it finds it still waiting, or handled.
+        tx.serialize_by("resident-reports").await?;
         let report = own_new_report(&mut tx, chief, id).await?;
         let (lon, lat) = confirmation
             .position
@@ -588,6 +607,7 @@ async fn close_without_finding(
     now: Timestamp,
 ) -> Result<()> {
     let mut tx = pool.begin_write().await?;
+    tx.serialize_by("resident-reports").await?;
     own_new_report(&mut tx, chief, id).await?;
     let reply = reply.map(Note::as_str);
     if !stored::handle(&mut tx, id, to, reply, None, &chief.id, now).await? {

@@ -7,7 +7,7 @@ use super::{day, document, language_switch, state_text, text};
 use crate::api::views::KnownProblem;
 use crate::backend::reports::{Board, Refusal};
 use crate::backend::store::reports::PublicFinding;
-use crate::domain::duplicate::{SameAs, SAME_PLACE_M};
+use crate::domain::duplicate::{said_distance_m, SameAs, SAME_PLACE_M};
 use crate::domain::finding::FindingStatus;
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::report::{MAX_CONTACT_CHARS, MAX_REPORT_PHOTOS, WORK_BITS};
@@ -203,7 +203,7 @@ pub fn same_choices(lang: Lang, choices: &[(KnownProblem, f64)]) -> String {
         return String::new();
     }
     let item = |(known, metres): &(KnownProblem, f64)| {
-        let away = lang.server_format(ServerMsg::public_same_away, &[("m", &format!("{metres:.0}"))]);
+        let away = lang.server_format(ServerMsg::public_same_away, &[("m", &said_distance_m(*metres).to_string())]);
         let found = lang.server_format(ServerMsg::public_reported_on, &[("date", &day(known.since))]);
         let state = match known.which {
             SameAs::Finding(_) => text(lang, ServerMsg::public_same_handling),

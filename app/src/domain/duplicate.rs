@@ -2,6 +2,7 @@
 //! road is likely the same. Those are offered first, so a resident or a chief adds to the one
 //! already known instead of starting a second.
 
+use super::finding::FindingStatus;
 use super::geometry::GeoPoint;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -42,6 +43,13 @@ impl SameAs {
     }
 }
 
+/// Whether a finding in `status` is offered to be joined. Not once its section says it is done:
+/// a resident who still sees the problem is heard by the chief as a report of its own, while
+/// the chief is about to check it.
+pub fn may_be_joined(status: FindingStatus) -> bool {
+    matches!(status, FindingStatus::Routed | FindingStatus::Accepted | FindingStatus::Returned)
+}
+
 /// An open problem of one road, as the comparison sees it.
 pub trait Known {
     fn which(&self) -> SameAs;
@@ -62,6 +70,12 @@ pub fn likely_same<'a, T: Known>(known: &'a [T], category: &str, at: GeoPoint) -
     near.sort_by(|a, b| a.1.total_cmp(&b.1));
     near.truncate(MAX_OFFERED);
     near
+}
+
+/// A distance as the public form says it: in tens of metres (at least 10), as the place of a
+/// waiting report is where its resident stood.
+pub fn said_distance_m(metres: f64) -> u32 {
+    ((metres / 10.0).round().max(1.0) * 10.0) as u32
 }
 
 /// Whether `chosen` is one of those [`likely_same`] offers: what a sender picked is checked
@@ -129,6 +143,18 @@ mod tests {
         // Sent from further away than it was offered, or of a problem no longer open.
         assert!(!may_join(&known, "sanitation", at(-30.0), SameAs::Report(Uuid::from_u128(9))));
         assert!(!may_join(&known, "sanitation", at(0.0), SameAs::Finding(Uuid::from_u128(9))));
+    }
+
+    #[test]
+    fn the_public_hears_distances_in_tens_of_metres() {
+        let said: Vec<u32> = [0.0, 3.2, 14.9, 15.0, 47.0, 50.0].into_iter().map(said_distance_m).collect();
+        assert_eq!(said, [10, 10, 10, 20, 50, 50]);
+    }
+
+    #[test]
+    fn a_finding_is_joined_only_while_its_section_works_on_it() {
+        let joined: Vec<FindingStatus> = FindingStatus::ALL.into_iter().filter(|s| may_be_joined(*s)).collect();
+        assert_eq!(joined, [FindingStatus::Routed, FindingStatus::Accepted, FindingStatus::Returned]);
     }
 
     #[test]

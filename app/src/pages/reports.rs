@@ -95,7 +95,7 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
     let waited = report.waited_hours;
     let received = report.received_at.format_local();
     let place = report.along_m.map(|m| format!("{m:.0}"));
-    let joined = report.joined;
+    let joined = report.joined.clone();
     let road_line = report.road_line.clone();
     let along_id = format!("along-{id}");
     let set_place = (!road_line.is_empty()).then(|| {
@@ -135,8 +135,30 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
                 }}
             </span>
             <p class="report-note">{report.note.clone()}</p>
-            {(joined > 0).then(|| view! {
-                <p class="notice">{move || i18n.f(Msg::report_joined, &[("n", &joined.to_string())])}</p>
+            {(!joined.is_empty()).then(|| {
+                let n = joined.len().to_string();
+                view! {
+                    <p class="notice">{move || i18n.f(Msg::report_joined, &[("n", &n)])}</p>
+                    <ul class="joined">
+                        {joined
+                            .into_iter()
+                            .map(|other| {
+                                let received = other.received_at.format_local();
+                                let said = match other.contact {
+                                    Some(contact) => format!("{received} · {contact}"),
+                                    None => received,
+                                };
+                                view! {
+                                    <li>
+                                        <span class="muted">{said}</span>
+                                        " "
+                                        {other.note}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
             })}
             <dl class="report-facts">
                 {place.map(|m| view! {

@@ -1,9 +1,10 @@
 //! Residents' reports and their photos, and what a road's public board shows.
 
 use super::{corrupt, status, uuid, Conn, Tx};
+use crate::api::reports::JoinedReport;
 use crate::api::views::{KnownProblem, Named};
 use crate::backend::Result;
-use crate::domain::duplicate::SameAs;
+use crate::domain::duplicate::{may_be_joined, SameAs};
 use crate::domain::finding::FindingStatus;
 use crate::domain::photo::{ImageKind, PhotoHash};
 use crate::domain::report::{Recent, ReportStatus, ShortCode, SPAM_MEMORY_MS};
@@ -32,8 +33,6 @@ pub struct Report {
     pub handled_at: Option<Timestamp>,
     /// What its sender said it is the same as.
     pub same_as: Option<SameAs>,
-    /// Reports still waiting that their senders added to this one.
-    pub joined: u32,
 }
 
 #[derive(sqlx::FromRow)]
@@ -60,14 +59,12 @@ struct Row {
     handled_at: Option<i64>,
     same_as_finding: Option<String>,
     same_as_report: Option<String>,
-    joined: i64,
 }
 
 const SELECT: &str = "SELECT p.id, p.road_id, r.name_zh AS road_zh, r.name_en AS road_en, r.chief_user_id, \
      p.category_code, c.name_zh AS category_zh, c.name_en AS category_en, p.note, p.lon, p.lat, p.along_m, p.contact, \
      p.lang, p.status, p.reply, p.finding_id, p.short_code, p.received_at, p.handled_at, \
-     p.same_as_finding, p.same_as_report, \
-     (SELECT COUNT(*) FROM resident_reports j WHERE j.same_as_report = p.id AND j.status = 'new') AS joined \
+     p.same_as_finding, p.same_as_report \
      FROM resident_reports p JOIN roads r ON r.id = p.road_id JOIN categories c ON c.code = p.category_code";
 
 fn report(row: Row) -> Result<Report> {
@@ -96,7 +93,6 @@ fn report(row: Row) -> Result<Report> {
         received_at: Timestamp(row.received_at),
         handled_at: row.handled_at.map(Timestamp),
         same_as,
-        joined: u32::try_from(row.joined).unwrap_or(0),
     })
 }
 
@@ -371,6 +367,22 @@ pub async fn handle(
     Ok(written.rows_affected() == 1)
 }
 
+/// The reports still waiting that their senders added to `id`, oldest first (at most 50).
+pub async fn joined_to(conn: &mut Conn, id: &Uuid) -> Result<Vec<JoinedReport>> {
+    let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT note, contact, received_at FROM resident_reports WHERE same_as_report = $1 AND status = $2 \
+         ORDER BY received_at LIMIT 50",
+    )
+    .bind(id.to_string())
+    .bind(ReportStatus::New.as_str())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(note, contact, received_at)| JoinedReport { note, contact, received_at: Timestamp(received_at) })
+        .collect())
+}
+
 /// The reports waiting with `id` share the chief's decision on it: `to`, the reply, the finding.
 pub async fn settle_joined(
     tx: &mut Tx,
@@ -408,7 +420,7 @@ pub async fn release_joined(tx: &mut Tx, id: &Uuid) -> Result<()> {
     Ok(())
 }
 
-/// A road's open problems: findings not closed out, and placed reports waiting for the chief
+/// A road's open problems: findings their section still works on, and placed reports waiting for the chief
 /// (not those added to another), each with how many residents reported it.
 pub async fn known_on_road(conn: &mut Conn, road_id: &str) -> Result<Vec<KnownProblem>> {
     type Row = (String, String, f64, f64, f64, Option<String>, i64, i64);
@@ -437,6 +449,9 @@ pub async fn known_on_road(conn: &mut Conn, road_id: &str) -> Result<Vec<KnownPr
             Some(text) => (SameAs::Finding(uuid(&id)?), Some(status(&text)?)),
             None => (SameAs::Report(uuid(&id)?), None),
         };
+        if status.is_some_and(|s| !may_be_joined(s)) {
+            continue;
+        }
         let reports = u32::try_from(reports).unwrap_or(0);
         known.push(KnownProblem { which, category, lon, lat, along_m, status, since: Timestamp(since), reports });
     }
