@@ -332,6 +332,8 @@ async fn phone(shared: Arc<Shared>, chief: String, road: String, coordinates: Ve
                 observed_at: app::backend::Clock::default().now(),
                 photos: vec![hash.clone()],
                 urgent: false,
+                visit_id: None,
+                shop_id: None,
             };
             photos.push((finding.id, bytes, hash));
             let op = Operation::RecordFinding { road_id: road.clone(), week: week.clone(), finding };

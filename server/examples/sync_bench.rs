@@ -75,6 +75,8 @@ fn findings(coordinates: &[[f64; 2]], now: Timestamp) -> Vec<NewFinding> {
                 observed_at: now,
                 photos: Vec::new(),
                 urgent: false,
+                visit_id: None,
+                shop_id: None,
             }
         })
         .collect()

@@ -40,8 +40,14 @@ pub async fn import_file(config: &Config, path: &str) -> anyhow::Result<()> {
     let pool = open_database(config).await?;
     let summary = import::import(&pool, &file, now()).await?;
     println!(
-        "Imported {}: {} communities, {} sections, {} categories, {} roads; {} new users (without passwords: use set-password).",
-        file.subdistrict.name_zh, summary.communities, summary.sections, summary.categories, summary.roads, summary.users_created
+        "Imported {}: {} communities, {} sections, {} categories, {} roads, {} new shops; {} new users (without passwords: use set-password).",
+        file.subdistrict.name_zh,
+        summary.communities,
+        summary.sections,
+        summary.categories,
+        summary.roads,
+        summary.shops_added,
+        summary.users_created
     );
     Ok(())
 }

@@ -56,6 +56,22 @@ pub enum ErrorCode {
     DeadlineNotLater,
     /// The resident's report was confirmed, answered or marked already.
     ReportHandled,
+    ShopNameMissing,
+    HouseNumberMissing,
+    BusinessTypeMissing,
+    /// A short field (a shop's name, an owner, a search) is longer than allowed.
+    TextTooLong,
+    /// The shop is not one of the road's.
+    UnknownShop,
+    /// The visit is not one of the road's work log.
+    UnknownVisit,
+    TooManyShops,
+    /// A visit says what was asked or suggested.
+    AskedMissing,
+    /// The follow-up date is not a date, before the visit, or more than a year ahead.
+    FollowUpInvalid,
+    /// The visit's request became a finding already.
+    VisitHasFinding,
     /// The sync cursor is not one this server wrote: the phone pulls everything again.
     CursorRejected,
     /// The phone's own storage is full: the record was not saved (never sent by the server).
@@ -77,7 +93,8 @@ impl ErrorCode {
             | ErrorCode::OperationConflict
             | ErrorCode::ExtensionAlreadyAsked
             | ErrorCode::NoExtensionPending
-            | ErrorCode::ReportHandled => 409,
+            | ErrorCode::ReportHandled
+            | ErrorCode::VisitHasFinding => 409,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::PhotoTooLarge
             | ErrorCode::BatchTooLarge
@@ -133,6 +150,16 @@ impl ErrorCode {
             ErrorCode::NoExtensionPending => Msg::error_no_extension_pending,
             ErrorCode::DeadlineNotLater => Msg::error_deadline_not_later,
             ErrorCode::ReportHandled => Msg::error_report_handled,
+            ErrorCode::ShopNameMissing => Msg::error_shop_name_missing,
+            ErrorCode::HouseNumberMissing => Msg::error_house_number_missing,
+            ErrorCode::BusinessTypeMissing => Msg::error_business_type_missing,
+            ErrorCode::TextTooLong => Msg::error_text_too_long,
+            ErrorCode::UnknownShop => Msg::error_unknown_shop,
+            ErrorCode::UnknownVisit => Msg::error_unknown_visit,
+            ErrorCode::TooManyShops => Msg::error_too_many_shops,
+            ErrorCode::AskedMissing => Msg::error_asked_missing,
+            ErrorCode::FollowUpInvalid => Msg::error_follow_up_invalid,
+            ErrorCode::VisitHasFinding => Msg::error_visit_has_finding,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
             ErrorCode::CursorRejected => Msg::error_cursor_rejected,
             ErrorCode::StorageFull => Msg::error_storage_full,

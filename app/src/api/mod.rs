@@ -9,5 +9,6 @@ pub mod operations;
 pub mod reads;
 pub mod reports;
 pub mod settings;
+pub mod street;
 pub mod sync;
 pub mod views;

@@ -3,10 +3,12 @@
 //! again returns the first result. The phone queues them in its outbox and sends them in
 //! batches through `POST /api/v1/sync` (see `docs/sync-api.md`).
 
+use crate::api::street::NewVisit;
 use crate::domain::deadline::Urgency;
 use crate::domain::finding::{FindingStatus, Move};
 use crate::domain::inspection::CheckResult;
 use crate::domain::photo::PhotoHash;
+use crate::domain::street::ShopFields;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,6 +52,13 @@ pub enum Operation {
         #[serde(default)]
         section_id: Option<String>,
     },
+    /// The road's chief (or the coordinator) adds a shop to the road's register or changes
+    /// one; a new shop's id is made on the phone (a UUID).
+    SaveShop { road_id: String, shop_id: String, shop: ShopFields },
+    /// A visit to a shop, or a conversation, in the road's work log.
+    RecordVisit { road_id: String, visit: NewVisit },
+    /// The follow-up of a visit is done: it no longer comes due.
+    FollowUpDone { visit_id: Uuid },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,6 +79,12 @@ pub struct NewFinding {
     /// Due the same working day (e.g. a safety hazard) instead of the category's working days.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub urgent: bool,
+    /// The visit whose request this finding is (one finding per visit); its shop too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<Uuid>,
+    /// The shop it is about, of the same road.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,6 +95,9 @@ pub enum Outcome {
     FindingRecorded { inspection_id: Uuid, finding: RoutedFinding },
     InspectionSubmitted { inspection_id: Uuid, submitted_at: Timestamp, findings: Vec<RoutedFinding> },
     FindingMoved { finding_id: Uuid, status: FindingStatus, section_id: String, deadline: Timestamp },
+    ShopSaved { shop_id: String, created: bool },
+    VisitRecorded { visit_id: Uuid },
+    FollowUpClosed { visit_id: Uuid },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -108,6 +108,31 @@ pub async fn load_reports() -> Result<Vec<super::reports::ReportView>, ApiError>
     backend::reports::waiting(&mut *ctx.read().await?, &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
+/// A road's street screen: its shops, visit coverage and work log.
+#[server(endpoint = "street")]
+pub async fn load_street(road_id: String) -> Result<super::street::StreetPage, ApiError> {
+    let ctx = signed_in()?;
+    backend::street::page(&mut *ctx.read().await?, &ctx.user, &road_id, ctx.now).await.map_err(|e| ctx.fail(e))
+}
+
+/// One shop's page: its visits and the findings about it.
+#[server(endpoint = "shop")]
+pub async fn load_shop(id: String) -> Result<super::street::ShopPage, ApiError> {
+    let ctx = signed_in()?;
+    backend::street::shop_page(&mut *ctx.read().await?, &ctx.user, id.trim(), ctx.now).await.map_err(|e| ctx.fail(e))
+}
+
+/// A road's work log searched for `words` (all of it, newest first, when blank).
+#[server(endpoint = "work_log")]
+pub async fn search_work_log(
+    road_id: String,
+    words: Option<String>,
+) -> Result<Vec<super::street::VisitView>, ApiError> {
+    let ctx = signed_in()?;
+    let words = words.unwrap_or_default();
+    backend::street::search_log(&mut *ctx.read().await?, &ctx.user, &road_id, &words).await.map_err(|e| ctx.fail(e))
+}
+
 /// Who may call each server function above: `None` anyone, else the roles whose session it
 /// takes (what each role then sees is the function's business). The authorization test calls
 /// every registered server function as everyone and holds it to this list; a function missing
@@ -125,4 +150,7 @@ pub const CALLERS: &[(&str, Option<&[Role]>)] = &[
     ("channels", Some(&[Role::Coordinator])),
     ("rules", Some(&[Role::Coordinator])),
     ("reports", Some(&[Role::RoadChief, Role::Coordinator])),
+    ("street", Some(&[Role::RoadChief, Role::Coordinator])),
+    ("shop", Some(&[Role::RoadChief, Role::Coordinator])),
+    ("work_log", Some(&[Role::RoadChief, Role::Coordinator])),
 ];

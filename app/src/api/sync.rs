@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::operations::{OperationRequest, Outcome};
+use super::street::StreetPage;
 use super::views::{ChiefHome, FindingSummary, InspectionPage};
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,9 @@ pub struct SyncResponse {
     /// What the chief's screens show, when anything in it changed since the cursor (new roads,
     /// categories, inspections, findings); absent when the phone's copy is current.
     pub screens: Option<ChiefScreens>,
+    /// The street screens (shops, work log) of the chief's roads, sent with `screens`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streets: Option<Vec<StreetPage>>,
     pub server_time: Timestamp,
 }
 
@@ -98,7 +102,23 @@ pub struct SyncAnswer {
     #[serde(default)]
     pub full: bool,
     pub screens: Option<ChiefScreens>,
+    /// Kept as it came (the street screens read it when opened), so that its parser stays out
+    /// of the first-load bundle.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<StreetPage>>))]
+    pub streets: Option<Kept>,
     pub server_time: Timestamp,
+}
+
+/// JSON kept as text, read later by the screen it is for.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Kept(pub Box<serde_json::value::RawValue>);
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -161,6 +181,7 @@ mod tests {
             findings: vec![],
             full: true,
             screens: None,
+            streets: Some(Vec::new()),
             server_time: Timestamp(1),
         };
         let answer: SyncAnswer = serde_json::from_str(&serde_json::to_string(&response).unwrap()).unwrap();
@@ -170,6 +191,7 @@ mod tests {
         assert_eq!((answer.results[1].status, answer.results[1].code()), (409, ErrorCode::IllegalTransition));
         assert_eq!(answer.cursor, "v1.3.-");
         assert!(answer.full);
+        assert_eq!(answer.streets.map(|k| k.0.get().to_owned()).as_deref(), Some("[]"), "kept as it came");
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub struct RoadCard {
     pub awaiting_check: u32,
     /// Findings still with a section or the coordinator.
     pub open: u32,
+    /// Work-log follow-ups due today or before, not done.
+    #[serde(default)]
+    pub follow_ups_due: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

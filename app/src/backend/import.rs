@@ -5,10 +5,12 @@
 
 use super::auth::new_id;
 use super::store::directory::import as put;
+use super::store::street;
 use super::store::users::{self, NewUser};
 use super::Pool;
 use crate::domain::deadline::WorkingDays;
 use crate::domain::geometry::RoadGeometry;
+use crate::domain::street::{Shop, ShopError, ShopFields, MAX_SHOPS_PER_ROAD};
 use crate::domain::text::{Code, Username};
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
@@ -83,6 +85,45 @@ pub struct RoadEntry {
     pub community: Code,
     pub chief: Username,
     pub geometry: LineStringEntry,
+    /// The shops on the road (the register). Imported once: a shop already in the register
+    /// keeps what its chief changed since.
+    #[serde(default)]
+    pub shops: Vec<ShopEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShopEntry {
+    pub id: Code,
+    pub name: String,
+    pub house_number: String,
+    pub business_type: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub pledge_signed: bool,
+    #[serde(default = "open")]
+    pub open: bool,
+}
+
+fn open() -> bool {
+    true
+}
+
+impl ShopEntry {
+    fn shop(&self) -> Result<Shop, ShopError> {
+        Shop::parse(&ShopFields {
+            name: self.name.clone(),
+            house_number: self.house_number.clone(),
+            business_type: self.business_type.clone(),
+            owner: self.owner.clone(),
+            contact: self.contact.clone(),
+            pledge_signed: self.pledge_signed,
+            open: self.open,
+        })
+    }
 }
 
 /// A GeoJSON LineString geometry object.
@@ -111,6 +152,8 @@ pub struct ImportSummary {
     pub sections: usize,
     pub categories: usize,
     pub roads: usize,
+    /// Shops added to the register (those already in it are left as they are).
+    pub shops_added: usize,
 }
 
 pub fn parse(text: &str) -> Result<SubdistrictFile, ImportError> {
@@ -145,6 +188,7 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
     let sections = unique("section", file.sections.iter().map(|s| s.id.as_str()))?;
     unique("category", file.categories.iter().map(|c| c.code.as_str()))?;
     unique("road", file.roads.iter().map(|r| r.id.as_str()))?;
+    unique("shop", file.roads.iter().flat_map(|r| r.shops.iter().map(|s| s.id.as_str())))?;
     for c in &file.communities {
         nonempty(&format!("community {}", c.id), &c.name_zh)?;
     }
@@ -204,6 +248,12 @@ fn check(file: &SubdistrictFile) -> Result<(), ImportError> {
         }
         RoadGeometry::parse(&r.geometry.coordinates)
             .map_err(|e| ImportError::Invalid(format!("road {}: {e}", r.id)))?;
+        if r.shops.len() > MAX_SHOPS_PER_ROAD {
+            return Err(ImportError::Invalid(format!("road {}: more than {MAX_SHOPS_PER_ROAD} shops", r.id)));
+        }
+        for shop in &r.shops {
+            shop.shop().map_err(|e| ImportError::Invalid(format!("road {}: shop {}: {e}", r.id, shop.id)))?;
+        }
     }
     Ok(())
 }
@@ -267,6 +317,12 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
             coordinates: &r.geometry.coordinates,
         };
         put::road(&mut tx, row).await?;
+        for entry in &r.shops {
+            let shop = entry.shop().map_err(|e| ImportError::Invalid(format!("shop {}: {e}", entry.id)))?;
+            if street::insert_shop(&mut tx, entry.id.as_str(), r.id.as_str(), &shop, None, now).await? {
+                summary.shops_added += 1;
+            }
+        }
     }
     tx.commit().await?;
     summary.sections = file.sections.len();
@@ -293,6 +349,8 @@ mod tests {
         assert_eq!(file.sections.len(), 8);
         assert_eq!(file.categories.len(), 10);
         assert_eq!(file.users.iter().filter(|u| u.role == Role::Coordinator).count(), 1);
+        let market_road_1 = file.roads.iter().find(|r| r.id.as_str() == "market-road-1").unwrap();
+        assert!(market_road_1.shops.len() >= 80, "the seed practice: 80+ shops on Market Road 1");
         for name in ["市场一路", "市场二路", "即墨路", "胶州路"] {
             assert!(file.roads.iter().any(|r| r.name_zh == name), "{name}");
         }
@@ -317,6 +375,16 @@ mod tests {
         let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
         file["categories"][0]["deadline_days"] = 0.into();
         assert!(matches!(parse(&file.to_string()), Err(ImportError::Format(_))));
+
+        let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
+        file["roads"][0]["shops"][3]["house_number"] = " ".into();
+        let err = parse(&file.to_string()).unwrap_err().to_string();
+        assert!(err.contains("house number") && err.contains("mr1-"), "{err}");
+
+        let mut file: serde_json::Value = serde_json::from_str(DEMO_FILE).unwrap();
+        let twin = file["roads"][0]["shops"][0].clone();
+        file["roads"][1]["shops"].as_array_mut().unwrap().push(twin);
+        assert!(parse(&file.to_string()).unwrap_err().to_string().contains("appears twice"));
 
         assert!(matches!(parse("{}"), Err(ImportError::Format(_))));
     }

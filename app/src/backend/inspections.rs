@@ -33,12 +33,14 @@ pub async fn chief_home(conn: &mut Conn, chief: &User, now: Timestamp) -> Result
     for road in directory::roads_of_chief(conn, &chief.id).await? {
         let inspection = stored::find(conn, &road.named.id, week).await?;
         let (awaiting_check, open) = findings::road_counts(conn, &road.named.id).await?;
+        let follow_ups_due = super::street::due_count(conn, &road.named.id, now).await?;
         roads.push(RoadCard {
             road: road.named,
             community: road.community,
             status: Inspection::status(inspection.as_ref()),
             awaiting_check,
             open,
+            follow_ups_due,
         });
     }
     let (count, oldest) = super::store::reports::waiting_summary(conn, &chief.id).await?;
@@ -121,6 +123,8 @@ pub struct Recorded {
     pub observed_at: Timestamp,
     pub photos: Vec<PhotoHash>,
     pub urgent: bool,
+    pub visit_id: Option<Uuid>,
+    pub shop_id: Option<String>,
 }
 
 /// Checks one new finding against its road and the categories.
@@ -148,6 +152,8 @@ fn parse_finding(road: &Road, categories: &[Category], input: &NewFinding, now: 
         observed_at: input.observed_at,
         photos: input.photos.clone(),
         urgent: input.urgent,
+        visit_id: input.visit_id,
+        shop_id: input.shop_id.clone(),
     })
 }
 
@@ -181,8 +187,16 @@ async fn route(
         deadline,
         urgent: finding.urgent,
     };
+    // Where it came from in the work log is checked before anything is written.
+    let (visit, shop) =
+        super::street::finding_source(tx, road_id, finding.visit_id.as_ref(), finding.shop_id.as_deref()).await?;
     if !findings::insert(tx, row, now).await? {
         return Err(ErrorCode::OperationConflict.into());
+    }
+    if (visit.is_some() || shop.is_some())
+        && !findings::link_to_street(tx, &id, visit.as_deref(), shop.as_deref()).await?
+    {
+        return Err(ErrorCode::VisitHasFinding.into());
     }
     photos::declare(tx, &id, &finding.photos).await?;
     let event = new_id(now);

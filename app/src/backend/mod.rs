@@ -26,6 +26,7 @@ pub mod review;
 pub mod rules;
 pub mod schedule;
 pub mod store;
+pub mod street;
 pub mod sync;
 
 use crate::api::error::ErrorCode;

@@ -5,7 +5,7 @@
 
 use super::reference::Reference;
 use super::store::operations as stored;
-use super::{inspections, moves, BackendError, Pool, Result, Tx, User};
+use super::{inspections, moves, street, BackendError, Pool, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{Operation, OperationRequest, Outcome};
 use crate::domain::time::Timestamp;
@@ -46,6 +46,9 @@ fn kind(op: &Operation) -> &'static str {
         Operation::RecordFinding { .. } => "record_finding",
         Operation::SubmitInspection { .. } => "submit_inspection",
         Operation::MoveFinding { .. } => "move_finding",
+        Operation::SaveShop { .. } => "save_shop",
+        Operation::RecordVisit { .. } => "record_visit",
+        Operation::FollowUpDone { .. } => "follow_up_done",
     }
 }
 
@@ -126,6 +129,13 @@ async fn apply_unguarded(
             let command = moves::command(*action, note.as_deref(), section_id.as_deref())?;
             moves::apply(tx, reference, user, finding_id, &command, now).await?
         }
+        Operation::SaveShop { road_id, shop_id, shop } => {
+            street::save_shop(tx, reference, user, road_id, shop_id, shop, now).await?
+        }
+        Operation::RecordVisit { road_id, visit } => {
+            street::record_visit(tx, reference, user, road_id, visit, now).await?
+        }
+        Operation::FollowUpDone { visit_id } => street::follow_up_done(tx, reference, user, visit_id, now).await?,
     };
     stored::finish(tx, &id, &serde_json::to_string(&outcome).expect("outcomes serialize")).await?;
     Ok(Applied::Now(outcome))

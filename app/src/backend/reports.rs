@@ -564,6 +564,8 @@ pub async fn confirm(
             observed_at: now,
             photos: photos.iter().map(|(h, _, _)| h.clone()).collect(),
             urgent: false,
+            visit_id: None,
+            shop_id: None,
         };
         let mut reference = Reference::default();
         let week = IsoWeek::containing(now).to_string();

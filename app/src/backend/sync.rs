@@ -80,16 +80,18 @@ pub async fn sync(pool: &Pool, user: &User, request: &SyncRequest, lang: Lang, n
             findings: Vec::new(),
             full: current.is_none(),
             screens: None,
+            streets: None,
             server_time: now,
         });
     }
     let changed =
         findings::changed_on_roads_of(&mut conn, &user.id, current.as_ref().map_or(0, |c| c.seq), now).await?;
     let screens = chief_screens(&mut conn, user, now).await?;
-    let fingerprint = fingerprint(&screens);
-    let screens = match &current {
-        Some(c) if c.screens == fingerprint => None,
-        _ => Some(screens),
+    let streets = super::street::pages_of_chief(&mut conn, user, now).await?;
+    let fingerprint = fingerprint(&screens, &streets);
+    let (screens, streets) = match &current {
+        Some(c) if c.screens == fingerprint => (None, None),
+        _ => (Some(screens), Some(streets)),
     };
     let cursor = Cursor { epoch: Some(epoch), seq, screens: fingerprint };
     Ok(SyncResponse {
@@ -98,6 +100,7 @@ pub async fn sync(pool: &Pool, user: &User, request: &SyncRequest, lang: Lang, n
         findings: changed,
         full: current.is_none(),
         screens,
+        streets,
         server_time: now,
     })
 }
@@ -152,8 +155,8 @@ async fn chief_screens(conn: &mut super::store::Conn, chief: &User, now: Timesta
     Ok(ChiefScreens { home, inspections: pages })
 }
 
-fn fingerprint(screens: &ChiefScreens) -> String {
-    let bytes = serde_json::to_vec(screens).expect("screens serialize");
+fn fingerprint(screens: &ChiefScreens, streets: &[crate::api::street::StreetPage]) -> String {
+    let bytes = serde_json::to_vec(&(screens, streets)).expect("screens serialize");
     Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 

@@ -15,6 +15,7 @@ pub mod photo;
 pub mod reminder;
 pub mod report;
 pub mod sign_in;
+pub mod street;
 pub mod text;
 pub mod time;
 

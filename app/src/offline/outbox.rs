@@ -67,9 +67,10 @@ impl Queued {
 
     /// A line saying what the record is: the finding's note, else the week.
     pub fn detail(&self) -> String {
-        match &self.about.finding {
-            Some(f) => f.note.clone(),
-            None => self.about.week.clone().unwrap_or_default(),
+        match (&self.about.finding, &self.about.detail) {
+            (Some(f), _) => f.note.clone(),
+            (None, Some(detail)) => detail.clone(),
+            (None, None) => self.about.week.clone().unwrap_or_default(),
         }
     }
 }
@@ -95,6 +96,9 @@ pub enum Kind {
     RecordFinding,
     SubmitInspection,
     MoveFinding,
+    SaveShop,
+    RecordVisit,
+    FollowUpDone,
 }
 
 /// What the screens need to know of a queued operation.
@@ -109,6 +113,12 @@ pub struct About {
     pub finding: Option<NewFinding>,
     #[serde(default)]
     pub finding_id: Option<Uuid>,
+    /// What a work-log record says (a visit's request, a shop's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The visit a work-log record is, or concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<Uuid>,
 }
 
 impl About {
@@ -124,8 +134,44 @@ impl About {
                 (Kind::SubmitInspection, Some(road_id), Some(week), None, None)
             }
             Operation::MoveFinding { finding_id, .. } => (Kind::MoveFinding, None, None, None, Some(*finding_id)),
+            Operation::SaveShop { road_id, shop, .. } => {
+                let mut about = About::street(Kind::SaveShop, Some(road_id));
+                about.detail = Some(format!("{} {}", shop.house_number, shop.name));
+                return about;
+            }
+            Operation::RecordVisit { road_id, visit } => {
+                let mut about = About::street(Kind::RecordVisit, Some(road_id));
+                about.detail = Some(visit.asked.clone());
+                about.visit_id = Some(visit.id);
+                return about;
+            }
+            Operation::FollowUpDone { visit_id } => {
+                let mut about = About::street(Kind::FollowUpDone, None);
+                about.visit_id = Some(*visit_id);
+                return about;
+            }
         };
-        About { kind, road_id: road_id.cloned(), week: week.cloned(), finding, finding_id }
+        About {
+            kind,
+            road_id: road_id.cloned(),
+            week: week.cloned(),
+            finding,
+            finding_id,
+            detail: None,
+            visit_id: None,
+        }
+    }
+
+    fn street(kind: Kind, road_id: Option<&String>) -> About {
+        About {
+            kind,
+            road_id: road_id.cloned(),
+            week: None,
+            finding: None,
+            finding_id: None,
+            detail: None,
+            visit_id: None,
+        }
     }
 
     fn is(&self, kind: Kind, road: &str, week: &str) -> bool {
@@ -474,6 +520,8 @@ mod tests {
             observed_at: Timestamp(0),
             photos,
             urgent: false,
+            visit_id: None,
+            shop_id: None,
         };
         (id(n), Operation::RecordFinding { road_id: "r1".into(), week: week().to_string(), finding })
     }

@@ -1,7 +1,7 @@
 //! The phone's copy of what the server knows for this road chief: enough to open the app and
 //! do the week's inspection with no network. Filled and refreshed by sync.
 
-use crate::api::sync::{ChiefScreens, SyncAnswer};
+use crate::api::sync::{ChiefScreens, Kept, SyncAnswer};
 use crate::api::views::{ChiefHome, FindingDetail, FindingSummary, InspectionPage};
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,9 @@ pub struct Replica {
     pub screens: Option<ChiefScreens>,
     /// Every finding on the chief's roads as last heard, newest change last.
     pub findings: Vec<FindingSummary>,
+    /// The street screens of the chief's roads (`Vec<StreetPage>`), as the server sent them.
+    #[serde(default)]
+    pub streets: Option<Kept>,
 }
 
 /// Finding pages the user has read, for reading again offline. Kept apart from the replica so
@@ -65,11 +68,21 @@ impl Replica {
             changed = true;
             self.screens = Some(screens);
         }
+        if let Some(streets) = answer.streets {
+            changed = true;
+            self.streets = Some(streets);
+        }
         changed
     }
 
     pub fn home(&self) -> Option<ChiefHome> {
         self.screens.as_ref().map(|s| s.home.clone())
+    }
+
+    /// A road's street screen as last synced.
+    pub fn street(&self, road_id: &str) -> Option<crate::api::street::StreetPage> {
+        let pages: Vec<crate::api::street::StreetPage> = serde_json::from_str(self.streets.as_ref()?.0.get()).ok()?;
+        pages.into_iter().find(|p| p.road.road.id == road_id)
     }
 
     pub fn inspection(&self, road_id: &str) -> Option<InspectionPage> {
@@ -109,6 +122,7 @@ mod tests {
             findings,
             full: false,
             screens,
+            streets: None,
             server_time: Timestamp(0),
         }
     }

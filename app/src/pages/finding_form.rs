@@ -33,6 +33,11 @@ pub struct DraftFinding {
     pub photos: Vec<PhotoHash>,
     #[serde(default)]
     pub urgent: bool,
+    /// The work-log visit whose request this is, and its shop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop_id: Option<String>,
 }
 
 impl DraftFinding {
@@ -47,6 +52,8 @@ impl DraftFinding {
             observed_at: self.observed_at,
             photos: self.photos.clone(),
             urgent: self.urgent,
+            visit_id: self.visit_id,
+            shop_id: self.shop_id.clone(),
         }
     }
 
@@ -63,6 +70,8 @@ impl DraftFinding {
             observed_at: finding.observed_at,
             photos: finding.photos.clone(),
             urgent: finding.urgent,
+            visit_id: finding.visit_id,
+            shop_id: finding.shop_id.clone(),
         }
     }
 }
@@ -91,6 +100,8 @@ pub struct FormArgs {
     pub initial: Option<DraftFinding>,
     /// The road's open problems, for "is it one of these?".
     pub known: Vec<KnownProblem>,
+    /// `initial` is a new finding filled in beforehand (from a work-log request), not one to fix.
+    pub prefilled: bool,
     pub on_save: Callback<DraftFinding>,
     pub on_cancel: Callback<()>,
 }
@@ -98,7 +109,7 @@ pub struct FormArgs {
 /// The form, loaded on demand: the checklist is what a phone needs first.
 #[lazy]
 pub fn finding_form(args: FormArgs) -> AnyView {
-    let FormArgs { road, categories, category, initial, known, on_save, on_cancel } = args;
+    let FormArgs { road, categories, category, initial, known, prefilled, on_save, on_cancel } = args;
     view! {
         <FindingForm
             road
@@ -106,6 +117,7 @@ pub fn finding_form(args: FormArgs) -> AnyView {
             category
             initial
             known
+            prefilled
             on_save=move |f| on_save.run(f)
             on_cancel=move || on_cancel.run(())
         />
@@ -124,13 +136,17 @@ pub fn FindingForm(
     /// The road's open problems: those of the same category near the place are offered first.
     #[prop(optional)]
     known: Vec<KnownProblem>,
+    /// `initial` is a new finding filled in beforehand, not one to fix.
+    #[prop(optional)]
+    prefilled: bool,
     on_save: impl Fn(DraftFinding) + Copy + Send + Sync + 'static,
     on_cancel: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let geometry = StoredValue::new(RoadGeometry::parse(&road.coordinates).ok());
     let length = geometry.with_value(|g| g.as_ref().map(RoadGeometry::length_m).unwrap_or(0.0));
-    let fixing = initial.is_some();
+    let fixing = initial.is_some() && !prefilled;
+    let link = StoredValue::new(initial.as_ref().map(|f| (f.visit_id, f.shop_id.clone())).unwrap_or_default());
     let id = initial.as_ref().map_or_else(client::new_id, |f| f.id);
     let category = RwSignal::new(initial.as_ref().map_or(category, |f| f.category.clone()));
     let note = RwSignal::new(initial.as_ref().map(|f| f.note.clone()).unwrap_or_default());
@@ -208,6 +224,8 @@ pub fn FindingForm(
             observed_at,
             photos: photos.get_untracked(),
             urgent: urgent.get_untracked(),
+            visit_id: link.with_value(|l| l.0),
+            shop_id: link.with_value(|l| l.1.clone()),
         });
     };
 

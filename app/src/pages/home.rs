@@ -77,6 +77,8 @@ fn ChiefHomeView() -> impl IntoView {
                                         let awaiting = card.awaiting_check;
                                         let open = card.open;
                                         let road_id = card.road.id.clone();
+                                        let street = format!("/roads/{}/street", card.road.id);
+                                        let due = card.follow_ups_due;
                                         let server_status = card.status;
                                         let status = move || sync.outbox.with(|o| o.status_for(&road_id, week, server_status));
                                         view! {
@@ -107,6 +109,17 @@ fn ChiefHomeView() -> impl IntoView {
                                                                 }
                                                             })}
                                                     </span>
+                                                </a>
+                                                <a class="street-link" href=street>
+                                                    {t!(i18n, street_title)}
+                                                    {(due > 0)
+                                                        .then(|| {
+                                                            view! {
+                                                                <span class="badge urgency-today">
+                                                                    {move || i18n.f(Msg::follow_ups_due_count, &[("n", &due.to_string())])}
+                                                                </span>
+                                                            }
+                                                        })}
                                                 </a>
                                             </li>
                                         }

@@ -225,7 +225,12 @@ fn Inspection(
                 {move || road.with_value(|r| i18n.pick(&r.community.name_zh, &r.community.name_en))} " · "
                 {move || week_label(i18n, week)}
             </p>
-            {move || view! { <InspectionBadge status=status()/> }}
+            <p class="card-line">
+                {move || view! { <InspectionBadge status=status()/> }}
+                <a class="street-link" href=move || road.with_value(|r| format!("/roads/{}/street", r.road.id))>
+                    {t!(i18n, street_title)}
+                </a>
+            </p>
         </header>
         <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>
         <p class="notice success" role="status" hidden=move || flash.with(Option::is_none)>
@@ -261,6 +266,7 @@ fn Inspection(
                     category,
                     initial,
                     known: known.get_value(),
+                    prefilled: false,
                     on_save: Callback::new(move |finding: DraftFinding| {
                         leptos::task::spawn_local(async move {
                             let op = Operation::RecordFinding {

@@ -16,4 +16,6 @@ pub mod overview_charts;
 pub mod reports;
 pub mod rules;
 pub mod shell;
+pub mod shop;
 pub mod sign_in;
+pub mod street;

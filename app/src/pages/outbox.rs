@@ -81,6 +81,9 @@ fn kind_title(kind: Kind) -> Msg {
         Kind::RecordFinding => Msg::op_record_finding,
         Kind::SubmitInspection => Msg::op_submit_inspection,
         Kind::MoveFinding => Msg::op_move_finding,
+        Kind::SaveShop => Msg::op_save_shop,
+        Kind::RecordVisit => Msg::op_record_visit,
+        Kind::FollowUpDone => Msg::op_follow_up_done,
     }
 }
 
@@ -137,6 +140,7 @@ fn QueuedCard(queued: Queued) -> impl IntoView {
     // Where the record can be fixed: its road's checklist, or the finding's page.
     let href = match (about.kind, &about.road_id, about.finding_id) {
         (Kind::MoveFinding, _, Some(finding)) => Some(format!("/findings/{finding}")),
+        (Kind::SaveShop | Kind::RecordVisit, Some(road), _) => Some(format!("/roads/{road}/street")),
         (_, Some(road), _) => Some(format!("/roads/{road}")),
         _ => None,
     };

@@ -37,6 +37,7 @@ pub const ANYONE: &str = "anyone";
         (name = "findings", description = "Deadline extensions of a finding"),
         (name = "reports", description = "Residents' reports from the public boards, and what a board shows"),
         (name = "exports", description = "Findings of a date range as a file"),
+        (name = "street", description = "A road's shops and the chief's work log of visits"),
         (name = "openapi", description = "This document"),
     )
 )]

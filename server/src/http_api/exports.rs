@@ -41,7 +41,7 @@ async fn rows(
     Ok((range, rows))
 }
 
-fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+pub(super) fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

@@ -13,6 +13,7 @@ mod photos;
 mod reports;
 mod session;
 mod settings;
+mod street;
 mod sync;
 
 use crate::protect;
@@ -66,6 +67,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::set_board))
         .routes(routes!(exports::csv))
         .routes(routes!(exports::xlsx))
+        .routes(routes!(street::page))
+        .routes(routes!(street::log))
+        .routes(routes!(street::csv))
+        .routes(routes!(street::xlsx))
+        .routes(routes!(street::shop))
         .routes(routes!(openapi))
         .layer(from_fn_with_state(SMALL_BODY_MAX, protect::limit_body));
     let (router, api) = OpenApiRouter::with_openapi(doc::ApiDoc::openapi())

@@ -174,7 +174,9 @@ impl TestApp {
     /// Row counts of every table a write could touch, to show that a refusal changed nothing.
     pub async fn footprint(&self) -> Vec<(&'static str, i64)> {
         let mut counts = Vec::new();
-        for table in ["inspections", "inspection_results", "findings", "finding_history", "operations"] {
+        for table in
+            ["inspections", "inspection_results", "findings", "finding_history", "operations", "shops", "visits"]
+        {
             let (n,): (i64,) =
                 sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.db()).await.unwrap();
             counts.push((table, n));
@@ -215,6 +217,8 @@ impl TestApp {
             observed_at: self.now(),
             photos: Vec::new(),
             urgent: false,
+            visit_id: None,
+            shop_id: None,
         }
     }
 

@@ -21,4 +21,5 @@ mod permissions;
 mod photos;
 mod reminders;
 mod security;
+mod street;
 mod sync;

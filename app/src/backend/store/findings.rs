@@ -409,6 +409,30 @@ pub async fn insert(tx: &mut Tx, f: NewFinding<'_>, now: Timestamp) -> Result<bo
     Ok(written.rows_affected() == 1)
 }
 
+/// Links a new finding to the work-log visit whose request it is and to the shop it is about;
+/// `false` if that visit already has a finding (nothing is written then).
+pub async fn link_to_street(tx: &mut Tx, id: &str, visit_id: Option<&str>, shop_id: Option<&str>) -> Result<bool> {
+    if let Some(visit) = visit_id {
+        let taken: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM findings WHERE visit_id = $1").bind(visit).fetch_optional(&mut **tx).await?;
+        if taken.is_some() {
+            return Ok(false);
+        }
+    }
+    sqlx::query("UPDATE findings SET visit_id = $1, shop_id = $2 WHERE id = $3")
+        .bind(visit_id)
+        .bind(shop_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
+/// Findings about a shop, newest first.
+pub async fn about_shop(conn: &mut Conn, shop_id: &str, now: Timestamp) -> Result<Vec<FindingSummary>> {
+    summaries(conn, &format!("{SELECT} WHERE f.shop_id = $1 ORDER BY f.received_at DESC"), &[shop_id], now).await
+}
+
 /// A move's result: the new status, the section it is with, its deadline.
 pub async fn set_state(
     tx: &mut Tx,

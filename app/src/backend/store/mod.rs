@@ -15,6 +15,7 @@ pub mod photos;
 pub mod reminders;
 pub mod reports;
 pub mod rules;
+pub mod street;
 pub mod tallies;
 pub mod users;
 
