@@ -54,7 +54,16 @@ fn may_read(user: &User, road: &Road) -> Result<()> {
     }
 }
 
+/// Section heads have no register to read: refused before anything is looked up.
+fn may_read_registers(user: &User) -> Result<()> {
+    match user.role {
+        Role::Coordinator | Role::RoadChief => Ok(()),
+        Role::SectionHead => Err(ErrorCode::Forbidden.into()),
+    }
+}
+
 async fn readable_road(conn: &mut Conn, user: &User, road_id: &str) -> Result<Road> {
+    may_read_registers(user)?;
     let road = directory::road(conn, road_id).await?.ok_or(ErrorCode::NotFound)?;
     may_read(user, &road)?;
     Ok(road)
@@ -91,6 +100,7 @@ pub async fn due_count(conn: &mut Conn, road_id: &str, now: Timestamp) -> Result
 }
 
 pub async fn shop_page(conn: &mut Conn, user: &User, shop_id: &str, now: Timestamp) -> Result<ShopPage> {
+    may_read_registers(user)?;
     let shop = stored::shop(conn, shop_id).await?.ok_or(ErrorCode::NotFound)?;
     let road = readable_road(conn, user, &shop.road_id).await?;
     let found = findings::about_shop(conn, shop_id, now).await?;
