@@ -291,8 +291,8 @@ fn Lists(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) -
                 <button type="submit" class="secondary">{t!(i18n, search)}</button>
             </form>
             <p class="row small">
-                <a href=csv download>{t!(i18n, export_csv)}</a>
-                <a href=xlsx download>{t!(i18n, export_xlsx)}</a>
+                <a href=csv download>{t!(i18n, log_export_csv)}</a>
+                <a href=xlsx download>{t!(i18n, log_export_xlsx)}</a>
             </p>
             {move || {
                 let waiting = queued();
@@ -346,7 +346,7 @@ fn Lists(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) -
                                         <li class="card visit">
                                             <VisitLines visit=v/>
                                             {match finding {
-                                                Some(f) => Either::Left(view! { <a href=format!("/findings/{f}")>{t!(i18n, open_finding)}</a> }),
+                                                Some(f) => Either::Left(view! { <a href=format!("/findings/{f}")>{t!(i18n, visit_finding)}</a> }),
                                                 None => Either::Right(view! { <FindingButton has_finding on_click=move || to_finding(id, shop.clone(), asked.clone())/> }),
                                             }}
                                         </li>
