@@ -44,6 +44,9 @@ async function openRoad(page: Page) {
 /** The road open, with the inspection's start already on the server. */
 async function openRoadSynced(page: Page) {
   await openRoad(page);
+  // The start is in the outbox (or on the server) first: "All synced" seen before it was
+  // queued would say nothing about it.
+  await expect(page.locator('.page-head').getByText('In progress', { exact: true })).toBeVisible();
   await expect(syncBar(page)).toContainText('All synced', { timeout: 30_000 });
 }
 
