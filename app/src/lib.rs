@@ -106,7 +106,7 @@ pub fn App() -> impl IntoView {
             <components::sync_status::SyncStatus/>
             <main id="main">
                 <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
-                    <Route path=path!("/login") view=pages::sign_in::SignInPage/>
+                    <Route path=path!("/login") view={Lazy::<pages::sign_in::SignInRoute>::new()}/>
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/roads/:road_id") view=pages::inspection::InspectionScreen/>
                     <Route path=path!("/roads/:road_id/street") view={Lazy::<pages::street::StreetRoute>::new()}/>

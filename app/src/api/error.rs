@@ -2,7 +2,6 @@
 //! the localized message both derive from it, here, once.
 
 use crate::i18n::{Lang, Msg};
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -200,7 +199,7 @@ impl From<ErrorCode> for ApiError {
 }
 
 impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
+    type Encoder = super::wire::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let code = match value {

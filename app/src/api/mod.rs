@@ -12,3 +12,4 @@ pub mod settings;
 pub mod street;
 pub mod sync;
 pub mod views;
+pub mod wire;

@@ -15,7 +15,7 @@ use {
 };
 
 /// The signed-in user, or `None`.
-#[server(endpoint = "me")]
+#[server(endpoint = "me", output = super::wire::Json)]
 pub async fn load_current_user() -> Result<Option<Me>, ApiError> {
     let visitor = backend::identity::visitor();
     if visitor.unavailable {
@@ -24,7 +24,7 @@ pub async fn load_current_user() -> Result<Option<Me>, ApiError> {
     Ok(visitor.user.map(|u| u.me()))
 }
 
-#[server(endpoint = "chief_home")]
+#[server(endpoint = "chief_home", output = super::wire::Json)]
 pub async fn load_chief_home() -> Result<ChiefHome, ApiError> {
     let ctx = signed_in()?;
     if ctx.user.role != Role::RoadChief {
@@ -33,13 +33,13 @@ pub async fn load_chief_home() -> Result<ChiefHome, ApiError> {
     backend::inspections::chief_home(&mut *ctx.read().await?, &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
-#[server(endpoint = "inspection")]
+#[server(endpoint = "inspection", output = super::wire::Json)]
 pub async fn load_inspection(road_id: String) -> Result<InspectionPage, ApiError> {
     let ctx = signed_in()?;
     backend::inspections::page(&mut *ctx.read().await?, &ctx.user, &road_id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
-#[server(endpoint = "my_findings")]
+#[server(endpoint = "my_findings", output = super::wire::Json)]
 pub async fn load_my_findings() -> Result<Vec<FindingSummary>, ApiError> {
     let ctx = signed_in()?;
     if ctx.user.role != Role::RoadChief {
@@ -48,7 +48,7 @@ pub async fn load_my_findings() -> Result<Vec<FindingSummary>, ApiError> {
     store::findings::on_roads_of(&mut *ctx.read().await?, &ctx.user.id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
-#[server(endpoint = "finding")]
+#[server(endpoint = "finding", output = super::wire::Json)]
 pub async fn load_finding(id: String) -> Result<FindingDetail, ApiError> {
     let ctx = signed_in()?;
     let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| ctx.fail(ErrorCode::NotFound))?;
@@ -57,14 +57,14 @@ pub async fn load_finding(id: String) -> Result<FindingDetail, ApiError> {
 
 /// Reminders, messages and extension steps of a finding, for its timeline (a separate read, so
 /// the phone's offline copy of finding pages stays small).
-#[server(endpoint = "finding_notices")]
+#[server(endpoint = "finding_notices", output = super::wire::Json)]
 pub async fn load_finding_notices(id: String) -> Result<Vec<super::views::NoticeEntry>, ApiError> {
     let ctx = signed_in()?;
     let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| ctx.fail(ErrorCode::NotFound))?;
     backend::finding_page::notices(&mut *ctx.read().await?, &ctx.user, &id).await.map_err(|e| ctx.fail(e))
 }
 
-#[server(endpoint = "inbox")]
+#[server(endpoint = "inbox", output = super::wire::Json)]
 pub async fn load_inbox(filter: String, road: Option<String>, community: Option<String>) -> Result<Inbox, ApiError> {
     let ctx = signed_in()?;
     let filter = InboxFilter::parse(&filter).unwrap_or_default();
@@ -73,7 +73,7 @@ pub async fn load_inbox(filter: String, road: Option<String>, community: Option<
     backend::overview::inbox(&mut *ctx.read().await?, &ctx.user, filter, &scope, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
-#[server(endpoint = "overview")]
+#[server(endpoint = "overview", output = super::wire::Json)]
 pub async fn load_overview(week: Option<String>) -> Result<Overview, ApiError> {
     let ctx = signed_in()?;
     // No week (or an empty one) means this week; a week that is not `2026-W48` is refused.
@@ -85,7 +85,7 @@ pub async fn load_overview(week: Option<String>) -> Result<Overview, ApiError> {
 }
 
 /// Sections' webhooks and troubled deliveries, for the coordinator.
-#[server(endpoint = "channels")]
+#[server(endpoint = "channels", output = super::wire::Json)]
 pub async fn load_channels() -> Result<Channels, ApiError> {
     let ctx = signed_in()?;
     if ctx.user.role != Role::Coordinator {
@@ -95,35 +95,35 @@ pub async fn load_channels() -> Result<Channels, ApiError> {
 }
 
 /// Routing rules, their changes and the working-day calendars, for the coordinator.
-#[server(endpoint = "rules")]
+#[server(endpoint = "rules", output = super::wire::Json)]
 pub async fn load_rules() -> Result<super::views::Rules, ApiError> {
     let ctx = signed_in()?;
     backend::rules::screen(ctx.pool(), &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 /// Residents' reports waiting: on the chief's roads, or all of them for the coordinator.
-#[server(endpoint = "reports")]
+#[server(endpoint = "reports", output = super::wire::Json)]
 pub async fn load_reports() -> Result<Vec<super::reports::ReportView>, ApiError> {
     let ctx = signed_in()?;
     backend::reports::waiting(&mut *ctx.read().await?, &ctx.user, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 /// A road's street screen: its shops, visit coverage and work log.
-#[server(endpoint = "street")]
+#[server(endpoint = "street", output = super::wire::Json)]
 pub async fn load_street(road_id: String) -> Result<super::street::StreetPage, ApiError> {
     let ctx = signed_in()?;
     backend::street::page(&mut *ctx.read().await?, &ctx.user, &road_id, ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 /// One shop's page: its visits and the findings about it.
-#[server(endpoint = "shop")]
+#[server(endpoint = "shop", output = super::wire::Json)]
 pub async fn load_shop(id: String) -> Result<super::street::ShopPage, ApiError> {
     let ctx = signed_in()?;
     backend::street::shop_page(&mut *ctx.read().await?, &ctx.user, id.trim(), ctx.now).await.map_err(|e| ctx.fail(e))
 }
 
 /// A road's work log searched for `words` (all of it, newest first, when blank).
-#[server(endpoint = "work_log")]
+#[server(endpoint = "work_log", output = super::wire::Json)]
 pub async fn search_work_log(
     road_id: String,
     words: Option<String>,

@@ -115,6 +115,18 @@ pub struct SyncAnswer {
 #[serde(transparent)]
 pub struct Kept(pub Box<serde_json::value::RawValue>);
 
+impl Kept {
+    /// `value` as JSON text.
+    pub fn of<T: Serialize>(value: &T) -> Kept {
+        Kept(serde_json::value::to_raw_value(value).expect("screen data serializes"))
+    }
+
+    /// The text read as `T` by the screen it is for; `None` if it is not one.
+    pub fn read<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(self.0.get()).ok()
+    }
+}
+
 impl PartialEq for Kept {
     fn eq(&self, other: &Self) -> bool {
         self.0.get() == other.0.get()

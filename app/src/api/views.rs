@@ -114,9 +114,11 @@ pub struct InspectionPage {
     pub findings: Vec<FindingSummary>,
     pub categories: Vec<CategoryView>,
     /// The road's open findings (any week) and residents' reports waiting, for "is it one of
-    /// these?" when a problem is recorded.
+    /// these?" when a problem is recorded. Kept as text: the finding form reads it, so its
+    /// parser stays out of the first load.
     #[serde(default)]
-    pub known: Vec<KnownProblem>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<KnownProblem>))]
+    pub known: Option<crate::api::sync::Kept>,
 }
 
 /// An open problem of a road: a finding not closed out, or a resident's report waiting for

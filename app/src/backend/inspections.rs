@@ -9,6 +9,7 @@ use super::store::{findings, photos, Conn};
 use super::{notify, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{NewFinding, Outcome, RoutedFinding};
+use crate::api::sync::Kept;
 use crate::api::views::{ChiefHome, InspectionPage, ReportsWaiting, RoadCard};
 use crate::domain::deadline::{urgency, DeadlineRule};
 use crate::domain::finding::FindingStatus;
@@ -71,7 +72,7 @@ pub async fn page(conn: &mut Conn, user: &User, road_id: &str, now: Timestamp) -
         results,
         findings: found,
         categories: directory::categories(conn).await?.iter().map(Category::view).collect(),
-        known: super::store::reports::known_on_road(conn, road_id).await?,
+        known: Some(Kept::of(&super::store::reports::known_on_road(conn, road_id).await?)),
     })
 }
 

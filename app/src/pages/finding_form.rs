@@ -1,6 +1,7 @@
 //! Recording one problem: category, note, place on the road, time seen.
 
 use crate::api::operations::NewFinding;
+use crate::api::sync::Kept;
 use crate::api::views::{CategoryView, KnownProblem, RoadView};
 use crate::components::badges::{finding_status_msg, metres, whole_metres};
 use crate::components::photo_picker::PhotoPicker;
@@ -98,8 +99,8 @@ pub struct FormArgs {
     pub categories: Vec<CategoryView>,
     pub category: String,
     pub initial: Option<DraftFinding>,
-    /// The road's open problems, for "is it one of these?".
-    pub known: Vec<KnownProblem>,
+    /// The road's open problems, for "is it one of these?" (`InspectionPage::known`).
+    pub known: Option<Kept>,
     /// `initial` is a new finding filled in beforehand (from a work-log request), not one to fix.
     pub prefilled: bool,
     pub on_save: Callback<DraftFinding>,
@@ -110,6 +111,7 @@ pub struct FormArgs {
 #[lazy]
 pub fn finding_form(args: FormArgs) -> AnyView {
     let FormArgs { road, categories, category, initial, known, prefilled, on_save, on_cancel } = args;
+    let known: Vec<KnownProblem> = known.and_then(|k| k.read()).unwrap_or_default();
     view! {
         <FindingForm
             road

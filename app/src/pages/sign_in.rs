@@ -10,6 +10,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -81,5 +82,20 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// The sign-in page, loaded on demand: a chief stays signed in, so the phone's first load
+/// leaves it out. (The form works before its code arrives: it posts to the same endpoint.)
+pub struct SignInRoute;
+
+#[lazy_route]
+impl LazyRoute for SignInRoute {
+    fn data() -> Self {
+        SignInRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SignInPage/> }.into_any()
     }
 }

@@ -111,7 +111,7 @@ fn Street(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) 
                     categories: page.with_value(|p| p.categories.clone()),
                     category: draft.category.clone(),
                     initial: Some(draft),
-                    known: Vec::new(),
+                    known: None,
                     prefilled: true,
                     on_save: Callback::new(move |finding: DraftFinding| {
                         let road_id = road_id.clone();
