@@ -7,7 +7,7 @@ use crate::components::badges::{week_label, InspectionBadge};
 use crate::components::finding_card::FindingCard;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::inspection::InspectionStatus;
-use crate::domain::performance::{percent, tenths_text};
+use crate::domain::performance::tenths_text;
 use crate::domain::time::{IsoWeek, Timestamp};
 use crate::i18n::{use_i18n, Msg};
 use crate::t;
@@ -133,12 +133,11 @@ pub fn OverviewView() -> impl IntoView {
                                         .into_iter()
                                         .map(|c| {
                                             let (done, total) = (c.submitted.to_string(), c.roads.to_string());
-                                            let share = percent(c.submitted, c.roads).unwrap_or(0);
                                             view! {
                                                 <li>
                                                     <span>{move || i18n.pick(&c.community.name_zh, &c.community.name_en)}</span>
                                                     <span class="muted small">{move || i18n.f(Msg::community_progress, &[("done", &done), ("total", &total)])}</span>
-                                                    <span class="meter" aria-hidden="true"><span style=format!("width:{share}%")></span></span>
+                                                    <progress class="meter" max=c.roads.max(1) value=c.submitted aria-hidden="true"></progress>
                                                 </li>
                                             }
                                         })
@@ -163,6 +162,7 @@ pub fn OverviewView() -> impl IntoView {
                                                 <th scope="col">{t!(i18n, community_label)}</th>
                                                 <th scope="col">{t!(i18n, chief_label)}</th>
                                                 <th scope="col">{t!(i18n, status_label)}</th>
+                                                <th scope="col">{t!(i18n, street_title)}</th>
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -170,12 +170,14 @@ pub fn OverviewView() -> impl IntoView {
                                                 .roads
                                                 .into_iter()
                                                 .map(|r| {
+                                                    let street = format!("/roads/{}/street", r.road.id);
                                                     view! {
                                                         <tr>
                                                             <th scope="row">{move || i18n.pick(&r.road.name_zh, &r.road.name_en)}</th>
                                                             <td>{move || i18n.pick(&r.community.name_zh, &r.community.name_en)}</td>
                                                             <td>{r.chief_name.clone()}</td>
                                                             <td><InspectionBadge status=r.status/></td>
+                                                            <td><a href=street>{t!(i18n, shops_title)}</a></td>
                                                         </tr>
                                                     }
                                                 })
