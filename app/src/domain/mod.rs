@@ -8,6 +8,7 @@ pub mod finding;
 pub mod geometry;
 pub mod ids;
 pub mod inspection;
+pub mod joint;
 pub mod notice;
 pub mod open311;
 pub mod performance;
