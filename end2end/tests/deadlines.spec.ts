@@ -1,33 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
-
-/** Records findings on Huangdao Road through the sync API as chief05 (as a phone would); no
- * other test uses that road, so the weekly loop test finds Market Road 1 untouched. */
-async function recordFindings(chief: Page, notes: string[], category = 'shop_sign') {
-  const page = await chief.request.post('/api/inspection', { form: { road_id: 'huangdao-road' } });
-  const inspection = await page.json();
-  const [a, b] = inspection.road.coordinates;
-  const uuid = () => crypto.randomUUID();
-  const ops = notes.map((note, i) => ({
-    id: uuid(),
-    op: {
-      kind: 'record_finding',
-      road_id: 'huangdao-road',
-      week: inspection.week,
-      finding: {
-        id: uuid(),
-        category,
-        note,
-        lon: a[0] + (b[0] - a[0]) * (0.2 + i / 10),
-        lat: a[1] + (b[1] - a[1]) * (0.2 + i / 10),
-        off_road_confirmed: false,
-        observed_at: Date.now(),
-      },
-    },
-  }));
-  const answer = await chief.request.post('/api/v1/sync', { data: { ops } });
-  expect(answer.status()).toBe(200);
-}
+import { hydrated, recordFindings, signIn } from './helpers';
 
 async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}-360.png`, fullPage: true });

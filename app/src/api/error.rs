@@ -71,6 +71,16 @@ pub enum ErrorCode {
     FollowUpInvalid,
     /// The visit's request became a finding already.
     VisitHasFinding,
+    /// A joint case needs at least one assisting section.
+    JointNoAssisting,
+    /// More assisting sections than a joint team has.
+    JointTooMany,
+    /// The lead section named as assisting, or a section named twice.
+    JointSectionTwice,
+    /// The lead resolves a joint case only when every assisting task is done or waived.
+    TasksOpen,
+    /// The task was answered or waived already.
+    TaskNotOpen,
     /// The sync cursor is not one this server wrote: the phone pulls everything again.
     CursorRejected,
     /// The phone's own storage is full: the record was not saved (never sent by the server).
@@ -93,7 +103,9 @@ impl ErrorCode {
             | ErrorCode::ExtensionAlreadyAsked
             | ErrorCode::NoExtensionPending
             | ErrorCode::ReportHandled
-            | ErrorCode::VisitHasFinding => 409,
+            | ErrorCode::VisitHasFinding
+            | ErrorCode::TasksOpen
+            | ErrorCode::TaskNotOpen => 409,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::PhotoTooLarge
             | ErrorCode::BatchTooLarge
@@ -159,6 +171,11 @@ impl ErrorCode {
             ErrorCode::AskedMissing => Msg::error_asked_missing,
             ErrorCode::FollowUpInvalid => Msg::error_follow_up_invalid,
             ErrorCode::VisitHasFinding => Msg::error_visit_has_finding,
+            ErrorCode::JointNoAssisting => Msg::error_joint_no_assisting,
+            ErrorCode::JointTooMany => Msg::error_joint_too_many,
+            ErrorCode::JointSectionTwice => Msg::error_joint_section_twice,
+            ErrorCode::TasksOpen => Msg::error_tasks_open,
+            ErrorCode::TaskNotOpen => Msg::error_task_not_open,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
             ErrorCode::CursorRejected => Msg::error_cursor_rejected,
             ErrorCode::StorageFull => Msg::error_storage_full,

@@ -5,6 +5,7 @@ pub mod client;
 #[cfg(test)]
 mod decoding;
 pub mod error;
+pub mod joint;
 pub mod operations;
 pub mod reads;
 pub mod reports;

@@ -3,10 +3,12 @@
 //! again returns the first result. The phone queues them in its outbox and sends them in
 //! batches through `POST /api/v1/sync` (see `docs/sync-api.md`).
 
+use crate::api::joint::AssistingTask;
 use crate::api::street::NewVisit;
 use crate::domain::deadline::Urgency;
 use crate::domain::finding::{FindingStatus, Move};
 use crate::domain::inspection::CheckResult;
+use crate::domain::joint::TaskStatus;
 use crate::domain::photo::PhotoHash;
 use crate::domain::street::ShopFields;
 use crate::domain::time::Timestamp;
@@ -59,6 +61,13 @@ pub enum Operation {
     RecordVisit { road_id: String, visit: NewVisit },
     /// The follow-up of a visit is done: it no longer comes due.
     FollowUpDone { visit_id: Uuid },
+    /// The coordinator makes a finding a joint case, or adds sections to its team: each
+    /// assisting section gets its own task with a deadline (see `domain::joint`).
+    MakeJoint { finding_id: Uuid, tasks: Vec<AssistingTask> },
+    /// The head of an assisting section answers the section's task.
+    AnswerTask { finding_id: Uuid, note: String },
+    /// The coordinator releases an assisting section from its task, with a reason.
+    WaiveTask { finding_id: Uuid, section_id: String, reason: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -98,6 +107,8 @@ pub enum Outcome {
     ShopSaved { shop_id: String, created: bool },
     VisitRecorded { visit_id: Uuid },
     FollowUpClosed { visit_id: Uuid },
+    JointMade { finding_id: Uuid, sections: Vec<String> },
+    TaskClosed { finding_id: Uuid, section_id: String, status: TaskStatus },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -192,6 +192,18 @@ pub struct FindingDetail {
     /// coordinator).
     #[serde(default)]
     pub may_publish_photos: bool,
+    /// A joint case's assisting sections and their tasks (none for an ordinary finding).
+    #[serde(default)]
+    pub joint: Vec<crate::api::joint::JointTaskView>,
+    /// The coordinator may make it joint or add sections: the sections offered (none otherwise).
+    #[serde(default)]
+    pub joint_targets: Vec<Named>,
+    /// The reader heads an assisting section whose task is open.
+    #[serde(default)]
+    pub may_answer_task: bool,
+    /// The reader is the coordinator, who may waive an open task.
+    #[serde(default)]
+    pub may_waive_tasks: bool,
 }
 
 /// Something that happened around a finding besides its moves: a reminder, a message to a
@@ -247,6 +259,9 @@ pub struct Inbox {
     /// The roads and communities the section has findings on, to narrow the list by.
     pub roads: Vec<Named>,
     pub communities: Vec<Named>,
+    /// The section's open tasks in joint cases other sections lead.
+    #[serde(default)]
+    pub tasks: Vec<crate::api::joint::InboxTask>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +351,9 @@ pub struct Overview {
     pub trend: Vec<WeekPoint>,
     /// Years near today without an official calendar (deadlines count Monday–Friday there).
     pub missing_calendar_years: Vec<i32>,
+    /// Joint cases not closed out, and who is late in them.
+    #[serde(default)]
+    pub joint: crate::api::joint::JointCounts,
 }
 
 /// This week's inspections in one community.

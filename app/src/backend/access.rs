@@ -5,6 +5,7 @@
 
 use super::db::Tx;
 use super::store::findings::{self, Standing};
+use super::store::joint;
 use super::store::Conn;
 use super::{Result, User};
 use crate::api::error::ErrorCode;
@@ -16,6 +17,9 @@ pub struct FindingAccess {
     pub id: Uuid,
     pub standing: Standing,
     pub parties: Vec<Party>,
+    /// The assisting section of a joint case the user heads (they read the finding and answer
+    /// their task; they make none of the finding's moves).
+    pub assisting: Option<String>,
 }
 
 /// The roles `user` holds towards a finding on `road_chief`'s road routed to `section_head`.
@@ -31,23 +35,30 @@ fn parties(user: &User, standing: &Standing) -> Vec<Party> {
 impl FindingAccess {
     /// The finding as `user` may see it: 404 if there is none, 403 if it is none of theirs.
     pub async fn load(conn: &mut Conn, user: &User, id: &Uuid) -> Result<FindingAccess> {
-        Self::from(findings::standing(conn, &id.to_string(), None).await?, user, id)
+        let standing = findings::standing(conn, &id.to_string(), None).await?;
+        Self::from(conn, standing, user, id).await
     }
 
     /// The same inside a write, with the finding locked until the write commits: moves of one
     /// finding happen one after the other, each from the state the last one left.
     pub async fn load_for_update(tx: &mut Tx, user: &User, id: &Uuid) -> Result<FindingAccess> {
         let engine = tx.engine();
-        Self::from(findings::standing(tx, &id.to_string(), Some(engine)).await?, user, id)
+        let standing = findings::standing(tx, &id.to_string(), Some(engine)).await?;
+        Self::from(tx, standing, user, id).await
     }
 
-    fn from(standing: Option<Standing>, user: &User, id: &Uuid) -> Result<FindingAccess> {
+    async fn from(conn: &mut Conn, standing: Option<Standing>, user: &User, id: &Uuid) -> Result<FindingAccess> {
         let standing = standing.ok_or(ErrorCode::NotFound)?;
         let parties = parties(user, &standing);
-        if parties.is_empty() {
+        let assisting = if user.role == Role::SectionHead && parties.is_empty() {
+            joint::assisting_section_of(conn, &id.to_string(), &user.id).await?
+        } else {
+            None
+        };
+        if parties.is_empty() && assisting.is_none() {
             return Err(ErrorCode::Forbidden.into());
         }
-        Ok(FindingAccess { id: *id, standing, parties })
+        Ok(FindingAccess { id: *id, standing, parties, assisting })
     }
 
     /// Refused unless the user is this party to the finding.

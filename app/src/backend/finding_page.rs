@@ -3,11 +3,13 @@
 
 use super::access::FindingAccess;
 use super::store::extensions::Status as ExtensionStatus;
+use super::store::joint as joint_store;
 use super::store::{directory, extensions, findings, notifications, photos, reminders, Conn};
-use super::{Result, User};
+use super::{joint, Result, User};
 use crate::api::error::ErrorCode;
 use crate::api::views::{FindingDetail, NoticeEntry};
 use crate::domain::finding::{available_moves, Move, Party};
+use crate::domain::joint::{TaskStatus, MAX_ASSISTING};
 use crate::domain::time::Timestamp;
 use uuid::Uuid;
 
@@ -30,7 +32,27 @@ pub async fn detail(conn: &mut Conn, user: &User, id: &Uuid, now: Timestamp) -> 
         Vec::new()
     };
     let extension = extensions::status_of(conn, &key).await?;
+    let tasks = joint_store::of_finding(conn, &key, None).await?;
+    let may_answer_task = access
+        .assisting
+        .as_ref()
+        .is_some_and(|mine| tasks.iter().any(|t| &t.section.id == mine && t.status == TaskStatus::Open));
+    let coordinator = access.is(Party::Coordinator);
+    let joint_targets = if coordinator && summary.status.deadline_runs() && tasks.len() < MAX_ASSISTING {
+        directory::sections(conn)
+            .await?
+            .into_iter()
+            .map(|s| s.named)
+            .filter(|s| s.id != summary.section.id && !tasks.iter().any(|t| t.section.id == s.id))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(FindingDetail {
+        joint: tasks.into_iter().map(|t| joint::view(t, now)).collect(),
+        joint_targets,
+        may_answer_task,
+        may_waive_tasks: coordinator,
         may_ask_extension: access.is(Party::Section) && summary.status.deadline_runs() && extension.is_none(),
         may_decide_extension: access.is(Party::Coordinator) && extension == Some(ExtensionStatus::Pending),
         may_publish_photos: may_publish(&access),
@@ -71,6 +93,20 @@ pub async fn notices(conn: &mut Conn, user: &User, id: &Uuid) -> Result<Vec<Noti
         status: Some(s.status),
         ..entry(Timestamp(s.at), &format!("message_{}", s.kind))
     }));
+    for t in joint_store::of_finding(conn, &key, None).await? {
+        let to = Some(t.section.name_zh.clone());
+        out.push(NoticeEntry {
+            actor: Some(t.created_by),
+            to: to.clone(),
+            note: Some(t.task),
+            deadline: Some(t.deadline),
+            ..entry(t.created_at, "task_given")
+        });
+        if let Some(at) = t.answered_at {
+            let kind = if t.status == TaskStatus::Waived { "task_waived" } else { "task_done" };
+            out.push(NoticeEntry { actor: t.answered_by, to, note: t.answer, ..entry(at, kind) });
+        }
+    }
     if let Some(e) = extensions::of_finding(conn, &key).await? {
         let status = e.status()?;
         out.push(NoticeEntry {

@@ -12,6 +12,7 @@ pub mod finding_page;
 pub mod identity;
 pub mod import;
 pub mod inspections;
+pub mod joint;
 pub mod moves;
 pub mod notify;
 pub mod open311;
@@ -138,6 +139,28 @@ impl From<crate::domain::finding::TransitionError> for BackendError {
             TransitionError::NotYourMove => ErrorCode::Forbidden,
             TransitionError::Illegal { .. } => ErrorCode::IllegalTransition,
             TransitionError::SameSection => ErrorCode::SameSection,
+        })
+    }
+}
+
+impl From<crate::domain::joint::PlanError> for BackendError {
+    fn from(e: crate::domain::joint::PlanError) -> Self {
+        use crate::domain::joint::PlanError;
+        BackendError::Refused(match e {
+            PlanError::NoAssisting => ErrorCode::JointNoAssisting,
+            PlanError::TooManyAssisting => ErrorCode::JointTooMany,
+            PlanError::LeadAssists | PlanError::Twice => ErrorCode::JointSectionTwice,
+            PlanError::NotWithSection => ErrorCode::IllegalTransition,
+        })
+    }
+}
+
+impl From<crate::domain::joint::TaskError> for BackendError {
+    fn from(e: crate::domain::joint::TaskError) -> Self {
+        use crate::domain::joint::TaskError;
+        BackendError::Refused(match e {
+            TaskError::NotYours => ErrorCode::Forbidden,
+            TaskError::NotOpen => ErrorCode::TaskNotOpen,
         })
     }
 }

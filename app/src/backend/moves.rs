@@ -5,7 +5,7 @@ use super::access::FindingAccess;
 use super::auth::new_id;
 use super::reference::Reference;
 use super::store::{directory, findings};
-use super::{notify, Result, Tx, User};
+use super::{joint, notify, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::Outcome;
 use crate::domain::deadline::DeadlineRule;
@@ -41,6 +41,17 @@ pub async fn apply(
     let access = FindingAccess::load_for_update(tx, user, id).await?;
     let standing = &access.standing;
     let transition = decide(standing.status, &standing.section_id, &access.parties, command)?;
+    // A joint case: the lead resolves only when no assisting task is open, and is never
+    // re-routed to a section that assists it.
+    match command {
+        Command::Resolve { .. } if !joint::open_tasks(tx, &access.key()).await?.is_empty() => {
+            return Err(ErrorCode::TasksOpen.into());
+        }
+        Command::Reroute { to, .. } if joint::assists(tx, &access.key(), to).await? => {
+            return Err(ErrorCode::JointSectionTwice.into());
+        }
+        _ => {}
+    }
 
     let mut deadline = standing.deadline;
     let mut rule = None;

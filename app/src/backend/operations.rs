@@ -5,7 +5,7 @@
 
 use super::reference::Reference;
 use super::store::operations as stored;
-use super::{inspections, moves, street, BackendError, Pool, Result, Tx, User};
+use super::{inspections, joint, moves, street, BackendError, Pool, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{Operation, OperationRequest, Outcome};
 use crate::domain::time::Timestamp;
@@ -49,6 +49,9 @@ fn kind(op: &Operation) -> &'static str {
         Operation::SaveShop { .. } => "save_shop",
         Operation::RecordVisit { .. } => "record_visit",
         Operation::FollowUpDone { .. } => "follow_up_done",
+        Operation::MakeJoint { .. } => "make_joint",
+        Operation::AnswerTask { .. } => "answer_task",
+        Operation::WaiveTask { .. } => "waive_task",
     }
 }
 
@@ -136,6 +139,11 @@ async fn apply_unguarded(
             street::record_visit(tx, reference, user, road_id, visit, now).await?
         }
         Operation::FollowUpDone { visit_id } => street::follow_up_done(tx, reference, user, visit_id, now).await?,
+        Operation::MakeJoint { finding_id, tasks } => joint::make(tx, reference, user, finding_id, tasks, now).await?,
+        Operation::AnswerTask { finding_id, note } => joint::answer(tx, user, finding_id, note, now).await?,
+        Operation::WaiveTask { finding_id, section_id, reason } => {
+            joint::waive(tx, user, finding_id, section_id, reason, now).await?
+        }
     };
     stored::finish(tx, &id, &serde_json::to_string(&outcome).expect("outcomes serialize")).await?;
     Ok(Applied::Now(outcome))

@@ -67,7 +67,8 @@ pub async fn inbox(
         InboxFilter::Resolved => findings::count_selected(conn, &listed, &within).await?,
     };
     let items = findings::selected(conn, &listed, &within, INBOX_LIMIT, now).await?;
-    Ok(Inbox { section, items, total, counts, roads, communities })
+    let tasks = super::joint::inbox(conn, &section.id, now).await?;
+    Ok(Inbox { section, items, total, counts, roads, communities, tasks })
 }
 
 /// The coordinator's overview of `week` (inspections by road and community); the sections'
@@ -118,5 +119,6 @@ pub async fn week(conn: &mut Conn, coordinator: &User, week: IsoWeek, now: Times
         returned: findings::returned(conn, now).await?,
         trend: review::trend(conn, road_count, now).await?,
         missing_calendar_years: calendars::missing_years(conn, now).await?,
+        joint: super::joint::counts(conn, now).await?,
     })
 }

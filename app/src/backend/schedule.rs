@@ -5,7 +5,7 @@
 
 use super::auth::new_id;
 use super::notify::{self, Letters, Message};
-use super::store::{findings, inspections, reminders, reports as stored_reports};
+use super::store::{findings, inspections, joint, reminders, reports as stored_reports};
 use super::{calendars, Pool, Result, Tx};
 use crate::domain::reminder::{self, ReminderKind};
 use crate::domain::report::answer_due;
@@ -23,6 +23,9 @@ pub struct Reminded {
     pub summaries: usize,
     /// Residents' reports the coordinator was told had waited too long.
     pub reports: usize,
+    /// Tasks of joint cases: reminded a working day before their deadline, escalated after it.
+    pub task_due_soon: usize,
+    pub task_overdue: usize,
 }
 
 /// Writes the reminder's row unless its key exists; whether this call is the one that did.
@@ -43,6 +46,7 @@ async fn claim(
 pub async fn run(pool: &Pool, now: Timestamp) -> Result<Reminded> {
     let mut done = Reminded::default();
     findings_round(pool, now, &mut done).await?;
+    tasks_round(pool, now, &mut done).await?;
     done.reports = reports_round(pool, now).await?;
     if let Some(week) = reminder::chief_reminder_week(now) {
         done.chiefs = chiefs_round(pool, week, now).await?;
@@ -111,6 +115,56 @@ async fn escalate(pool: &Pool, id: &str, key: &str, deadline: Timestamp, now: Ti
     notify::to_coordinators(&mut tx, key, &letters.as_kind("escalated"), now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The open tasks of joint cases, each on its own deadline: its section is reminded a working
+/// day before; past it, the task is marked late and the section and the coordinator are told.
+async fn tasks_round(pool: &Pool, now: Timestamp, done: &mut Reminded) -> Result<()> {
+    let (open, calendar) = {
+        let mut conn = pool.read().await?;
+        (joint::open(&mut conn).await?, calendars::current(&mut conn).await?)
+    };
+    for task in open {
+        let (finding, section, deadline) = (task.finding_id.as_str(), task.section.id.as_str(), task.deadline);
+        let overdue = now > deadline;
+        let key = if overdue {
+            reminder::task_overdue_key(finding, section, deadline)
+        } else if reminder::due_soon_now(deadline, task.created_at, now, &calendar) {
+            reminder::task_due_soon_key(finding, section, deadline)
+        } else {
+            continue;
+        };
+        let mut tx = pool.begin_write().await?;
+        let still = if overdue {
+            joint::escalate(&mut tx, finding, section, deadline, now).await?
+        } else {
+            joint::still_open(&mut tx, finding, section, deadline).await?
+        };
+        if !still {
+            continue;
+        }
+        let (msg, kind) = if overdue {
+            (ServerMsg::tell_task_overdue, "overdue")
+        } else {
+            (ServerMsg::tell_task_due_soon, "due_soon")
+        };
+        let said = task.task.clone();
+        let headline = move |lang: Lang| lang.server_format(msg, &[("task", &said)]);
+        let (_, letters) = notify::about_finding(&mut tx, kind, finding, headline).await?;
+        let reminder_kind = if overdue { ReminderKind::Overdue } else { ReminderKind::DueSoon };
+        if !claim(&mut tx, &key, reminder_kind, Some(finding), None, &letters.to(Lang::default()).text, now).await? {
+            continue;
+        }
+        notify::to_section(&mut tx, section, &key, &letters, now).await?;
+        if overdue {
+            notify::to_coordinators(&mut tx, &key, &letters.as_kind("escalated"), now).await?;
+            done.task_overdue += 1;
+        } else {
+            done.task_due_soon += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Residents' reports that waited more than two working days for their chief: the

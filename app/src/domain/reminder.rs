@@ -100,6 +100,15 @@ pub fn overdue_key(finding_id: &str, deadline: Timestamp) -> String {
     format!("overdue:{finding_id}:{}", deadline.millis())
 }
 
+/// A joint case's task: its section is reminded, and escalated, on its own deadline.
+pub fn task_due_soon_key(finding_id: &str, section_id: &str, deadline: Timestamp) -> String {
+    format!("task_due_soon:{finding_id}:{section_id}:{}", deadline.millis())
+}
+
+pub fn task_overdue_key(finding_id: &str, section_id: &str, deadline: Timestamp) -> String {
+    format!("task_overdue:{finding_id}:{section_id}:{}", deadline.millis())
+}
+
 pub fn chief_key(road_id: &str, week: IsoWeek) -> String {
     format!("chief:{road_id}:{week}")
 }

@@ -133,7 +133,11 @@ impl About {
             Operation::SubmitInspection { road_id, week, .. } => {
                 (Kind::SubmitInspection, Some(road_id), Some(week), None, None)
             }
-            Operation::MoveFinding { finding_id, .. } => (Kind::MoveFinding, None, None, None, Some(*finding_id)),
+            // A joint case's steps are moves of the finding, made at a desk.
+            Operation::MoveFinding { finding_id, .. }
+            | Operation::MakeJoint { finding_id, .. }
+            | Operation::AnswerTask { finding_id, .. }
+            | Operation::WaiveTask { finding_id, .. } => (Kind::MoveFinding, None, None, None, Some(*finding_id)),
             Operation::SaveShop { road_id, shop, .. } => {
                 let mut about = About::street(Kind::SaveShop, Some(road_id));
                 about.detail = Some(format!("{} {}", shop.house_number, shop.name));

@@ -2,6 +2,7 @@
 //! the reader may do next.
 
 use super::extension::{AskExtension, DecideExtension};
+use super::joint::JointPanel;
 use super::moves::MoveForm;
 use crate::api::client;
 use crate::api::error::ApiError;
@@ -144,6 +145,21 @@ fn Detail(
                 })}
         </section>
         <Photos photos=detail.photos.clone() finding=summary.id may_publish=detail.may_publish_photos/>
+        {view! {
+            <JointPanel
+                finding_id=summary.id
+                lead=summary.section.clone()
+                tasks=detail.joint.clone()
+                targets=detail.joint_targets.clone()
+                may_answer=detail.may_answer_task
+                may_waive=detail.may_waive_tasks
+                on_done=move |msg| {
+                    flash.set(Some(msg));
+                    on_moved();
+                }
+            />
+        }
+            .into_any()}
         {(!detail.moves.is_empty() || detail.may_ask_extension || detail.may_decide_extension)
             .then(|| {
                 view! {
@@ -241,6 +257,9 @@ fn NoticeStep(n: NoticeEntry) -> impl IntoView {
         "message_extension" => Some(Msg::message_extension),
         "extension_asked" => Some(Msg::notice_extension_asked),
         "extension_refused" => Some(Msg::notice_extension_refused),
+        "task_given" => Some(Msg::notice_task_given),
+        "task_done" => Some(Msg::notice_task_done),
+        "task_waived" => Some(Msg::notice_task_waived),
         _ => None,
     };
     let channel = match n.channel.as_deref() {
@@ -261,6 +280,8 @@ fn NoticeStep(n: NoticeEntry) -> impl IntoView {
                 Msg::notice_message,
                 &[("kind", kind), ("to", &to), ("channel", i18n.t(c)), ("status", i18n.t(status))],
             ),
+            // A joint task's step names its section.
+            None if !to.is_empty() => format!("{kind} · {to}"),
             None => kind.to_owned(),
         }
     };

@@ -3,9 +3,11 @@
 //! accepted at once.
 
 use crate::api::error::ApiError;
+use crate::api::joint::InboxTask;
 use crate::api::operations::Operation;
 use crate::api::reads::load_inbox;
 use crate::api::views::{InboxCounts, InboxFilter, Named};
+use crate::components::badges::deadline_text;
 use crate::components::finding_card::FindingLink;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::finding::{FindingStatus, Move};
@@ -93,6 +95,7 @@ pub fn InboxView() -> impl IntoView {
                         let now = current.get_untracked();
                         view! {
                             <h1>{move || i18n.pick(&section.name_zh, &section.name_en)} " · " {t!(i18n, inbox_title)}</h1>
+                            <Tasks tasks=inbox_data.tasks.clone()/>
                             <nav class="tabs" aria-label=move || i18n.t(Msg::filters_label)>
                                 {InboxFilter::ALL
                                     .into_iter()
@@ -139,6 +142,40 @@ pub fn InboxView() -> impl IntoView {
 }
 
 /// Road and community choosers; changing one loads the narrowed list.
+/// The section's tasks in joint cases other sections lead, answered on the finding's page.
+#[component]
+fn Tasks(tasks: Vec<InboxTask>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!tasks.is_empty()).then(|| {
+        view! {
+            <section class="card joint" aria-labelledby="joint-tasks-title">
+                <h2 id="joint-tasks-title">{t!(i18n, joint_inbox_title)} " (" {tasks.len()} ")"</h2>
+                <ul class="cards">
+                    {tasks
+                        .into_iter()
+                        .map(|t| {
+                            let lead = t.lead.clone();
+                            view! {
+                                <li class="task">
+                                    <p class="card-line">
+                                        <span class="muted small">
+                                            {move || i18n.f(Msg::joint_inbox_lead, &[("section", &i18n.pick(&lead.name_zh, &lead.name_en))])}
+                                        </span>
+                                        {t.overdue.then(|| view! { " " <span class="badge urgency-overdue">{t!(i18n, task_late)}</span> })}
+                                    </p>
+                                    <p>{t.task.clone()}</p>
+                                    <p class="muted small">{move || deadline_text(i18n, t.deadline)}</p>
+                                    <FindingLink finding=t.finding/>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
 #[component]
 fn Narrow(roads: Vec<Named>, communities: Vec<Named>, now: Query) -> impl IntoView {
     let i18n = use_i18n();

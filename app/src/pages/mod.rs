@@ -7,6 +7,7 @@ pub mod finding_form;
 pub mod home;
 pub mod inbox;
 pub mod inspection;
+pub mod joint;
 pub mod moves;
 pub mod my_findings;
 pub mod not_found;

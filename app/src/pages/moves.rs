@@ -7,7 +7,7 @@ use crate::api::views::Named;
 use crate::components::notice::ErrorNotice;
 use crate::domain::finding::Move;
 use crate::i18n::{use_i18n, Msg};
-use crate::offline::engine::use_sync;
+use crate::offline::engine::{use_sync, SyncEngine};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -67,6 +67,47 @@ fn action_name(action: Move) -> &'static str {
     }
 }
 
+/// Follows an operation sent from a form through the outbox: gone from it means applied
+/// (`on_applied`); refused means the reason goes to `error` and the record is dropped, since
+/// the form is still open to try again.
+pub fn watch_sent(
+    sync: SyncEngine,
+    sent: RwSignal<Option<Uuid>>,
+    error: RwSignal<Option<ApiError>>,
+    on_applied: impl Fn() + 'static,
+) {
+    Effect::new(move || {
+        let Some(id) = sent.get() else { return };
+        let state = sync.outbox.with(|o| o.get(id).map(|q| q.rejected.clone()));
+        match state {
+            None => {
+                sent.set(None);
+                on_applied();
+            }
+            Some(Some(refusal)) => {
+                sent.set(None);
+                sync.discard(id);
+                error.set(Some(refusal));
+            }
+            Some(None) => {}
+        }
+    });
+}
+
+/// Puts a form's operation in the outbox, unless the form's last one is still on its way.
+pub fn send(sync: SyncEngine, op: Operation, sent: RwSignal<Option<Uuid>>, error: RwSignal<Option<ApiError>>) {
+    if sent.with_untracked(Option::is_some) {
+        return;
+    }
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        match sync.record(op).await {
+            Ok(id) => sent.set(Some(id)),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
 #[component]
 pub fn MoveForm(
     finding_id: Uuid,
@@ -88,42 +129,20 @@ pub fn MoveForm(
     let field_id = format!("{name}-text");
     let select_id = format!("{name}-section");
     let done = texts.done;
-    Effect::new(move || {
-        let Some(id) = sent.get() else { return };
-        let state = sync.outbox.with(|o| o.get(id).map(|q| q.rejected.clone()));
-        match state {
-            None => {
-                sent.set(None);
-                note.set(String::new());
-                on_done(done);
-            }
-            Some(Some(refusal)) => {
-                sent.set(None);
-                sync.discard(id);
-                error.set(Some(refusal));
-            }
-            Some(None) => {}
-        }
+    watch_sent(sync, sent, error, move || {
+        note.set(String::new());
+        on_done(done);
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if sent.with_untracked(Option::is_some) {
-            return;
-        }
-        error.set(None);
         let op = Operation::MoveFinding {
             finding_id,
             action,
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
             section_id: Some(section.get_untracked()).filter(|s| !s.is_empty()),
         };
-        leptos::task::spawn_local(async move {
-            match sync.record(op).await {
-                Ok(id) => sent.set(Some(id)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        send(sync, op, sent, error);
     };
 
     view! {

@@ -125,6 +125,7 @@ pub fn OverviewView() -> impl IntoView {
                                     </table>
                                 </div>
                             </section>
+                            <JointSummary joint=o.joint.clone()/>
                             <section class="group">
                                 <h2>{t!(i18n, communities_title)}</h2>
                                 <ul class="progress-list">
@@ -231,5 +232,32 @@ impl LazyRoute for OverviewRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <OverviewView/> }.into_any()
+    }
+}
+
+/// Joint cases not closed out, and the sections late on their tasks.
+#[component]
+fn JointSummary(joint: crate::api::joint::JointCounts) -> impl IntoView {
+    let i18n = use_i18n();
+    let (cases, open, late) = (joint.cases.to_string(), joint.open_tasks.to_string(), joint.late_tasks.to_string());
+    view! {
+        <section class="group">
+            <h2>{t!(i18n, joint_title)}</h2>
+            <p>{move || i18n.f(Msg::joint_overview_counts, &[("cases", &cases), ("open", &open), ("late", &late)])}</p>
+            <ul class="plain">
+                {joint
+                    .late_by_section
+                    .into_iter()
+                    .map(|l| {
+                        let n = l.late.to_string();
+                        view! {
+                            <li class="late">
+                                {move || i18n.f(Msg::joint_overview_late, &[("section", &i18n.pick(&l.section.name_zh, &l.section.name_en)), ("n", &n)])}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }

@@ -174,9 +174,16 @@ impl TestApp {
     /// Row counts of every table a write could touch, to show that a refusal changed nothing.
     pub async fn footprint(&self) -> Vec<(&'static str, i64)> {
         let mut counts = Vec::new();
-        for table in
-            ["inspections", "inspection_results", "findings", "finding_history", "operations", "shops", "visits"]
-        {
+        for table in [
+            "inspections",
+            "inspection_results",
+            "findings",
+            "finding_history",
+            "operations",
+            "shops",
+            "visits",
+            "joint_tasks",
+        ] {
             let (n,): (i64,) =
                 sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.db()).await.unwrap();
             counts.push((table, n));
@@ -193,6 +200,13 @@ impl TestApp {
         .await
         .unwrap();
         counts.push(("section_weeks", tallied));
+        let (tasks,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM joint_tasks WHERE status <> 'open' OR escalated_at IS NOT NULL",
+        )
+        .fetch_one(self.db())
+        .await
+        .unwrap();
+        counts.push(("joint_tasks closed", tasks));
         counts
     }
 

@@ -13,6 +13,7 @@ mod deadline_rules;
 mod durability;
 mod idempotency;
 mod inspection_loop;
+mod joint;
 mod limits;
 mod load;
 mod notifications;

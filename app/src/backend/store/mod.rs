@@ -8,6 +8,7 @@ pub mod directory;
 pub mod extensions;
 pub mod findings;
 pub mod inspections;
+pub mod joint;
 pub mod notifications;
 pub mod open311;
 pub mod operations;
