@@ -12,7 +12,9 @@ use crate::api::joint::{AssistingTask, InboxTask, JointCounts, JointTaskView, La
 use crate::api::operations::Outcome;
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::finding::Party;
-use crate::domain::joint::{check_plan, decide_task, task_overdue, PlannedTask, TaskCommand, TaskParty, TaskStatus};
+use crate::domain::joint::{
+    check_plan, decide_task, task_overdue, PlannedTask, TaskCommand, TaskParty, TaskStatus, MAX_ASSISTING,
+};
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
 use crate::i18n::{Lang, ServerMsg};
@@ -30,6 +32,10 @@ pub async fn make(
 ) -> Result<Outcome> {
     let access = FindingAccess::load_for_update(tx, user, finding_id).await?.require(Party::Coordinator)?;
     let key = access.key();
+    // Before any lookup: a long list is refused at once.
+    if tasks.len() > MAX_ASSISTING {
+        return Err(ErrorCode::JointTooMany.into());
+    }
     let mut planned = Vec::with_capacity(tasks.len());
     for t in tasks {
         let section = t.section_id.trim();

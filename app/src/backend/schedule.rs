@@ -120,21 +120,30 @@ async fn escalate(pool: &Pool, id: &str, key: &str, deadline: Timestamp, now: Ti
 /// The open tasks of joint cases, each on its own deadline: its section is reminded a working
 /// day before; past it, the task is marked late and the section and the coordinator are told.
 async fn tasks_round(pool: &Pool, now: Timestamp, done: &mut Reminded) -> Result<()> {
-    let (open, calendar) = {
+    let (open, sent, calendar) = {
         let mut conn = pool.read().await?;
-        (joint::open(&mut conn).await?, calendars::current(&mut conn).await?)
+        let open = joint::open(&mut conn).await?;
+        (open, reminders::keys_of_open_findings(&mut conn).await?, calendars::current(&mut conn).await?)
     };
     for task in open {
         let (finding, section, deadline) = (task.finding_id.as_str(), task.section.id.as_str(), task.deadline);
         let overdue = now > deadline;
-        let key = if overdue {
+        let key = if overdue && task.escalated_at.is_none() {
             reminder::task_overdue_key(finding, section, deadline)
-        } else if reminder::due_soon_now(deadline, task.created_at, now, &calendar) {
+        } else if !overdue && reminder::due_soon_now(deadline, task.created_at, now, &calendar) {
             reminder::task_due_soon_key(finding, section, deadline)
         } else {
             continue;
         };
+        if sent.contains(&key) {
+            continue;
+        }
         let mut tx = pool.begin_write().await?;
+        // The finding first, then its task: the order every write on a joint case locks them in.
+        let engine = tx.engine();
+        if findings::standing(&mut tx, finding, Some(engine)).await?.is_none() {
+            continue;
+        }
         let still = if overdue {
             joint::escalate(&mut tx, finding, section, deadline, now).await?
         } else {
