@@ -22,6 +22,9 @@ mod tests {
                 Just("record_finding"),
                 Just("submit_inspection"),
                 Just("move_finding"),
+                Just("make_joint"),
+                Just("answer_task"),
+                Just("waive_task"),
                 Just("2026-W49"),
                 Just("market-road-1"),
                 Just("01930000-0000-7000-8000-000000000000"),
@@ -51,7 +54,7 @@ mod tests {
         })
     }
 
-    /// A valid operation of each kind, as a phone sends it.
+    /// A valid operation of each kind, as a phone or a desk sends it.
     fn valid_operations() -> Vec<Value> {
         let finding = json!({
             "id": "01930000-0000-7000-8000-000000000001", "category": "sanitation", "note": "垃圾",
@@ -62,6 +65,12 @@ mod tests {
             json!({"id": "01930000-0000-7000-8000-000000000003", "op": {"kind": "record_finding", "road_id": "market-road-1", "week": "2026-W49", "finding": finding}}),
             json!({"id": "01930000-0000-7000-8000-000000000004", "op": {"kind": "submit_inspection", "road_id": "market-road-1", "week": "2026-W49", "results": {"sanitation": "problem"}, "findings": [finding]}}),
             json!({"id": "01930000-0000-7000-8000-000000000005", "op": {"kind": "move_finding", "finding_id": "01930000-0000-7000-8000-000000000001", "move": "accept"}}),
+            json!({"id": "01930000-0000-7000-8000-000000000006", "op": {"kind": "save_shop", "road_id": "market-road-1", "shop_id": "mr1-001", "shop": {"name": "老张水饺", "house_number": "1号", "business_type": "餐饮", "owner": null, "contact": null, "pledge_signed": true, "open": true}}}),
+            json!({"id": "01930000-0000-7000-8000-000000000007", "op": {"kind": "record_visit", "road_id": "market-road-1", "visit": {"id": "01930000-0000-7000-8000-000000000008", "shop_id": "mr1-001", "asked": "门前路灯不亮", "promised": null, "follow_up": "2026-12-10", "visited_at": 1_790_000_000_000i64}}}),
+            json!({"id": "01930000-0000-7000-8000-000000000009", "op": {"kind": "follow_up_done", "visit_id": "01930000-0000-7000-8000-000000000008"}}),
+            json!({"id": "01930000-0000-7000-8000-00000000000a", "op": {"kind": "make_joint", "finding_id": "01930000-0000-7000-8000-000000000001", "tasks": [{"section_id": "law-enforcement", "task": "依法查处"}]}}),
+            json!({"id": "01930000-0000-7000-8000-00000000000b", "op": {"kind": "answer_task", "finding_id": "01930000-0000-7000-8000-000000000001", "note": "已查处"}}),
+            json!({"id": "01930000-0000-7000-8000-00000000000c", "op": {"kind": "waive_task", "finding_id": "01930000-0000-7000-8000-000000000001", "section_id": "engineering", "reason": "无需协办"}}),
         ]
     }
 
@@ -149,7 +158,7 @@ mod tests {
         }
 
         #[test]
-        fn valid_requests_with_one_part_replaced(kind in 0usize..4, pick in any::<usize>(), with in any_json()) {
+        fn valid_requests_with_one_part_replaced(kind in 0usize..10, pick in any::<usize>(), with in any_json()) {
             let mut op = valid_operations()[kind].clone();
             replace_one(&mut op, pick, with);
             decodes_to_itself::<OperationRequest>(&serde_json::to_vec(&op).unwrap());
@@ -158,7 +167,7 @@ mod tests {
 
         #[test]
         fn no_sync_decodes_with_more_than_a_batch(extra in 1usize..40) {
-            let ops: Vec<Value> = (0..MAX_BATCH + extra).map(|i| valid_operations()[i % 4].clone()).collect();
+            let ops: Vec<Value> = (0..MAX_BATCH + extra).map(|i| valid_operations()[i % 10].clone()).collect();
             let body = json!({"ops": ops});
             prop_assert!(serde_json::from_value::<SyncRequest>(body).is_err());
         }
@@ -166,6 +175,7 @@ mod tests {
 
     #[test]
     fn the_valid_operations_are_valid() {
+        assert_eq!(valid_operations().len(), 10, "one of each kind; the strategies above count them");
         for op in valid_operations() {
             serde_json::from_value::<OperationRequest>(op.clone()).unwrap_or_else(|e| panic!("{op}: {e}"));
         }
