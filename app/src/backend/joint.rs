@@ -13,7 +13,8 @@ use crate::api::operations::Outcome;
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::finding::Party;
 use crate::domain::joint::{
-    check_plan, decide_task, task_overdue, PlannedTask, TaskCommand, TaskParty, TaskStatus, MAX_ASSISTING,
+    self as rules, check_plan, decide_task, task_overdue, PlannedTask, TaskCommand, TaskParty, TaskStatus,
+    MAX_ASSISTING,
 };
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
@@ -111,20 +112,12 @@ async fn close(
     Ok(Outcome::TaskClosed { finding_id: access.id, section_id: section_id.to_owned(), status: to })
 }
 
-/// Whether the section has a task on the finding.
-pub async fn assists(conn: &mut Conn, finding_id: &str, section_id: &str) -> Result<bool> {
-    stored::assists(conn, finding_id, section_id).await
-}
-
-/// The sections whose tasks are open, read locked inside the write that resolves the finding.
-pub async fn open_tasks(tx: &mut Tx, finding_id: &str) -> Result<Vec<String>> {
+/// Whether the lead may resolve the finding now (`domain::joint::lead_may_resolve`), its tasks
+/// read locked inside the resolving write.
+pub async fn lead_may_resolve(tx: &mut Tx, finding_id: &str) -> Result<bool> {
     let engine = tx.engine();
-    Ok(stored::of_finding(tx, finding_id, Some(engine))
-        .await?
-        .into_iter()
-        .filter(|t| t.status == TaskStatus::Open)
-        .map(|t| t.section.id)
-        .collect())
+    let tasks = stored::of_finding(tx, finding_id, Some(engine)).await?;
+    Ok(rules::lead_may_resolve(&tasks.iter().map(|t| t.status).collect::<Vec<_>>()))
 }
 
 pub fn view(task: Task, now: Timestamp) -> JointTaskView {

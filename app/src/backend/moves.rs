@@ -44,10 +44,10 @@ pub async fn apply(
     // A joint case: the lead resolves only when no assisting task is open, and is never
     // re-routed to a section that assists it.
     match command {
-        Command::Resolve { .. } if !joint::open_tasks(tx, &access.key()).await?.is_empty() => {
+        Command::Resolve { .. } if !joint::lead_may_resolve(tx, &access.key()).await? => {
             return Err(ErrorCode::TasksOpen.into());
         }
-        Command::Reroute { to, .. } if joint::assists(tx, &access.key(), to).await? => {
+        Command::Reroute { to, .. } if super::store::joint::assists(tx, &access.key(), to).await? => {
             return Err(ErrorCode::JointSectionTwice.into());
         }
         _ => {}

@@ -65,14 +65,7 @@ pub fn JointPanel(
 #[component]
 fn TaskItem(task: JointTaskView) -> impl IntoView {
     let i18n = use_i18n();
-    let class = format!(
-        "badge task-{}",
-        match task.status {
-            TaskStatus::Open => "open",
-            TaskStatus::Done => "done",
-            TaskStatus::Waived => "waived",
-        }
-    );
+    let class = format!("badge task-{}", task.status.as_str());
     let section = task.section.clone();
     let answered = task.answer.clone().map(|answer| {
         let by = task.answered_by.clone().unwrap_or_default();
