@@ -81,6 +81,29 @@ pub enum ErrorCode {
     TasksOpen,
     /// The task was answered or waived already.
     TaskNotOpen,
+    /// A name (of a road, section, community, category or person) is empty.
+    NameMissing,
+    InvalidUsername,
+    /// The username belongs to someone already.
+    UsernameTaken,
+    InvalidPhone,
+    /// An id is not 1–64 of a-z, 0-9, '-' and '_'.
+    InvalidCode,
+    /// The username names nobody.
+    UnknownUser,
+    UnknownCommunity,
+    /// A road's GeoJSON line was refused; the message says why.
+    InvalidRoadLine,
+    /// A road's chief is an enabled road chief who heads no section.
+    NotARoadChief,
+    /// A section's head is an enabled section head.
+    NotASectionHead,
+    /// The person is still chief of a road.
+    StillChief,
+    /// The person still heads a section.
+    StillHead,
+    /// The coordinator's own role or account (they would lock themself out).
+    OwnAccount,
     /// The sync cursor is not one this server wrote: the phone pulls everything again.
     CursorRejected,
     /// The phone's own storage is full: the record was not saved (never sent by the server).
@@ -105,7 +128,11 @@ impl ErrorCode {
             | ErrorCode::ReportHandled
             | ErrorCode::VisitHasFinding
             | ErrorCode::TasksOpen
-            | ErrorCode::TaskNotOpen => 409,
+            | ErrorCode::TaskNotOpen
+            | ErrorCode::UsernameTaken
+            | ErrorCode::StillChief
+            | ErrorCode::StillHead
+            | ErrorCode::OwnAccount => 409,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::PhotoTooLarge
             | ErrorCode::BatchTooLarge
@@ -176,6 +203,19 @@ impl ErrorCode {
             ErrorCode::JointSectionTwice => Msg::error_joint_section_twice,
             ErrorCode::TasksOpen => Msg::error_tasks_open,
             ErrorCode::TaskNotOpen => Msg::error_task_not_open,
+            ErrorCode::NameMissing => Msg::error_name_missing,
+            ErrorCode::InvalidUsername => Msg::error_invalid_username,
+            ErrorCode::UsernameTaken => Msg::error_username_taken,
+            ErrorCode::InvalidPhone => Msg::error_invalid_phone,
+            ErrorCode::InvalidCode => Msg::error_invalid_code,
+            ErrorCode::UnknownUser => Msg::error_unknown_user,
+            ErrorCode::UnknownCommunity => Msg::error_unknown_community,
+            ErrorCode::InvalidRoadLine => Msg::error_invalid_road_line,
+            ErrorCode::NotARoadChief => Msg::error_not_a_road_chief,
+            ErrorCode::NotASectionHead => Msg::error_not_a_section_head,
+            ErrorCode::StillChief => Msg::error_still_chief,
+            ErrorCode::StillHead => Msg::error_still_head,
+            ErrorCode::OwnAccount => Msg::error_own_account,
             ErrorCode::OperationConflict => Msg::error_operation_conflict,
             ErrorCode::CursorRejected => Msg::error_cursor_rejected,
             ErrorCode::StorageFull => Msg::error_storage_full,

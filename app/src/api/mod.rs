@@ -1,6 +1,7 @@
 //! What crosses the wire: screen data read through server functions, writes as operations
 //! sent to the JSON API, and the one error type both use.
 
+pub mod admin;
 pub mod client;
 #[cfg(test)]
 mod decoding;

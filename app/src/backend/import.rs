@@ -317,6 +317,7 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
             coordinates: &r.geometry.coordinates,
         };
         put::road(&mut tx, row).await?;
+        super::store::admin::keep_term(&mut tx, r.id.as_str(), now).await?;
         for entry in &r.shops {
             let shop = entry.shop().map_err(|e| ImportError::Invalid(format!("shop {}: {e}", entry.id)))?;
             if street::insert_shop(&mut tx, entry.id.as_str(), r.id.as_str(), &shop, None, now).await? {

@@ -3,6 +3,7 @@
 //! Arrows run one way: use cases → access → store → db, and everything → domain.
 
 pub mod access;
+pub mod admin;
 pub mod auth;
 pub mod calendars;
 pub mod db;

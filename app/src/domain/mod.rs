@@ -1,6 +1,7 @@
 //! The rules of the road-chief system: pure functions and types, no I/O, compiled for both the
 //! browser and the server. Everything else calls into this.
 
+pub mod admin;
 pub mod calendar;
 pub mod deadline;
 pub mod duplicate;

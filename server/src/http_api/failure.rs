@@ -13,11 +13,13 @@ pub struct ApiFailure {
     pub code: ErrorCode,
     pub lang: Lang,
     pub retry_after_s: Option<i64>,
+    /// Said after the message: which part of the input was wrong, in the caller's language.
+    pub detail: Option<String>,
 }
 
 impl ApiFailure {
     pub fn new(code: ErrorCode, lang: Lang) -> ApiFailure {
-        ApiFailure { code, lang, retry_after_s: None }
+        ApiFailure { code, lang, retry_after_s: None, detail: None }
     }
 
     pub fn from_backend(error: BackendError, lang: Lang) -> ApiFailure {
@@ -34,6 +36,12 @@ impl IntoResponse for ApiFailure {
         let mut error = ApiError::new(self.code, self.lang);
         if let (ErrorCode::TooManyAttempts, Some(seconds)) = (self.code, self.retry_after_s) {
             error.message = self.lang.format(Msg::error_too_many_attempts_wait, &[("s", &seconds.to_string())]);
+        }
+        if let Some(detail) = &self.detail {
+            error.message = match self.lang {
+                Lang::ZhCn => format!("{}（{detail}）", error.message),
+                Lang::En => format!("{} ({detail})", error.message),
+            };
         }
         let body = ErrorBody { error };
         let mut response = (status, Json(body)).into_response();

@@ -3,6 +3,7 @@
 //! `{"error": {"code", "message"}}` with the message in the caller's language. Each route is
 //! described where it is written (`#[utoipa::path]`); the document is `doc`.
 
+mod admin;
 pub mod doc;
 mod exports;
 mod extract;
@@ -57,6 +58,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::set_email))
         .routes(routes!(notifications::retry))
         .routes(routes!(settings::set_rule))
+        .routes(routes!(admin::create_user))
+        .routes(routes!(admin::change_user))
+        .routes(routes!(admin::set_disabled))
+        .routes(routes!(admin::reset_password))
+        .routes(routes!(admin::put_community))
+        .routes(routes!(admin::put_section))
+        .routes(routes!(admin::put_category))
+        .routes(routes!(admin::put_road))
         .routes(routes!(settings::get_calendar, settings::put_calendar))
         .routes(routes!(settings::ask_extension))
         .routes(routes!(settings::decide_extension))

@@ -113,7 +113,7 @@ fn refusal_failure(refusal: &SignInRefusal, lang: Lang) -> ApiFailure {
         SignInRefusal::WrongCredentials => ApiFailure::new(ErrorCode::WrongCredentials, lang),
         SignInRefusal::Disabled => ApiFailure::new(ErrorCode::AccountDisabled, lang),
         SignInRefusal::Wait { retry_after_s } => {
-            ApiFailure { code: ErrorCode::TooManyAttempts, lang, retry_after_s: Some(*retry_after_s) }
+            ApiFailure { code: ErrorCode::TooManyAttempts, lang, retry_after_s: Some(*retry_after_s), detail: None }
         }
     }
 }

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin;
+mod administration;
 mod assets;
 mod auth;
 mod authorization;

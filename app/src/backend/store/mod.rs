@@ -3,6 +3,7 @@
 //! take any connection (`&mut Conn`: a pooled one, or a write's own transaction, so that what
 //! a write depends on is read inside it); writes take the write transaction (`&mut Tx`).
 
+pub mod admin;
 pub mod calendars;
 pub mod directory;
 pub mod extensions;
