@@ -71,6 +71,9 @@ pub struct StreetPage {
     pub log: Vec<VisitView>,
     /// For turning a request into a finding.
     pub categories: Vec<CategoryView>,
+    /// The road's chiefs over time, newest first.
+    #[serde(default)]
+    pub chiefs: Vec<crate::api::admin::ChiefTerm>,
 }
 
 /// Entries of the work log on the street screen (and on the phone).

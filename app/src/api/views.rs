@@ -176,6 +176,9 @@ pub struct FindingDetail {
     pub off_road_m: f64,
     pub off_road_confirmed: bool,
     pub reported_by: String,
+    /// Sent by the road's former chief after the road went to another (made while it was theirs).
+    #[serde(default)]
+    pub after_hand_over: bool,
     pub history: Vec<HistoryEntry>,
     pub photos: Vec<PhotoState>,
     /// What the signed-in user may do now.

@@ -316,6 +316,7 @@ pub async fn put_category(
 ) -> Result<()> {
     coordinator(actor)?;
     let id = code(code_text)?;
+    Code::parse(section_id).map_err(|_| ErrorCode::UnknownSection)?;
     let mut tx = pool.begin_write().await?;
     if !directory::section_exists(&mut tx, section_id).await? {
         return Err(ErrorCode::UnknownSection.into());
@@ -380,9 +381,9 @@ pub struct RoadChange {
     pub line: Option<RoadGeometry>,
 }
 
-/// How a line reads in the record of changes.
+/// How a line stands in the record of changes: `<points>;<metres>` (the screen words it).
 fn line_summary(line: &RoadGeometry) -> String {
-    format!("{} points, {:.0} m", line.coordinates().len(), line.length_m())
+    format!("{};{:.0}", line.coordinates().len(), line.length_m())
 }
 
 /// Creates the road or changes it. A different chief is a rotation (交流轮岗): their term
@@ -390,8 +391,10 @@ fn line_summary(line: &RoadGeometry) -> String {
 pub async fn put_road(pool: &Pool, actor: &User, id: &str, change: &RoadChange, now: Timestamp) -> Result<()> {
     coordinator(actor)?;
     let id = code(id)?;
+    // Ids are codes: anything else names nothing (and never reaches a query).
+    let community = Code::parse(&change.community_id).map_err(|_| ErrorCode::UnknownCommunity)?;
     let mut tx = pool.begin_write().await?;
-    if stored::community(&mut tx, &change.community_id).await?.is_none() {
+    if stored::community(&mut tx, community.as_str()).await?.is_none() {
         return Err(ErrorCode::UnknownCommunity.into());
     }
     let chief = stored::person(&mut tx, username(&change.chief).map_err(|_| ErrorCode::UnknownUser)?.as_str())
@@ -404,6 +407,10 @@ pub async fn put_road(pool: &Pool, actor: &User, id: &str, change: &RoadChange, 
             if before.chief_user_id != chief.id {
                 may_be_chief(chief.standing).map_err(ErrorCode::from)?;
                 stored::hand_over(&mut tx, id.as_str(), &chief.id, now).await?;
+                // The new chief's phone pulls the road's findings, whatever its cursor.
+                for finding in stored::findings_of_road(&mut tx, id.as_str()).await? {
+                    tx.touch(&finding);
+                }
             }
             stored::set_names(&mut tx, Subject::Road, id.as_str(), zh, en).await?;
             stored::set_road_community(&mut tx, id.as_str(), &change.community_id).await?;

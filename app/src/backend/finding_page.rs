@@ -61,6 +61,7 @@ pub async fn detail(conn: &mut Conn, user: &User, id: &Uuid, now: Timestamp) -> 
         off_road_m: place.off_road_m,
         off_road_confirmed: place.off_road_confirmed,
         reported_by: place.reported_by,
+        after_hand_over: place.after_hand_over,
         history: findings::history(conn, &key).await?,
         photos: photos::of_finding(conn, &key).await?,
         moves,

@@ -11,6 +11,7 @@ use crate::api::error::ErrorCode;
 use crate::api::operations::{NewFinding, Outcome, RoutedFinding};
 use crate::api::sync::Kept;
 use crate::api::views::{ChiefHome, InspectionPage, ReportsWaiting, RoadCard};
+use crate::domain::admin::{tenure, Tenure};
 use crate::domain::deadline::{urgency, DeadlineRule};
 use crate::domain::finding::FindingStatus;
 use crate::domain::geometry::{check_placement, GeoPoint, Placement};
@@ -76,13 +77,31 @@ pub async fn page(conn: &mut Conn, user: &User, road_id: &str, now: Timestamp) -
     })
 }
 
-/// The road, if `user` may record on it: only its own chief.
-async fn own_road<'r>(reference: &'r mut Reference, tx: &mut Tx, user: &User, road_id: &str) -> Result<&'r Road> {
-    let road = reference.road(tx, road_id).await?.ok_or(ErrorCode::NotFound)?;
-    if user.role != Role::RoadChief || road.chief_user_id != user.id {
+/// The road, if `user` may record on it: its chief, or its former chief for a record made
+/// (`made_at`) while it was theirs (`Tenure::Former`: taken, flagged).
+pub async fn own_road<'r>(
+    reference: &'r mut Reference,
+    tx: &mut Tx,
+    user: &User,
+    road_id: &str,
+    made_at: Timestamp,
+) -> Result<(&'r Road, Tenure)> {
+    if user.role != Role::RoadChief {
         return Err(ErrorCode::Forbidden.into());
     }
-    Ok(road)
+    let chief = reference.road(tx, road_id).await?.ok_or(ErrorCode::NotFound)?.chief_user_id.clone();
+    let tenure = if chief == user.id {
+        Tenure::Current
+    } else {
+        let terms = super::store::admin::terms_of(tx, road_id, &user.id).await?;
+        tenure(&terms, &user.id, made_at).ok_or(ErrorCode::Forbidden)?
+    };
+    Ok((reference.road(tx, road_id).await?.ok_or(ErrorCode::NotFound)?, tenure))
+}
+
+/// When a week's inspection could first be made: its Monday's start.
+fn week_start(week: &str) -> Timestamp {
+    IsoWeek::parse(week).map_or(Timestamp(0), |w| Timestamp::start_of_day(w.monday()))
 }
 
 fn open_week(text: &str, now: Timestamp) -> Result<IsoWeek> {
@@ -105,7 +124,7 @@ pub async fn start(
     week: &str,
     now: Timestamp,
 ) -> Result<Outcome> {
-    own_road(reference, tx, chief, road_id).await?;
+    own_road(reference, tx, chief, road_id, week_start(week)).await?;
     let week = open_week(week, now)?;
     let inspection = reference.inspection(tx, chief, road_id, week, now).await?;
     Ok(Outcome::InspectionStarted {
@@ -115,6 +134,7 @@ pub async fn start(
 }
 
 /// A finding as the chief recorded it, checked and ready to route.
+#[derive(Clone)]
 pub struct Recorded {
     pub id: Uuid,
     pub category: Category,
@@ -126,6 +146,8 @@ pub struct Recorded {
     pub urgent: bool,
     pub visit_id: Option<Uuid>,
     pub shop_id: Option<String>,
+    /// Sent by the road's former chief after the hand-over (made while it was theirs).
+    pub after_hand_over: bool,
 }
 
 /// Checks one new finding against its road and the categories.
@@ -155,6 +177,7 @@ fn parse_finding(road: &Road, categories: &[Category], input: &NewFinding, now: 
         urgent: input.urgent,
         visit_id: input.visit_id,
         shop_id: input.shop_id.clone(),
+        after_hand_over: false,
     })
 }
 
@@ -187,6 +210,7 @@ async fn route(
         section_id,
         deadline,
         urgent: finding.urgent,
+        after_hand_over: finding.after_hand_over,
     };
     // Where it came from in the work log is checked before anything is written.
     let (visit, shop) =
@@ -228,9 +252,11 @@ pub async fn record_finding(
     input: &NewFinding,
     now: Timestamp,
 ) -> Result<Outcome> {
-    let road = own_road(reference, tx, chief, road_id).await?.clone();
+    let (road, tenure) = own_road(reference, tx, chief, road_id, input.observed_at).await?;
+    let road = road.clone();
     let week = open_week(week, now)?;
-    let recorded = parse_finding(&road, reference.categories(tx).await?, input, now)?;
+    let mut recorded = parse_finding(&road, reference.categories(tx).await?, input, now)?;
+    recorded.after_hand_over = tenure == Tenure::Former;
     let inspection = reference.inspection(tx, chief, road_id, week, now).await?.id.clone();
     let finding = route(tx, reference, chief, road_id, &inspection, &recorded, now).await?;
     Ok(Outcome::FindingRecorded { inspection_id: inspection_uuid(&inspection)?, finding })
@@ -257,7 +283,10 @@ pub async fn submit(
     if new_findings.len() > MAX_FINDINGS_PER_SUBMISSION {
         return Err(ErrorCode::TooManyFindings.into());
     }
-    let road = own_road(reference, tx, chief, road_id).await?.clone();
+    let made_at = new_findings.iter().map(|f| f.observed_at).max_by_key(|t| t.millis()).unwrap_or(week_start(week));
+    let (road, tenure) = own_road(reference, tx, chief, road_id, made_at).await?;
+    let road = road.clone();
+    let late = tenure == Tenure::Former;
     let week = open_week(week, now)?;
     let categories = reference.categories(tx).await?.to_vec();
     let recorded =
@@ -285,7 +314,8 @@ pub async fn submit(
     }
     let mut routed = Vec::with_capacity(recorded.len());
     for finding in &recorded {
-        routed.push(route(tx, reference, chief, road_id, &inspection.id, finding, now).await?);
+        let finding = Recorded { after_hand_over: late, ..finding.clone() };
+        routed.push(route(tx, reference, chief, road_id, &inspection.id, &finding, now).await?);
     }
     stored::mark_submitted(tx, &inspection.id, now).await?;
     reference.forget_inspection(road_id, week);

@@ -82,6 +82,7 @@ pub async fn page(conn: &mut Conn, user: &User, road_id: &str, now: Timestamp) -
         due: stored::due(conn, road_id, now.local_date()).await?,
         log: stored::log(conn, road_id, None, LOG_ON_PAGE).await?,
         categories: directory::categories(conn).await?.iter().map(Category::view).collect(),
+        chiefs: super::store::admin::chiefs_of(conn, road_id).await?,
     })
 }
 
@@ -166,10 +167,7 @@ pub async fn record_visit(
     input: &NewVisit,
     now: Timestamp,
 ) -> Result<Outcome> {
-    let road = reference.road(tx, road_id).await?.ok_or(ErrorCode::NotFound)?;
-    if chief.role != Role::RoadChief || road.chief_user_id != chief.id {
-        return Err(ErrorCode::Forbidden.into());
-    }
+    let (_, tenure) = super::inspections::own_road(reference, tx, chief, road_id, input.visited_at).await?;
     if input.visited_at.millis() > now.millis().saturating_add(CLOCK_SKEW_MS) {
         return Err(ErrorCode::ObservedInFuture.into());
     }
@@ -192,6 +190,7 @@ pub async fn record_visit(
         recorded_by: &chief.id,
         visit: &visit,
         visited_at: input.visited_at,
+        after_hand_over: tenure == crate::domain::admin::Tenure::Former,
     };
     if !stored::insert_visit(tx, row, now).await? {
         return Err(ErrorCode::OperationConflict.into());

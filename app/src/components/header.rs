@@ -23,6 +23,7 @@ pub fn Header() -> impl IntoView {
                             ("/overview", Msg::nav_overview),
                             ("/rules", Msg::nav_rules),
                             ("/channels", Msg::nav_channels),
+                            ("/admin", Msg::nav_admin),
                         ]
                     }
                 };

@@ -2,6 +2,7 @@
 //! road's line from a GeoJSON file, and the record of each change (field, old → new).
 
 use super::geometry::{GeometryError, RoadGeometry};
+use super::time::Timestamp;
 use super::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -194,6 +195,36 @@ pub fn changed_fields(fields: &[(&'static str, Option<&str>, Option<&str>)]) -> 
         .collect()
 }
 
+/// One chief's term on a road; the current term has no end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub chief_user_id: String,
+    pub from: Timestamp,
+    pub until: Option<Timestamp>,
+}
+
+/// Whose record of a road it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tenure {
+    /// The road's chief now.
+    Current,
+    /// A chief no longer, who made the record while the road was theirs (it went out after the
+    /// hand-over, from a phone with no signal): taken, and flagged.
+    Former,
+}
+
+/// A chief records on a road while it is theirs; a record made during an earlier term of
+/// theirs is still taken (once: operations apply once), flagged. Anything else is not theirs.
+pub fn tenure(terms: &[Term], chief_user_id: &str, made_at: Timestamp) -> Option<Tenure> {
+    let theirs = || terms.iter().filter(|t| t.chief_user_id == chief_user_id);
+    if theirs().any(|t| t.until.is_none()) {
+        return Some(Tenure::Current);
+    }
+    theirs()
+        .any(|t| t.from.millis() <= made_at.millis() && t.until.is_some_and(|u| made_at.millis() <= u.millis()))
+        .then_some(Tenure::Former)
+}
+
 /// The longest road a chief walks: longer lines are a wrong file (a whole district, or
 /// latitude and longitude swapped into another continent).
 pub const MAX_ROAD_M: f64 = 20_000.0;
@@ -331,6 +362,23 @@ mod tests {
             FieldChange { field: "chief", old: Some("chief01".into()), new: Some("chief02".into()) }
         );
         assert_eq!(changes[1].old, None);
+    }
+
+    #[test]
+    fn a_former_chief_records_only_what_they_made_during_their_term() {
+        let term = |who: &str, from: i64, until: Option<i64>| Term {
+            chief_user_id: who.into(),
+            from: Timestamp(from),
+            until: until.map(Timestamp),
+        };
+        let terms = [term("new", 200, None), term("old", 100, Some(200)), term("old", 10, Some(20))];
+        assert_eq!(tenure(&terms, "new", Timestamp(150)), Some(Tenure::Current));
+        assert_eq!(tenure(&terms, "old", Timestamp(150)), Some(Tenure::Former));
+        assert_eq!(tenure(&terms, "old", Timestamp(200)), Some(Tenure::Former));
+        assert_eq!(tenure(&terms, "old", Timestamp(201)), None, "after the hand-over");
+        assert_eq!(tenure(&terms, "old", Timestamp(50)), None, "between their terms");
+        assert_eq!(tenure(&terms, "old", Timestamp(15)), Some(Tenure::Former));
+        assert_eq!(tenure(&terms, "someone", Timestamp(150)), None);
     }
 
     #[test]

@@ -66,6 +66,9 @@ impl Replica {
         }
         if let Some(screens) = answer.screens {
             changed = true;
+            // A road given to another chief leaves this phone with its findings.
+            let roads: Vec<&str> = screens.home.roads.iter().map(|r| r.road.id.as_str()).collect();
+            self.findings.retain(|f| roads.contains(&f.road.id.as_str()));
             self.screens = Some(screens);
         }
         if let Some(streets) = answer.streets {

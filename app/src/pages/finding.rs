@@ -126,7 +126,10 @@ fn Detail(
                 <dt>{t!(i18n, received_at)}</dt>
                 <dd>{summary.received_at.format_local()}</dd>
                 <dt>{t!(i18n, reported_by)}</dt>
-                <dd>{detail.reported_by.clone()}</dd>
+                <dd>
+                    {detail.reported_by.clone()}
+                    {detail.after_hand_over.then(|| view! { " " <span class="badge">{t!(i18n, after_hand_over_badge)}</span> })}
+                </dd>
                 <dt>{t!(i18n, community_label)}</dt>
                 <dd>{move || road.with_value(|r| i18n.pick(&r.community.name_zh, &r.community.name_en))}</dd>
             </dl>

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod admin;
 pub mod channels;
 pub mod extension;
 pub mod finding;

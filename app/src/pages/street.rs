@@ -75,6 +75,24 @@ fn Street(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) 
     let road_name = move || i18n.pick(&road.name_zh, &road.name_en);
     let (visited, shops) = page.with_value(|p| (p.coverage.visited, p.coverage.shops));
     let quarter = page.with_value(|p| p.quarter);
+    // Who has been the road's chief, newest first (交流轮岗 keeps them all).
+    let terms = page.with_value(|p| p.chiefs.clone());
+    let chiefs_line = move || {
+        let terms: Vec<String> = terms
+            .iter()
+            .map(|term| {
+                let from = term.from.local_date().to_string();
+                let when = match term.until {
+                    Some(until) => {
+                        i18n.f(Msg::admin_term_ended, &[("from", &from), ("until", &until.local_date().to_string())])
+                    }
+                    None => i18n.f(Msg::admin_term, &[("from", &from)]),
+                };
+                format!("{} {when}", term.chief_name)
+            })
+            .collect();
+        i18n.f(Msg::street_chiefs, &[("chiefs", &terms.join(" · "))])
+    };
     let on_saved = move |msg: Msg| {
         flash.set(Some(msg));
         open.set(Open::Lists);
@@ -91,6 +109,7 @@ fn Street(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) 
                 }}
             </p>
             <progress class="coverage-bar" max=shops.max(1) value=visited aria-hidden="true"></progress>
+            <p class="muted small street-chiefs">{chiefs_line}</p>
         </div>
         <p class="notice success" role="status" hidden=move || flash.with(Option::is_none)>
             {move || flash.get().map(|m| i18n.t(m)).unwrap_or_default()}

@@ -28,3 +28,8 @@ CREATE INDEX road_chiefs_chief ON road_chiefs (chief_user_id);
 -- The chiefs roads have now, in office since their account was made.
 INSERT INTO road_chiefs (road_id, chief_user_id, from_at, until_at)
 SELECT r.id, r.chief_user_id, u.created_at, NULL FROM roads r JOIN users u ON u.id = r.chief_user_id;
+
+-- A record a chief made while the road was theirs and sent after it went to another chief:
+-- taken once, and flagged for the new chief.
+ALTER TABLE findings ADD COLUMN after_hand_over INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE visits ADD COLUMN after_hand_over INTEGER NOT NULL DEFAULT 0;

@@ -3,6 +3,7 @@
 //! refused with nothing written.
 
 use crate::helpers::*;
+use app::api::operations::{NewFinding, Operation, OperationRequest};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -115,6 +116,8 @@ async fn people_and_roads_change_on_screen_and_every_change_is_recorded() {
     assert_eq!(refused(answer), (bad, "not_a_road_chief".into()), "a section head is not a road's chief");
     let answer = put(&app, &coordinator, "/roads/new-road", road("chief02", "atlantis", Some(LINE))).await;
     assert_eq!(refused(answer), (bad, "unknown_community".into()));
+    let answer = put(&app, &coordinator, "/roads/new-road", road("chief02", "dabao\u{0}dao", Some(LINE))).await;
+    assert_eq!(refused(answer), (bad, "unknown_community".into()), "a hostile id reaches no query");
     let answer = put(&app, &coordinator, "/roads/New Road", road("chief02", "dabaodao", Some(LINE))).await;
     assert_eq!(refused(answer), (bad, "invalid_code".into()));
     let head = json!({"name_zh": "工程科", "name_en": "Engineering", "head": "chief01"});
@@ -196,7 +199,7 @@ async fn people_and_roads_change_on_screen_and_every_change_is_recorded() {
     let chief_change = road_changes.iter().find(|c| c["field"] == "chief").expect("the chief is recorded");
     assert_eq!((chief_change["old"].clone(), chief_change["new"].clone()), (Value::Null, json!("chief99")));
     assert_eq!(chief_change["actor"], "梁志刚");
-    assert!(road_changes.iter().any(|c| c["field"] == "line" && c["new"].as_str().unwrap().starts_with("3 points")));
+    assert!(road_changes.iter().any(|c| c["field"] == "line" && c["new"].as_str().unwrap().starts_with("3;")));
     let section_changes = changes_of(&listed, "section", "engineering");
     assert_eq!(section_changes.len(), 2, "name_en and head, not the unchanged name_zh: {section_changes:?}");
     let head_change = section_changes.iter().find(|c| c["field"] == "head").unwrap();
@@ -214,4 +217,113 @@ async fn people_and_roads_change_on_screen_and_every_change_is_recorded() {
     assert_eq!(new_road["coordinates"][0], json!([120.319, 36.07]), "the altitude is dropped");
     let user = listed["users"].as_array().unwrap().iter().find(|u| u["username"] == "head_engineering").unwrap();
     assert_eq!(user["disabled"], true);
+}
+
+fn record(app: &TestApp, road: &str, finding: NewFinding) -> Operation {
+    Operation::RecordFinding { road_id: road.into(), week: app.week(), finding }
+}
+
+fn batch(ops: &[(uuid::Uuid, Operation)]) -> Vec<OperationRequest> {
+    ops.iter().map(|(id, op)| OperationRequest { id: *id, op: op.clone() }).collect()
+}
+
+fn home_roads(answer: &Value) -> Vec<String> {
+    answer["screens"]["home"]["roads"]
+        .as_array()
+        .map(|roads| roads.iter().map(|r| r["road"]["id"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+async fn flagged(app: &TestApp, finding: &NewFinding) -> (String, i64) {
+    sqlx::query_as(
+        "SELECT u.username, CAST(f.after_hand_over AS BIGINT) FROM findings f \
+         JOIN users u ON u.id = f.reported_by_user_id WHERE f.id = $1",
+    )
+    .bind(finding.id.to_string())
+    .fetch_one(app.db())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_road_given_to_another_chief_keeps_its_history_and_takes_the_old_chiefs_queued_records_once() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator").await;
+    let old = app.user("chief01").await;
+    let new = app.user("chief02").await;
+
+    // chief01 has an open finding on Market Road 1, and one more recorded with no signal.
+    let synced = app.finding(&old, "market-road-1", "sanitation", "垃圾桶满溢").await;
+    let first = app
+        .sync_ok(&old, &json!({ "ops": batch(&[(new_uuid(), record(&app, "market-road-1", synced.clone()))]) }))
+        .await;
+    assert!(first["results"][0]["outcome"].is_object(), "{first}");
+    let queued = app.finding(&old, "market-road-1", "street_occupation", "占道经营，未联网时记录").await;
+    let queued_op = (new_uuid(), record(&app, "market-road-1", queued.clone()));
+    let theirs = app.sync_ok(&new, &json!({})).await;
+    assert!(!home_roads(&theirs).contains(&"market-road-1".to_owned()));
+
+    // The coordinator hands Market Road 1 to chief02 (交流轮岗).
+    app.state.clock.advance(60_000);
+    let road =
+        json!({"name_zh": "市场一路", "name_en": "Market Road 1", "community_id": "dabaodao", "chief": "chief02"});
+    let listed = directory(&app, &coordinator).await;
+    let before =
+        listed["roads"].as_array().unwrap().iter().find(|r| r["road"]["id"] == "market-road-1").unwrap().clone();
+    let road = json!({"name_zh": before["road"]["name_zh"], "name_en": before["road"]["name_en"],
+        "community_id": before["community_id"], "chief": road["chief"]});
+    assert_eq!(put(&app, &coordinator, "/roads/market-road-1", road).await.0, StatusCode::NO_CONTENT);
+
+    // The new chief's next sync brings the road, its open finding and its shops.
+    let after = app.sync_ok(&new, &json!({ "cursor": theirs["cursor"] })).await;
+    assert!(home_roads(&after).contains(&"market-road-1".to_owned()), "{}", after["screens"]["home"]);
+    let findings = after["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["id"] == synced.id.to_string()), "the open finding comes with the road");
+    let street =
+        after["streets"].as_array().unwrap().iter().find(|s| s["road"]["road"]["id"] == "market-road-1").unwrap();
+    assert!(street["shops"].as_array().unwrap().len() >= 80);
+
+    // The old chief's queued record is taken, once, flagged, and still theirs; their phone no
+    // longer has the road.
+    let late =
+        app.sync_ok(&old, &json!({ "ops": batch(std::slice::from_ref(&queued_op)), "cursor": first["cursor"] })).await;
+    assert_eq!(late["results"][0]["result"], "applied", "{late}");
+    assert_eq!(home_roads(&late), vec!["market-road-2".to_owned()]);
+    assert!(late["findings"].as_array().unwrap().iter().all(|f| f["road"]["id"] != "market-road-1"));
+    assert_eq!(flagged(&app, &queued).await, ("chief01".to_owned(), 1));
+    assert_eq!(flagged(&app, &synced).await, ("chief01".to_owned(), 0));
+    let again = app.sync_ok(&old, &json!({ "ops": batch(std::slice::from_ref(&queued_op)) })).await;
+    assert_eq!(again["results"][0]["replayed"], true, "{again}");
+    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM findings WHERE id = $1")
+        .bind(queued.id.to_string())
+        .fetch_one(app.db())
+        .await
+        .unwrap();
+    assert_eq!(copies, 1);
+    // What they record after the hand-over is not theirs to record.
+    let footprint = app.footprint().await;
+    let mut after_term = queued.clone();
+    after_term.id = new_uuid();
+    after_term.observed_at = app.now();
+    let refused =
+        app.sync_ok(&old, &json!({ "ops": batch(&[(new_uuid(), record(&app, "market-road-1", after_term))]) })).await;
+    assert_eq!(refused["results"][0]["status"], 403, "{refused}");
+    assert_eq!(app.footprint().await, footprint);
+
+    // The new chief sees the flag; the inspection stays chief01's; the road lists its chiefs.
+    let detail = app.read_ok(&new, "finding", &[("id", &queued.id.to_string())]).await;
+    assert_eq!(detail["after_hand_over"], true);
+    assert_eq!(detail["reported_by"], "王建国");
+    let (inspector,): (String,) = sqlx::query_as(
+        "SELECT u.username FROM inspections i JOIN users u ON u.id = i.chief_user_id WHERE i.road_id = 'market-road-1'",
+    )
+    .fetch_one(app.db())
+    .await
+    .unwrap();
+    assert_eq!(inspector, "chief01");
+    let page = app.read_ok(&new, "street", &[("road_id", "market-road-1")]).await;
+    let chiefs = page["chiefs"].as_array().unwrap();
+    assert_eq!(chiefs.len(), 2, "{chiefs:?}");
+    assert_eq!((chiefs[0]["chief_name"].as_str(), chiefs[0]["until"].is_null()), (Some("李秀英"), true));
+    assert_eq!(chiefs[1]["chief_name"], "王建国");
 }

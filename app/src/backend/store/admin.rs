@@ -5,7 +5,7 @@ use super::{corrupt, Conn, Tx};
 use crate::api::admin::{AdminChange, AdminUser, ChiefTerm};
 use crate::api::views::Named;
 use crate::backend::Result;
-use crate::domain::admin::{FieldChange, Standing, Subject};
+use crate::domain::admin::{FieldChange, Standing, Subject, Term};
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
 
@@ -259,6 +259,31 @@ pub async fn keep_term(tx: &mut Tx, road_id: &str, now: Timestamp) -> Result<()>
         Some(_) => hand_over(tx, road_id, &chief, now).await,
         None => begin_term(tx, road_id, &chief, now).await,
     }
+}
+
+/// One person's terms on a road.
+pub async fn terms_of(conn: &mut Conn, road_id: &str, user_id: &str) -> Result<Vec<Term>> {
+    let rows: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT from_at, until_at FROM road_chiefs WHERE road_id = $1 AND chief_user_id = $2")
+            .bind(road_id)
+            .bind(user_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(from, until)| Term {
+            chief_user_id: user_id.to_owned(),
+            from: Timestamp(from),
+            until: until.map(Timestamp),
+        })
+        .collect())
+}
+
+/// The findings of a road (a new chief's phone pulls them all).
+pub async fn findings_of_road(conn: &mut Conn, road_id: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM findings WHERE road_id = $1").bind(road_id).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// Every road's chiefs, newest term first: `(road id, term)`.

@@ -264,17 +264,24 @@ pub struct Whereabouts {
     pub off_road_m: f64,
     pub off_road_confirmed: bool,
     pub reported_by: String,
+    pub after_hand_over: bool,
 }
 
 pub async fn whereabouts(conn: &mut Conn, id: &str) -> Result<Whereabouts> {
-    let (lon, lat, off_road_m, confirmed, reported_by): (f64, f64, f64, i64, String) = sqlx::query_as(
-        "SELECT f.lon, f.lat, f.off_road_m, f.off_road_confirmed, u.display_name \
+    let (lon, lat, off_road_m, confirmed, reported_by, late): (f64, f64, f64, i64, String, i64) = sqlx::query_as(
+        "SELECT f.lon, f.lat, f.off_road_m, f.off_road_confirmed, u.display_name, f.after_hand_over \
          FROM findings f JOIN users u ON u.id = f.reported_by_user_id WHERE f.id = $1",
     )
     .bind(id)
     .fetch_one(conn)
     .await?;
-    Ok(Whereabouts { point: GeoPoint { lon, lat }, off_road_m, off_road_confirmed: confirmed != 0, reported_by })
+    Ok(Whereabouts {
+        point: GeoPoint { lon, lat },
+        off_road_m,
+        off_road_confirmed: confirmed != 0,
+        reported_by,
+        after_hand_over: late != 0,
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -373,6 +380,8 @@ pub struct NewFinding<'a> {
     pub section_id: &'a str,
     pub deadline: Timestamp,
     pub urgent: bool,
+    /// Sent by the road's former chief after the hand-over (made while it was theirs).
+    pub after_hand_over: bool,
 }
 
 /// Stores a new routed finding; `false` if its id is taken (nothing is written then).
@@ -380,8 +389,8 @@ pub async fn insert(tx: &mut Tx, f: NewFinding<'_>, now: Timestamp) -> Result<bo
     let written = sqlx::query(
         "INSERT INTO findings (id, inspection_id, road_id, category_code, note, lon, lat, along_m, off_road_m, \
          off_road_confirmed, observed_at, received_at, reported_by_user_id, status, section_id, deadline_at, updated_at, \
-         urgent, change_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12, $17, 0) \
+         urgent, change_seq, after_hand_over) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12, $17, 0, $18) \
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(f.id)
@@ -401,6 +410,7 @@ pub async fn insert(tx: &mut Tx, f: NewFinding<'_>, now: Timestamp) -> Result<bo
     .bind(f.section_id)
     .bind(f.deadline.millis())
     .bind(flag(f.urgent))
+    .bind(flag(f.after_hand_over))
     .execute(&mut **tx)
     .await?;
     if written.rows_affected() == 1 {

@@ -153,13 +153,15 @@ pub struct NewVisit<'a> {
     pub recorded_by: &'a str,
     pub visit: &'a Visit,
     pub visited_at: Timestamp,
+    /// Sent by the road's former chief after the hand-over (made while it was theirs).
+    pub after_hand_over: bool,
 }
 
 /// Adds a visit to the log; `false` if the id is taken (nothing is written then).
 pub async fn insert_visit(tx: &mut Tx, v: NewVisit<'_>, now: Timestamp) -> Result<bool> {
     let written = sqlx::query(
-        "INSERT INTO visits (id, road_id, shop_id, recorded_by, asked, promised, follow_up_on, visited_at, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO visits (id, road_id, shop_id, recorded_by, asked, promised, follow_up_on, visited_at, received_at, \
+         after_hand_over) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
     )
     .bind(v.id)
     .bind(v.road_id)
@@ -170,6 +172,7 @@ pub async fn insert_visit(tx: &mut Tx, v: NewVisit<'_>, now: Timestamp) -> Resul
     .bind(v.visit.follow_up.map(|d| d.to_string()))
     .bind(v.visited_at.millis())
     .bind(now.millis())
+    .bind(i64::from(v.after_hand_over))
     .execute(&mut **tx)
     .await?;
     Ok(written.rows_affected() == 1)
