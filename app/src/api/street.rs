@@ -52,6 +52,9 @@ pub struct VisitView {
     pub recorded_by: String,
     /// The finding its request became.
     pub finding_id: Option<Uuid>,
+    /// Sent by the road's former chief after the hand-over (made while it was theirs).
+    #[serde(default)]
+    pub after_hand_over: bool,
 }
 
 /// A road's street screen: its shops, this quarter's visit coverage, the follow-ups due and

@@ -436,6 +436,7 @@ pub fn VisitLines(visit: VisitView) -> impl IntoView {
                 _ => Either::Right(view! { <span>{move || i18n.t(Msg::no_shop)}</span> }),
             }}
             " · " {visit.recorded_by.clone()}
+            {visit.after_hand_over.then(|| view! { " " <span class="badge">{move || i18n.t(Msg::after_hand_over_badge)}</span> })}
         </span>
         <span class="visit-asked">{visit.asked.clone()}</span>
         {visit.promised.clone().map(|p| view! { <span class="muted">{move || i18n.t(Msg::promised_label)} ": " {p.clone()}</span> })}

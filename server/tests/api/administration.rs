@@ -4,6 +4,7 @@
 
 use crate::helpers::*;
 use app::api::operations::{NewFinding, Operation, OperationRequest};
+use app::api::street::NewVisit;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -260,6 +261,15 @@ async fn a_road_given_to_another_chief_keeps_its_history_and_takes_the_old_chief
     assert!(first["results"][0]["outcome"].is_object(), "{first}");
     let queued = app.finding(&old, "market-road-1", "street_occupation", "占道经营，未联网时记录").await;
     let queued_op = (new_uuid(), record(&app, "market-road-1", queued.clone()));
+    let visit = NewVisit {
+        id: new_uuid(),
+        shop_id: None,
+        asked: "商户反映夜间噪音".into(),
+        promised: None,
+        follow_up: None,
+        visited_at: app.now(),
+    };
+    let visit_op = (new_uuid(), Operation::RecordVisit { road_id: "market-road-1".into(), visit: visit.clone() });
     let theirs = app.sync_ok(&new, &json!({})).await;
     assert!(!home_roads(&theirs).contains(&"market-road-1".to_owned()));
 
@@ -285,9 +295,10 @@ async fn a_road_given_to_another_chief_keeps_its_history_and_takes_the_old_chief
 
     // The old chief's queued record is taken, once, flagged, and still theirs; their phone no
     // longer has the road.
-    let late =
-        app.sync_ok(&old, &json!({ "ops": batch(std::slice::from_ref(&queued_op)), "cursor": first["cursor"] })).await;
+    let ops = [queued_op.clone(), visit_op];
+    let late = app.sync_ok(&old, &json!({ "ops": batch(&ops), "cursor": first["cursor"] })).await;
     assert_eq!(late["results"][0]["result"], "applied", "{late}");
+    assert_eq!(late["results"][1]["result"], "applied", "{late}");
     assert_eq!(home_roads(&late), vec!["market-road-2".to_owned()]);
     assert!(late["findings"].as_array().unwrap().iter().all(|f| f["road"]["id"] != "market-road-1"));
     assert_eq!(flagged(&app, &queued).await, ("chief01".to_owned(), 1));
@@ -322,6 +333,8 @@ async fn a_road_given_to_another_chief_keeps_its_history_and_takes_the_old_chief
     .unwrap();
     assert_eq!(inspector, "chief01");
     let page = app.read_ok(&new, "street", &[("road_id", "market-road-1")]).await;
+    let entry = page["log"].as_array().unwrap().iter().find(|v| v["id"] == visit.id.to_string()).unwrap().clone();
+    assert_eq!((entry["recorded_by"].as_str(), entry["after_hand_over"].as_bool()), (Some("王建国"), Some(true)));
     let chiefs = page["chiefs"].as_array().unwrap();
     assert_eq!(chiefs.len(), 2, "{chiefs:?}");
     assert_eq!((chiefs[0]["chief_name"].as_str(), chiefs[0]["until"].is_null()), (Some("李秀英"), true));

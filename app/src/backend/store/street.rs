@@ -200,10 +200,12 @@ struct LogRow {
     visited_at: i64,
     recorded_by: String,
     finding_id: Option<String>,
+    after_hand_over: i64,
 }
 
 const LOG_SELECT: &str = "SELECT v.id, v.road_id, v.shop_id, s.name AS shop_name, v.asked, v.promised, \
-     v.follow_up_on, v.follow_up_done_at, v.visited_at, u.display_name AS recorded_by, f.id AS finding_id \
+     v.follow_up_on, v.follow_up_done_at, v.visited_at, u.display_name AS recorded_by, f.id AS finding_id, \
+     v.after_hand_over \
      FROM visits v JOIN users u ON u.id = v.recorded_by LEFT JOIN shops s ON s.id = v.shop_id \
      LEFT JOIN findings f ON f.visit_id = v.id";
 
@@ -220,6 +222,7 @@ fn log_view(row: LogRow) -> Result<VisitView> {
         visited_at: Timestamp(row.visited_at),
         recorded_by: row.recorded_by,
         finding_id: row.finding_id.as_deref().map(uuid).transpose()?,
+        after_hand_over: row.after_hand_over != 0,
     })
 }
 
