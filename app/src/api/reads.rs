@@ -153,4 +153,5 @@ pub const CALLERS: &[(&str, Option<&[Role]>)] = &[
     ("street", Some(&[Role::RoadChief, Role::Coordinator])),
     ("shop", Some(&[Role::RoadChief, Role::Coordinator])),
     ("work_log", Some(&[Role::RoadChief, Role::Coordinator])),
+    ("directory", Some(&[Role::Coordinator])),
 ];
