@@ -146,14 +146,8 @@ pub fn may_head_section(person: Standing) -> Result<(), PostError> {
     Ok(())
 }
 
-/// A role changes only when the person holds no post of the old role.
-pub fn may_change_role(person: Standing, to: Role, yourself: bool) -> Result<(), PostError> {
-    if to == person.role {
-        return Ok(());
-    }
-    if yourself {
-        return Err(PostError::Yourself);
-    }
+/// A person's posts are handed over before their account changes.
+fn holds_no_post(person: Standing) -> Result<(), PostError> {
     if person.roads > 0 {
         return Err(PostError::StillChief);
     }
@@ -163,19 +157,24 @@ pub fn may_change_role(person: Standing, to: Role, yourself: bool) -> Result<(),
     Ok(())
 }
 
+/// A role changes only when the person holds no post of the old role.
+pub fn may_change_role(person: Standing, to: Role, yourself: bool) -> Result<(), PostError> {
+    if to == person.role {
+        return Ok(());
+    }
+    if yourself {
+        return Err(PostError::Yourself);
+    }
+    holds_no_post(person)
+}
+
 /// An account is disabled only when it holds no post (nobody's road or section is left without
 /// anyone), and never by its own coordinator.
 pub fn may_disable(person: Standing, yourself: bool) -> Result<(), PostError> {
     if yourself {
         return Err(PostError::Yourself);
     }
-    if person.roads > 0 {
-        return Err(PostError::StillChief);
-    }
-    if person.sections > 0 {
-        return Err(PostError::StillHead);
-    }
-    Ok(())
+    holds_no_post(person)
 }
 
 /// One field of one thing, before and after; `None` is "no value".
