@@ -110,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/roads/:road_id") view=pages::inspection::InspectionScreen/>
                     <Route path=path!("/roads/:road_id/street") view={Lazy::<pages::street::StreetRoute>::new()}/>
+                    <Route path=path!("/roads/:road_id/patrol") view={Lazy::<pages::patrol::PatrolRoute>::new()}/>
                     <Route path=path!("/shops/:id") view={Lazy::<pages::shop::ShopRoute>::new()}/>
                     <Route path=path!("/findings") view={Lazy::<pages::my_findings::MyFindingsRoute>::new()}/>
                     <Route path=path!("/findings/:id") view={Lazy::<pages::finding::FindingRoute>::new()}/>

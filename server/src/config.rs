@@ -10,6 +10,7 @@
 //! | trust X-Forwarded-For | `trust_forwarded_for` | `ROADCHIEF_TRUST_FORWARDED_FOR` | `false` |
 //! | courier round (s, 0 = off) | `notify_every_s` | `ROADCHIEF_NOTIFY_EVERY_S` | `15` |
 //! | scheduler round (s, 0 = off) | `schedule_every_s` | `ROADCHIEF_SCHEDULE_EVERY_S` | `60` |
+//! | days a patrol's positions are kept | `patrol_retention_days` | `ROADCHIEF_PATROL_RETENTION_DAYS` | `180` |
 //! | SMTP server for email | `smtp_url` | `ROADCHIEF_SMTP_URL` | none (email is not sent) |
 //! | sender of email | `mail_from` | `ROADCHIEF_MAIL_FROM` | `路长巡查 <road-chief@localhost>` |
 //! | photos in an S3-compatible bucket | `photo_bucket` | `ROADCHIEF_PHOTO_BUCKET` | none (`<data_dir>/photos`) |
@@ -37,6 +38,7 @@ struct FileConfig {
     trust_forwarded_for: Option<bool>,
     notify_every_s: Option<u64>,
     schedule_every_s: Option<u64>,
+    patrol_retention_days: Option<u32>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
     photo_bucket: Option<String>,
@@ -59,6 +61,8 @@ pub struct Config {
     pub notify_every_s: u64,
     /// How often the scheduler looks for reminders to send; 0 turns it off.
     pub schedule_every_s: u64,
+    /// Days a patrol's positions are kept after it ended (its figures stay).
+    pub patrol_retention_days: u32,
     /// Networks webhooks may reach although they are not public (an office's own receiver).
     pub webhook_allow: app::backend::outbound::AllowList,
     /// `smtp://host:25`, `smtp://host:587?tls=required` or `smtps://user:password@host:465`.
@@ -81,6 +85,7 @@ impl Config {
             trust_forwarded_for: false,
             notify_every_s: 0,
             schedule_every_s: 0,
+            patrol_retention_days: 180,
             smtp_url: None,
             mail_from: "bench@localhost".into(),
             photo_bucket: None,
@@ -195,6 +200,17 @@ impl Config {
             trust_forwarded_for: flag("ROADCHIEF_TRUST_FORWARDED_FOR", file.trust_forwarded_for)?,
             notify_every_s: seconds("ROADCHIEF_NOTIFY_EVERY_S", file.notify_every_s, 15)?,
             schedule_every_s: seconds("ROADCHIEF_SCHEDULE_EVERY_S", file.schedule_every_s, 60)?,
+            patrol_retention_days: match env("ROADCHIEF_PATROL_RETENTION_DAYS") {
+                Some(s) => match s.trim().parse() {
+                    Ok(days) if days > 0 => days,
+                    _ => bail!("ROADCHIEF_PATROL_RETENTION_DAYS {s:?} is not a number of days (1 or more)"),
+                },
+                None => match file.patrol_retention_days {
+                    Some(0) => bail!("patrol_retention_days must be 1 or more"),
+                    Some(days) => days,
+                    None => 180,
+                },
+            },
             smtp_url,
             mail_from: env("ROADCHIEF_MAIL_FROM")
                 .or(file.mail_from)

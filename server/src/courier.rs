@@ -210,7 +210,14 @@ where
 
 /// The scheduler: reminders and escalations (`app::backend::schedule`), one round every
 /// `every`. Safe to run in several processes at once: each reminder is claimed by a unique key.
-pub fn spawn_scheduler(pool: Pool, clock: Clock, every: Duration, stop: watch::Receiver<bool>) -> JoinHandle<()> {
+/// Each round also deletes the positions of patrols older than `patrol_retention_days`.
+pub fn spawn_scheduler(
+    pool: Pool,
+    clock: Clock,
+    every: Duration,
+    patrol_retention_days: u32,
+    stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
     every_round(every, stop, move || {
         let (pool, clock) = (pool.clone(), clock.clone());
         async move {
@@ -218,6 +225,11 @@ pub fn spawn_scheduler(pool: Pool, clock: Clock, every: Duration, stop: watch::R
                 Ok(done) if done != Default::default() => tracing::info!(?done, "reminders queued"),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "the scheduler's round failed"),
+            }
+            match app::backend::patrols::forget_old_trails(&pool, clock.now(), patrol_retention_days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(trails = n, "patrol positions past retention deleted"),
+                Err(e) => tracing::error!(error = %e, "deleting old patrol positions failed"),
             }
         }
     })

@@ -144,6 +144,7 @@ impl Application {
                 state.pool.clone(),
                 state.clock.clone(),
                 Duration::from_secs(config.schedule_every_s),
+                config.patrol_retention_days,
                 stopped,
             ));
         }

@@ -104,6 +104,8 @@ pub enum ErrorCode {
     StillHead,
     /// The coordinator's own role or account (they would lock themself out).
     OwnAccount,
+    /// A patrol's trail, times or board scans cannot be read.
+    InvalidPatrol,
     /// The sync cursor is not one this server wrote: the phone pulls everything again.
     CursorRejected,
     /// The phone's own storage is full: the record was not saved (never sent by the server).
@@ -211,6 +213,7 @@ impl ErrorCode {
             ErrorCode::UnknownUser => Msg::error_unknown_user,
             ErrorCode::UnknownCommunity => Msg::error_unknown_community,
             ErrorCode::InvalidRoadLine => Msg::error_invalid_road_line,
+            ErrorCode::InvalidPatrol => Msg::error_invalid_patrol,
             ErrorCode::NotARoadChief => Msg::error_not_a_road_chief,
             ErrorCode::NotASectionHead => Msg::error_not_a_section_head,
             ErrorCode::StillChief => Msg::error_still_chief,

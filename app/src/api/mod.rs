@@ -8,6 +8,7 @@ mod decoding;
 pub mod error;
 pub mod joint;
 pub mod operations;
+pub mod patrol;
 pub mod reads;
 pub mod reports;
 pub mod settings;

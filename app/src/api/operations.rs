@@ -4,11 +4,13 @@
 //! batches through `POST /api/v1/sync` (see `docs/sync-api.md`).
 
 use crate::api::joint::AssistingTask;
+use crate::api::patrol::NewPatrol;
 use crate::api::street::NewVisit;
 use crate::domain::deadline::Urgency;
 use crate::domain::finding::{FindingStatus, Move};
 use crate::domain::inspection::CheckResult;
 use crate::domain::joint::TaskStatus;
+use crate::domain::patrol::PatrolSummary;
 use crate::domain::photo::PhotoHash;
 use crate::domain::street::ShopFields;
 use crate::domain::time::Timestamp;
@@ -68,6 +70,9 @@ pub enum Operation {
     AnswerTask { finding_id: Uuid, note: String },
     /// The coordinator releases an assisting section from its task, with a reason.
     WaiveTask { finding_id: Uuid, section_id: String, reason: String },
+    /// A patrol of the road, walked with the patrol screen open; part of the week's
+    /// inspection (started by it if need be).
+    RecordPatrol { road_id: String, week: String, patrol: NewPatrol },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,6 +114,7 @@ pub enum Outcome {
     FollowUpClosed { visit_id: Uuid },
     JointMade { finding_id: Uuid, sections: Vec<String> },
     TaskClosed { finding_id: Uuid, section_id: String, status: TaskStatus },
+    PatrolRecorded { patrol_id: Uuid, summary: PatrolSummary },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

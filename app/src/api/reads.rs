@@ -154,4 +154,5 @@ pub const CALLERS: &[(&str, Option<&[Role]>)] = &[
     ("shop", Some(&[Role::RoadChief, Role::Coordinator])),
     ("work_log", Some(&[Role::RoadChief, Role::Coordinator])),
     ("directory", Some(&[Role::Coordinator])),
+    ("patrols", Some(&[Role::RoadChief, Role::Coordinator])),
 ];

@@ -119,6 +119,11 @@ pub struct InspectionPage {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(value_type = Vec<KnownProblem>))]
     pub known: Option<crate::api::sync::Kept>,
+    /// This week's patrols of the road together, kept as text: the patrol line reads it, so
+    /// its parser stays out of the first load.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<crate::domain::patrol::PatrolWeek>))]
+    pub patrol: Option<crate::api::sync::Kept>,
 }
 
 /// An open problem of a road: a finding not closed out, or a resident's report waiting for
@@ -323,6 +328,9 @@ pub struct OverviewRoad {
     pub community: Named,
     pub chief_name: String,
     pub status: InspectionStatus,
+    /// The week's patrols of the road together.
+    #[serde(default)]
+    pub patrol: Option<crate::domain::patrol::PatrolWeek>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

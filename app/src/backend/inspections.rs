@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// An observed time this far ahead of the server's clock is a wrong clock, not a finding.
-const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
+pub(super) const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
 /// The longest a finding can have been seen before it reaches the server (its week must still
 /// be open, which is at most two weeks).
 const OBSERVED_BEFORE_MAX_MS: i64 = 30 * 86_400_000;
@@ -74,6 +74,7 @@ pub async fn page(conn: &mut Conn, user: &User, road_id: &str, now: Timestamp) -
         findings: found,
         categories: directory::categories(conn).await?.iter().map(Category::view).collect(),
         known: Some(Kept::of(&super::store::reports::known_on_road(conn, road_id).await?)),
+        patrol: super::patrols::week_summary(conn, road_id, week).await?.map(|w| Kept::of(&w)),
     })
 }
 
@@ -104,7 +105,7 @@ fn week_start(week: &str) -> Timestamp {
     IsoWeek::parse(week).map_or(Timestamp(0), |w| Timestamp::start_of_day(w.monday()))
 }
 
-fn open_week(text: &str, now: Timestamp) -> Result<IsoWeek> {
+pub(super) fn open_week(text: &str, now: Timestamp) -> Result<IsoWeek> {
     let week = IsoWeek::parse(text).map_err(|_| ErrorCode::Malformed)?;
     if !week_is_open(week, now) {
         return Err(ErrorCode::WeekNotOpen.into());

@@ -21,6 +21,7 @@ pub mod operations;
 pub mod outbound;
 pub mod overview;
 pub mod page_policy;
+pub mod patrols;
 pub mod photos;
 pub mod reference;
 pub mod reports;

@@ -5,7 +5,7 @@
 
 use super::reference::Reference;
 use super::store::operations as stored;
-use super::{inspections, joint, moves, street, BackendError, Pool, Result, Tx, User};
+use super::{inspections, joint, moves, patrols, street, BackendError, Pool, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::{Operation, OperationRequest, Outcome};
 use crate::domain::time::Timestamp;
@@ -52,6 +52,7 @@ fn kind(op: &Operation) -> &'static str {
         Operation::MakeJoint { .. } => "make_joint",
         Operation::AnswerTask { .. } => "answer_task",
         Operation::WaiveTask { .. } => "waive_task",
+        Operation::RecordPatrol { .. } => "record_patrol",
     }
 }
 
@@ -143,6 +144,9 @@ async fn apply_unguarded(
         Operation::AnswerTask { finding_id, note } => joint::answer(tx, user, finding_id, note, now).await?,
         Operation::WaiveTask { finding_id, section_id, reason } => {
             joint::waive(tx, user, finding_id, section_id, reason, now).await?
+        }
+        Operation::RecordPatrol { road_id, week, patrol } => {
+            patrols::record(tx, reference, user, road_id, week, patrol, now).await?
         }
     };
     stored::finish(tx, &id, &serde_json::to_string(&outcome).expect("outcomes serialize")).await?;

@@ -78,11 +78,13 @@ pub async fn week(conn: &mut Conn, coordinator: &User, week: IsoWeek, now: Times
         return Err(ErrorCode::Forbidden.into());
     }
     let by_road: HashMap<String, InspectionStatus> = inspections::of_week(conn, week).await?.into_iter().collect();
+    let patrols = super::store::patrols::of_week(conn, week).await?;
     let roads: Vec<OverviewRoad> = directory::all_roads(conn)
         .await?
         .into_iter()
         .map(|r| OverviewRoad {
             status: by_road.get(&r.named.id).copied().unwrap_or(InspectionStatus::NotStarted),
+            patrol: patrols.get(&r.named.id).and_then(|p| super::patrols::week_of(p)),
             road: r.named,
             community: r.community,
             chief_name: r.chief_name,

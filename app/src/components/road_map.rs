@@ -50,6 +50,9 @@ pub fn RoadMap(
     coordinates: Vec<[f64; 2]>,
     #[prop(into)] marker: Signal<Option<GeoPoint>>,
     #[prop(into)] label: Signal<String>,
+    /// A patrol's positions, drawn as a line over the road.
+    #[prop(optional, into)]
+    trail: Option<Signal<Vec<[f64; 2]>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let projection = Projection::fit(&coordinates);
@@ -70,6 +73,20 @@ pub fn RoadMap(
             <polyline class="road-casing" points=points.clone()/>
             <polyline class="road-line" points=points/>
             <circle class="road-start" cx=sx cy=sy r="10"/>
+            {move || {
+                trail.map(|trail| {
+                    let points = trail
+                        .get()
+                        .iter()
+                        .map(|c| {
+                            let (x, y) = projection.xy(c[0], c[1]);
+                            format!("{x},{y}")
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    view! { <polyline class="patrol-trail" points=points/> }
+                })
+            }}
             <text class="road-start-label" x=label_x y=sy - 16 text-anchor=anchor>
                 {move || i18n.t(Msg::road_start)}
             </text>

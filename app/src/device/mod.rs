@@ -1,6 +1,8 @@
 //! What the phone itself provides: its clock, its storage, its position. Every function here
 //! does its work only in the browser; rendered on the server they are inert.
 
+pub mod patrol;
+
 use crate::domain::geometry::GeoPoint;
 use crate::domain::time::Timestamp;
 use serde::{de::DeserializeOwned, Serialize};

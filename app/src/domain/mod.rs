@@ -12,6 +12,7 @@ pub mod inspection;
 pub mod joint;
 pub mod notice;
 pub mod open311;
+pub mod patrol;
 pub mod performance;
 pub mod photo;
 pub mod reminder;

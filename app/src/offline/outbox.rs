@@ -99,6 +99,7 @@ pub enum Kind {
     SaveShop,
     RecordVisit,
     FollowUpDone,
+    RecordPatrol,
 }
 
 /// What the screens need to know of a queued operation.
@@ -148,6 +149,9 @@ impl About {
                 about.detail = Some(visit.asked.clone());
                 about.visit_id = Some(visit.id);
                 return about;
+            }
+            Operation::RecordPatrol { road_id, week, .. } => {
+                (Kind::RecordPatrol, Some(road_id), Some(week), None, None)
             }
             Operation::FollowUpDone { visit_id } => {
                 let mut about = About::street(Kind::FollowUpDone, None);
@@ -478,6 +482,14 @@ impl Outbox {
             }
         }
         status
+    }
+
+    /// Records of this kind for the road still waiting to be sent (refused ones not counted).
+    pub fn waiting(&self, kind: Kind, road: &str) -> usize {
+        self.items
+            .iter()
+            .filter(|q| q.rejected.is_none() && q.about.kind == kind && q.about.road_id.as_deref() == Some(road))
+            .count()
     }
 
     pub fn has_start(&self, road: &str, week: IsoWeek) -> bool {

@@ -230,6 +230,9 @@ fn Inspection(
                 <a class="street-link" href=move || road.with_value(|r| format!("/roads/{}/street", r.road.id))>
                     {t!(i18n, street_title)}
                 </a>
+                <a class="street-link" href=move || road.with_value(|r| format!("/roads/{}/patrol", r.road.id))>
+                    {t!(i18n, patrol_title)}
+                </a>
             </p>
         </header>
         <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>

@@ -15,6 +15,7 @@ pub mod not_found;
 pub mod outbox;
 pub mod overview;
 pub mod overview_charts;
+pub mod patrol;
 pub mod reports;
 pub mod rules;
 pub mod shell;

@@ -84,6 +84,7 @@ fn kind_title(kind: Kind) -> Msg {
         Kind::SaveShop => Msg::op_save_shop,
         Kind::RecordVisit => Msg::op_record_visit,
         Kind::FollowUpDone => Msg::op_follow_up_done,
+        Kind::RecordPatrol => Msg::op_record_patrol,
     }
 }
 

@@ -6,6 +6,7 @@ use crate::api::reads::load_overview;
 use crate::components::badges::{week_label, InspectionBadge};
 use crate::components::finding_card::FindingCard;
 use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::patrol_summary::{patrol_short, TraceFlags};
 use crate::domain::inspection::InspectionStatus;
 use crate::domain::performance::tenths_text;
 use crate::domain::time::{IsoWeek, Timestamp};
@@ -163,6 +164,7 @@ pub fn OverviewView() -> impl IntoView {
                                                 <th scope="col">{t!(i18n, community_label)}</th>
                                                 <th scope="col">{t!(i18n, chief_label)}</th>
                                                 <th scope="col">{t!(i18n, status_label)}</th>
+                                                <th scope="col">{t!(i18n, patrol_title)}</th>
                                                 <th scope="col">{t!(i18n, street_title)}</th>
                                             </tr>
                                         </thead>
@@ -172,12 +174,24 @@ pub fn OverviewView() -> impl IntoView {
                                                 .into_iter()
                                                 .map(|r| {
                                                     let street = format!("/roads/{}/street", r.road.id);
+                                                    let patrol_href = format!("/roads/{}/patrol?week={}", r.road.id, o.week);
+                                                    let patrol = r.patrol.clone();
+                                                    let flags = patrol.as_ref().map(|p| p.flags.clone()).unwrap_or_default();
                                                     view! {
                                                         <tr>
                                                             <th scope="row">{move || i18n.pick(&r.road.name_zh, &r.road.name_en)}</th>
                                                             <td>{move || i18n.pick(&r.community.name_zh, &r.community.name_en)}</td>
                                                             <td>{r.chief_name.clone()}</td>
                                                             <td><InspectionBadge status=r.status/></td>
+                                                            <td class="patrol-cell">
+                                                                {match patrol {
+                                                                    Some(p) => view! {
+                                                                        <a href=patrol_href>{move || patrol_short(i18n, &p)}</a>
+                                                                        <TraceFlags flags/>
+                                                                    }.into_any(),
+                                                                    None => view! { <span class="muted">{t!(i18n, patrol_none_short)}</span> }.into_any(),
+                                                                }}
+                                                            </td>
                                                             <td><a href=street>{t!(i18n, shops_title)}</a></td>
                                                         </tr>
                                                     }

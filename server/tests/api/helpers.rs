@@ -60,6 +60,7 @@ pub async fn test_config(dir: &std::path::Path, demo: bool) -> Config {
         // Tests run the courier and the scheduler themselves, with the test's clock.
         notify_every_s: 0,
         schedule_every_s: 0,
+        patrol_retention_days: 180,
         smtp_url: None,
         mail_from: "路长巡查 <road-chief@test.invalid>".into(),
         photo_bucket: None,
@@ -183,6 +184,7 @@ impl TestApp {
             "shops",
             "visits",
             "joint_tasks",
+            "patrols",
         ] {
             let (n,): (i64,) =
                 sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.db()).await.unwrap();

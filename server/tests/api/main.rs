@@ -19,6 +19,7 @@ mod limits;
 mod load;
 mod notifications;
 mod open311;
+mod patrol;
 mod permissions;
 mod photos;
 mod reminders;

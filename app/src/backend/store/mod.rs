@@ -13,6 +13,7 @@ pub mod joint;
 pub mod notifications;
 pub mod open311;
 pub mod operations;
+pub mod patrols;
 pub mod photos;
 pub mod reminders;
 pub mod reports;
