@@ -38,6 +38,18 @@ impl Projection {
         Projection { lon0: min_x / cos_lat, lat0: max_y, cos_lat, scale, dx, dy }
     }
 
+    /// `[lon, lat]` pairs as an SVG polyline's points.
+    fn points(&self, coordinates: &[[f64; 2]]) -> String {
+        coordinates
+            .iter()
+            .map(|c| {
+                let (x, y) = self.xy(c[0], c[1]);
+                format!("{x},{y}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn xy(&self, lon: f64, lat: f64) -> (i32, i32) {
         let x = (lon - self.lon0) * self.cos_lat * self.scale + self.dx;
         let y = (self.lat0 - lat) * self.scale + self.dy;
@@ -56,14 +68,7 @@ pub fn RoadMap(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let projection = Projection::fit(&coordinates);
-    let points = coordinates
-        .iter()
-        .map(|c| {
-            let (x, y) = projection.xy(c[0], c[1]);
-            format!("{x},{y}")
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    let points = projection.points(&coordinates);
     let (sx, sy) = coordinates.first().map(|c| projection.xy(c[0], c[1])).unwrap_or((0, 0));
     let right_half = f64::from(sx) > WIDTH / 2.0;
     let label_x = if right_half { sx - 16 } else { sx + 16 };
@@ -75,15 +80,7 @@ pub fn RoadMap(
             <circle class="road-start" cx=sx cy=sy r="10"/>
             {move || {
                 trail.map(|trail| {
-                    let points = trail
-                        .get()
-                        .iter()
-                        .map(|c| {
-                            let (x, y) = projection.xy(c[0], c[1]);
-                            format!("{x},{y}")
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let points = trail.with(|t| projection.points(t));
                     view! { <polyline class="patrol-trail" points=points/> }
                 })
             }}
