@@ -2,7 +2,7 @@
 
 use crate::domain::deadline::{DeadlineRule, Urgency};
 use crate::domain::duplicate::{Known, SameAs};
-use crate::domain::finding::{FindingStatus, Move, Selection};
+use crate::domain::finding::{FindingStatus, Move, ReturnRuling, Selection};
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::{CheckResult, InspectionStatus};
 use crate::domain::photo::PhotoHash;
@@ -164,6 +164,9 @@ pub struct HistoryEntry {
     pub actor: String,
     pub from: Option<FindingStatus>,
     pub to: FindingStatus,
+    /// A step out of `returned`: whether the coordinator upheld the return or overruled it.
+    #[serde(default)]
+    pub ruling: Option<ReturnRuling>,
     pub section: Named,
     pub deadline: Option<Timestamp>,
     pub note: Option<String>,

@@ -21,6 +21,7 @@ pub fn command(action: Move, note: Option<&str>, section_id: Option<&str>) -> Re
         Move::Resolve => Command::Resolve { note: Note::parse(note.unwrap_or(""))? },
         Move::Return => Command::Return { reason: Note::parse(note.unwrap_or(""))? },
         Move::Reopen => Command::Reopen { reason: Note::parse(note.unwrap_or(""))? },
+        Move::SendBack => Command::SendBack { reason: Note::parse(note.unwrap_or(""))? },
         Move::CloseOut => Command::CloseOut { note: Note::parse_optional(note)? },
         Move::Reroute => Command::Reroute {
             to: section_id.map(str::trim).filter(|s| !s.is_empty()).ok_or(ErrorCode::SectionRequired)?.to_owned(),
@@ -79,8 +80,8 @@ pub async fn apply(
         note: command.note(),
     };
     findings::append(tx, step).await?;
-    if transition.restarts_deadline {
-        // Re-routed or reopened: the section that has it now is told.
+    if transition.hands_to_section {
+        // Re-routed, sent back or reopened: the section that has it now is told.
         notify::enqueue(tx, reference, &transition.section, &key, &event, now).await?;
     }
     Ok(Outcome::FindingMoved { finding_id: *id, status: transition.to, section_id: transition.section, deadline })

@@ -2,7 +2,8 @@
 //!
 //! routed → accepted | resolved | returned        (section head)
 //! accepted → resolved | returned                 (section head)
-//! returned → routed at another section           (coordinator; deadline restarts)
+//! returned → routed at another section           (coordinator upholds the return; deadline restarts)
+//! returned → routed at the same section          (coordinator overrules it; deadline as routed)
 //! resolved → closed (销号)                        (road chief)
 //! resolved → routed at the same section          (road chief reopens; deadline restarts)
 //!
@@ -128,17 +129,20 @@ pub enum Move {
     Resolve,
     Return,
     Reroute,
+    /// The coordinator overrules a return: the finding goes back to the section that returned it.
+    SendBack,
     CloseOut,
     Reopen,
 }
 
 impl Move {
-    pub const ALL: [Move; 6] = [Move::Accept, Move::Resolve, Move::Return, Move::Reroute, Move::CloseOut, Move::Reopen];
+    pub const ALL: [Move; 7] =
+        [Move::Accept, Move::Resolve, Move::Return, Move::Reroute, Move::SendBack, Move::CloseOut, Move::Reopen];
 
     pub fn party(self) -> Party {
         match self {
             Move::Accept | Move::Resolve | Move::Return => Party::Section,
-            Move::Reroute => Party::Coordinator,
+            Move::Reroute | Move::SendBack => Party::Coordinator,
             Move::CloseOut | Move::Reopen => Party::RoadChief,
         }
     }
@@ -150,16 +154,47 @@ impl Move {
             (Move::Accept, Routed) => Some(Accepted),
             (Move::Resolve, Routed | Accepted) => Some(Resolved),
             (Move::Return, Routed | Accepted) => Some(Returned),
-            (Move::Reroute, Returned) => Some(Routed),
+            (Move::Reroute | Move::SendBack, Returned) => Some(Routed),
             (Move::CloseOut, Resolved) => Some(Closed),
             (Move::Reopen, Resolved) => Some(Routed),
             _ => None,
         }
     }
 
-    /// Moves that send the finding (back) to a section start a new deadline.
+    /// Moves that send the finding (back) to a section start a new deadline; an overruled
+    /// return does not, so a wrong "not ours" buys no time: the clock started at routing.
     pub fn restarts_deadline(self) -> bool {
         matches!(self, Move::Reroute | Move::Reopen)
+    }
+
+    /// Moves after which a section has the finding again and must be told.
+    pub fn hands_to_section(self) -> bool {
+        matches!(self, Move::Reroute | Move::SendBack | Move::Reopen)
+    }
+}
+
+/// The coordinator's decision on a returned finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnRuling {
+    /// Re-routed to another section: it was not the returning section's.
+    Upheld,
+    /// Sent back to the section that returned it.
+    Overruled,
+}
+
+impl ReturnRuling {
+    /// What a step out of `returned` decided, from the section that returned the finding and
+    /// the section that has it after the step; `None` for any other step.
+    pub fn of<S: PartialEq>(from: Option<FindingStatus>, returned_by: &S, now_with: &S) -> Option<ReturnRuling> {
+        (from == Some(FindingStatus::Returned)).then(|| {
+            if returned_by == now_with {
+                ReturnRuling::Overruled
+            } else {
+                ReturnRuling::Upheld
+            }
+        })
     }
 }
 
@@ -173,11 +208,26 @@ pub fn available_moves(status: FindingStatus, parties: &[Party]) -> Vec<Move> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command<S> {
     Accept,
-    Resolve { note: Note },
-    Return { reason: Note },
-    Reroute { to: S, note: Option<Note> },
-    CloseOut { note: Option<Note> },
-    Reopen { reason: Note },
+    Resolve {
+        note: Note,
+    },
+    Return {
+        reason: Note,
+    },
+    Reroute {
+        to: S,
+        note: Option<Note>,
+    },
+    /// Overruling a return says why the finding is the section's after all.
+    SendBack {
+        reason: Note,
+    },
+    CloseOut {
+        note: Option<Note>,
+    },
+    Reopen {
+        reason: Note,
+    },
 }
 
 impl<S> Command<S> {
@@ -187,6 +237,7 @@ impl<S> Command<S> {
             Command::Resolve { .. } => Move::Resolve,
             Command::Return { .. } => Move::Return,
             Command::Reroute { .. } => Move::Reroute,
+            Command::SendBack { .. } => Move::SendBack,
             Command::CloseOut { .. } => Move::CloseOut,
             Command::Reopen { .. } => Move::Reopen,
         }
@@ -195,9 +246,10 @@ impl<S> Command<S> {
     pub fn note(&self) -> Option<&Note> {
         match self {
             Command::Accept => None,
-            Command::Resolve { note } | Command::Return { reason: note } | Command::Reopen { reason: note } => {
-                Some(note)
-            }
+            Command::Resolve { note }
+            | Command::Return { reason: note }
+            | Command::SendBack { reason: note }
+            | Command::Reopen { reason: note } => Some(note),
             Command::Reroute { note, .. } | Command::CloseOut { note } => note.as_ref(),
         }
     }
@@ -221,6 +273,8 @@ pub struct Transition<S> {
     /// The section the finding is with afterwards.
     pub section: S,
     pub restarts_deadline: bool,
+    /// A section has it again and is told.
+    pub hands_to_section: bool,
 }
 
 /// Decides a move. `current_section` is where the finding is now; `parties` are the roles the
@@ -241,7 +295,13 @@ pub fn decide<S: Clone + PartialEq>(
         Command::Reroute { to: target, .. } => target.clone(),
         _ => current_section.clone(),
     };
-    Ok(Transition { from, to, section, restarts_deadline: kind.restarts_deadline() })
+    Ok(Transition {
+        from,
+        to,
+        section,
+        restarts_deadline: kind.restarts_deadline(),
+        hands_to_section: kind.hands_to_section(),
+    })
 }
 
 #[cfg(test)]
@@ -286,19 +346,21 @@ mod tests {
             Move::Resolve => Command::Resolve { note: note() },
             Move::Return => Command::Return { reason: note() },
             Move::Reroute => Command::Reroute { to: "engineering", note: None },
+            Move::SendBack => Command::SendBack { reason: note() },
             Move::CloseOut => Command::CloseOut { note: None },
             Move::Reopen => Command::Reopen { reason: note() },
         }
     }
 
     /// The whole table of legal moves, written out once by hand.
-    const LEGAL: [(FindingStatus, Move, FindingStatus); 8] = [
+    const LEGAL: [(FindingStatus, Move, FindingStatus); 9] = [
         (Routed, Move::Accept, Accepted),
         (Routed, Move::Resolve, Resolved),
         (Routed, Move::Return, Returned),
         (Accepted, Move::Resolve, Resolved),
         (Accepted, Move::Return, Returned),
         (Returned, Move::Reroute, Routed),
+        (Returned, Move::SendBack, Routed),
         (Resolved, Move::CloseOut, Closed),
         (Resolved, Move::Reopen, Routed),
     ];
@@ -309,6 +371,7 @@ mod tests {
             let t = decide(from, &"urban", &[m.party()], &command(m)).unwrap();
             assert_eq!((t.from, t.to), (from, to), "{m:?} from {from:?}");
             assert_eq!(t.restarts_deadline, matches!(m, Move::Reroute | Move::Reopen));
+            assert_eq!(t.hands_to_section, to == Routed);
         }
     }
 
@@ -355,16 +418,28 @@ mod tests {
             decide(Returned, &"engineering", &[Party::Coordinator], &command(Move::Reroute)),
             Err(TransitionError::SameSection)
         );
-        // A reopening goes back to the same section.
+        // A reopening goes back to the same section, and so does an overruled return.
         let t = decide(Resolved, &"urban", &[Party::RoadChief], &command(Move::Reopen)).unwrap();
         assert_eq!(t.section, "urban");
+        let t = decide(Returned, &"urban", &[Party::Coordinator], &command(Move::SendBack)).unwrap();
+        assert_eq!((t.section, t.restarts_deadline), ("urban", false));
+    }
+
+    #[test]
+    fn a_step_out_of_returned_is_a_ruling_on_the_return() {
+        assert_eq!(ReturnRuling::of(Some(Returned), &"urban", &"urban"), Some(ReturnRuling::Overruled));
+        assert_eq!(ReturnRuling::of(Some(Returned), &"urban", &"engineering"), Some(ReturnRuling::Upheld));
+        for from in [None, Some(Routed), Some(Accepted), Some(Resolved)] {
+            assert_eq!(ReturnRuling::of(from, &"urban", &"urban"), None);
+            assert_eq!(ReturnRuling::of(from, &"urban", &"engineering"), None);
+        }
     }
 
     #[test]
     fn moves_offered_per_party() {
         assert_eq!(available_moves(Routed, &[Party::Section]), vec![Move::Accept, Move::Resolve, Move::Return]);
         assert_eq!(available_moves(Accepted, &[Party::Section]), vec![Move::Resolve, Move::Return]);
-        assert_eq!(available_moves(Returned, &[Party::Coordinator]), vec![Move::Reroute]);
+        assert_eq!(available_moves(Returned, &[Party::Coordinator]), vec![Move::Reroute, Move::SendBack]);
         assert_eq!(available_moves(Resolved, &[Party::RoadChief]), vec![Move::CloseOut, Move::Reopen]);
         assert!(available_moves(Routed, &[Party::RoadChief, Party::Coordinator]).is_empty());
     }

@@ -13,6 +13,7 @@ use crate::components::badges::{deadline_text, finding_status_msg, metres, Statu
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::road_map::RoadMap;
 use crate::domain::deadline::DeadlineRule;
+use crate::domain::finding::ReturnRuling;
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::{self, engine::use_sync};
 use crate::t;
@@ -227,6 +228,15 @@ fn MoveStep(h: HistoryEntry) -> impl IntoView {
         <li>
             <span class="muted small">{h.at.format_local()} " · " {h.actor.clone()}</span>
             <span>{move || i18n.t(finding_status_msg(h.to))} " · " {move || i18n.pick(&szh, &sen)}</span>
+            {h
+                .ruling
+                .map(|ruling| {
+                    let text = match ruling {
+                        ReturnRuling::Upheld => Msg::ruling_upheld,
+                        ReturnRuling::Overruled => Msg::ruling_overruled,
+                    };
+                    view! { <span class="ruling">{move || i18n.t(text)}</span> }
+                })}
             {h.deadline.map(|d| view! { <span class="muted small">{move || deadline_text(i18n, d)}</span> })}
             {h
                 .deadline_rule

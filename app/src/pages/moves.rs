@@ -41,6 +41,12 @@ fn texts(action: Move) -> Texts {
             field: Some((Msg::reroute_note, false)),
             primary: true,
         },
+        Move::SendBack => Texts {
+            button: Msg::move_send_back,
+            done: Msg::moved_send_back,
+            field: Some((Msg::send_back_reason, true)),
+            primary: false,
+        },
         Move::CloseOut => Texts {
             button: Msg::move_close_out,
             done: Msg::moved_close_out,
@@ -62,6 +68,7 @@ fn action_name(action: Move) -> &'static str {
         Move::Resolve => "resolve",
         Move::Return => "return",
         Move::Reroute => "reroute",
+        Move::SendBack => "send-back",
         Move::CloseOut => "close-out",
         Move::Reopen => "reopen",
     }

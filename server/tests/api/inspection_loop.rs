@@ -210,3 +210,71 @@ async fn an_urgent_finding_is_due_the_same_working_day_and_the_history_says_why(
     let rule: DeadlineRule = serde_json::from_value(detail["history"][0]["deadline_rule"].clone()).unwrap();
     assert_eq!(rule, DeadlineRule::WorkingDays(WorkingDays::try_from(5).unwrap()));
 }
+
+#[tokio::test]
+async fn a_return_is_judged_upheld_or_overruled_and_an_overruled_one_buys_no_time() {
+    let app = spawn_app().await;
+    let chief = app.user("chief01").await;
+    let rubbish = app.finding(&chief, "market-road-1", "sanitation", "垃圾堆放在人行道上").await;
+    let id = rubbish.id.to_string();
+    let response = app.send(&chief, new_uuid(), &submit(&app, "market-road-1", vec![rubbish])).await;
+    let outcome: Value = response.json().await.unwrap();
+    let routed_deadline = outcome["findings"][0]["deadline"].as_i64().unwrap();
+
+    let urban = app.user("head_urban").await;
+    let coordinator = app.user("coordinator").await;
+    let (status, code, _) =
+        error_code(app.send(&urban, new_uuid(), &move_op(&id, "return", Some("  "), None)).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "note_empty"), "a return needs a reason");
+    let response = app.send(&urban, new_uuid(), &move_op(&id, "return", Some("不归我们管"), None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Only the coordinator judges, and overruling needs a reason too.
+    let detail = app.read_ok(&coordinator, "finding", &[("id", &id)]).await;
+    assert_eq!(detail["moves"], serde_json::json!(["reroute", "send_back"]));
+    let (status, _, _) =
+        error_code(app.send(&urban, new_uuid(), &move_op(&id, "send_back", Some("就是你们的"), None)).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, code, _) =
+        error_code(app.send(&coordinator, new_uuid(), &move_op(&id, "send_back", None, None)).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "note_empty"));
+
+    // After the deadline the coordinator overrules it: back to urban management with the
+    // deadline set at routing, so the days spent returned count against the section.
+    app.state.clock.advance(routed_deadline - app.now().millis() + 3_600_000);
+    let response =
+        app.send(&coordinator, new_uuid(), &move_op(&id, "send_back", Some("人行道保洁属城管科"), None)).await;
+    let moved: Value = response.json().await.unwrap();
+    assert_eq!(moved["status"], "routed", "{moved}");
+    assert_eq!(moved["section_id"], "urban-management");
+    assert_eq!(moved["deadline"].as_i64().unwrap(), routed_deadline, "the deadline is not reset");
+    let inbox = app.read_ok(&urban, "inbox", &[("filter", "overdue")]).await;
+    assert!(find_in(&inbox["items"], &id).await.is_some(), "already late: {inbox}");
+
+    // Returned again; this time the coordinator agrees and re-routes it with a new deadline.
+    let response = app.send(&urban, new_uuid(), &move_op(&id, "return", Some("占道经营归执法中队"), None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.send(&coordinator, new_uuid(), &move_op(&id, "reroute", None, Some("law-enforcement"))).await;
+    let moved: Value = response.json().await.unwrap();
+    assert_eq!(moved["deadline"].as_i64().unwrap(), deadline_of(app.now().millis(), 2));
+
+    let detail = app.read_ok(&coordinator, "finding", &[("id", &id)]).await;
+    let steps: Vec<(&str, Value)> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["to"].as_str().unwrap(), h["ruling"].clone()))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("routed", Value::Null),
+            ("returned", Value::Null),
+            ("routed", "overruled".into()),
+            ("returned", Value::Null),
+            ("routed", "upheld".into()),
+        ]
+    );
+    assert_eq!(detail["history"][2]["note"], "人行道保洁属城管科");
+    assert_eq!(detail["history"][2]["deadline"], Value::Null, "an overruled return sets no deadline");
+}

@@ -6,7 +6,7 @@ use crate::api::views::{FindingSummary, HistoryEntry, Named};
 use crate::backend::db::flag;
 use crate::backend::Result;
 use crate::domain::deadline::{urgency, DeadlineRule};
-use crate::domain::finding::{FindingStatus, Selection};
+use crate::domain::finding::{FindingStatus, ReturnRuling, Selection};
 use crate::domain::geometry::{GeoPoint, Placement};
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
@@ -308,13 +308,20 @@ pub async fn history(conn: &mut Conn, id: &str) -> Result<Vec<HistoryEntry>> {
     .bind(id)
     .fetch_all(conn)
     .await?;
+    // A step out of `returned` is the coordinator's ruling on the return, which the step
+    // before it (the return) made at its section.
+    let mut section_before = None::<String>;
     rows.into_iter()
         .map(|r| {
+            let from = r.from_status.as_deref().map(status).transpose()?;
+            let ruling = section_before.as_ref().and_then(|before| ReturnRuling::of(from, before, &r.section_id));
+            section_before = Some(r.section_id.clone());
             Ok(HistoryEntry {
                 at: Timestamp(r.at),
                 actor: r.actor,
-                from: r.from_status.as_deref().map(status).transpose()?,
+                from,
                 to: status(&r.to_status)?,
+                ruling,
                 section: Named { id: r.section_id, name_zh: r.section_zh, name_en: r.section_en },
                 deadline: r.deadline_at.map(Timestamp),
                 note: r.note,
