@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/outbox") view={Lazy::<pages::outbox::OutboxRoute>::new()}/>
                     <Route path=path!("/channels") view={Lazy::<pages::channels::ChannelsRoute>::new()}/>
                     <Route path=path!("/rules") view={Lazy::<pages::rules::RulesRoute>::new()}/>
+                    <Route path=path!("/race") view={Lazy::<pages::race::RaceRoute>::new()}/>
                     <Route path=path!("/admin") view={Lazy::<pages::admin::AdminRoute>::new()}/>
                     <Route path=path!("/reports") view={Lazy::<pages::reports::ReportsRoute>::new()}/>
                     <Route path=path!("/shell") view=pages::shell::OfflineShell/>

@@ -26,8 +26,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-const CATEGORIES: [&str; 10] = [
-    "illegal_structure",
+/// The demo's categories but illegal structures, whose resolution needs a photo of the result
+/// (the desks here resolve with a note only).
+const CATEGORIES: [&str; 9] = [
     "sanitation",
     "shop_sign",
     "street_occupation",
@@ -309,6 +310,7 @@ async fn phone(shared: Arc<Shared>, chief: String, road: String, coordinates: Ve
     device.outbox.push(OperationRequest {
         id: uuid(),
         op: Operation::StartInspection { road_id: road.clone(), week: week.clone() },
+        sent_at: None,
     });
     loop {
         let stopping = shared.stop.load(Ordering::SeqCst);
@@ -324,20 +326,21 @@ async fn phone(shared: Arc<Shared>, chief: String, road: String, coordinates: Ve
             let (a, b) = (coordinates[0], coordinates[1]);
             let finding = NewFinding {
                 id: uuid(),
-                category: CATEGORIES[(n % 10) as usize].into(),
+                category: CATEGORIES[(n % CATEGORIES.len() as u64) as usize].into(),
                 note: format!("{road} 第 {cycle} 次：门前堆放杂物，需要清理"),
                 lon: a[0] + (b[0] - a[0]) * t,
                 lat: a[1] + (b[1] - a[1]) * t,
                 off_road_confirmed: false,
                 observed_at: app::backend::Clock::default().now(),
                 photos: vec![hash.clone()],
+                taken: Vec::new(),
                 urgent: false,
                 visit_id: None,
                 shop_id: None,
             };
             photos.push((finding.id, bytes, hash));
             let op = Operation::RecordFinding { road_id: road.clone(), week: week.clone(), finding };
-            device.outbox.push(OperationRequest { id: uuid(), op });
+            device.outbox.push(OperationRequest { id: uuid(), op, sent_at: None });
             // Close out what the sections resolved.
             for f in device.pulled.iter().filter(|f| f["status"] == "resolved") {
                 let id = f["id"].as_str().unwrap_or_default().to_owned();
@@ -346,20 +349,20 @@ async fn phone(shared: Arc<Shared>, chief: String, road: String, coordinates: Ve
                         json!({"kind": "move_finding", "finding_id": id, "move": "close_out", "note": "已核查，销号"}),
                     )
                     .unwrap();
-                    device.outbox.push(OperationRequest { id: uuid(), op });
+                    device.outbox.push(OperationRequest { id: uuid(), op, sent_at: None });
                 }
             }
             // Every fifth round the week's checklist is submitted (again: it adds up).
             if cycle.is_multiple_of(5) {
                 let results: BTreeMap<String, CheckResult> =
-                    CATEGORIES.iter().map(|c| (c.to_string(), CheckResult::Ok)).collect();
+                    CATEGORIES.iter().chain(&["illegal_structure"]).map(|c| (c.to_string(), CheckResult::Ok)).collect();
                 let op = Operation::SubmitInspection {
                     road_id: road.clone(),
                     week: week.clone(),
                     results,
                     findings: vec![],
                 };
-                device.outbox.push(OperationRequest { id: uuid(), op });
+                device.outbox.push(OperationRequest { id: uuid(), op, sent_at: None });
             }
         }
         if device.sync(&shared).await {
@@ -433,7 +436,7 @@ async fn desk(shared: Arc<Shared>, head: String, seed: u64) {
                         json!({"kind": "move_finding", "finding_id": id, "move": action, "note": "已安排人员处理"}),
                     )
                     .unwrap();
-                    device.outbox.push(OperationRequest { id: uuid(), op });
+                    device.outbox.push(OperationRequest { id: uuid(), op, sent_at: None });
                 }
             }
         }

@@ -74,6 +74,7 @@ fn findings(coordinates: &[[f64; 2]], now: Timestamp) -> Vec<NewFinding> {
                 off_road_confirmed: false,
                 observed_at: now,
                 photos: Vec::new(),
+                taken: Vec::new(),
                 urgent: false,
                 visit_id: None,
                 shop_id: None,
@@ -112,6 +113,7 @@ async fn through_sync(batch: usize, postgres: Option<&str>) -> f64 {
         .map(|finding| OperationRequest {
             id: uuid(now),
             op: Operation::RecordFinding { road_id: ROAD.into(), week: week.clone(), finding },
+            sent_at: None,
         })
         .collect();
 

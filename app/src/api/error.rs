@@ -106,6 +106,13 @@ pub enum ErrorCode {
     OwnAccount,
     /// A patrol's trail, times or board scans cannot be read.
     InvalidPatrol,
+    /// A photo's record (when and where it was taken) names no photo sent with it, or an
+    /// impossible time or place; or photos come with a move other than a resolution.
+    InvalidPhotoRecord,
+    /// The category's resolution needs a photo of the result.
+    AfterPhotoRequired,
+    /// An "after" photo that is one of the finding's own photos.
+    SamePhotoAfter,
     /// The sync cursor is not one this server wrote: the phone pulls everything again.
     CursorRejected,
     /// The phone's own storage is full: the record was not saved (never sent by the server).
@@ -214,6 +221,9 @@ impl ErrorCode {
             ErrorCode::UnknownCommunity => Msg::error_unknown_community,
             ErrorCode::InvalidRoadLine => Msg::error_invalid_road_line,
             ErrorCode::InvalidPatrol => Msg::error_invalid_patrol,
+            ErrorCode::InvalidPhotoRecord => Msg::error_invalid_photo_record,
+            ErrorCode::AfterPhotoRequired => Msg::error_after_photo_required,
+            ErrorCode::SamePhotoAfter => Msg::error_same_photo_after,
             ErrorCode::NotARoadChief => Msg::error_not_a_road_chief,
             ErrorCode::NotASectionHead => Msg::error_not_a_section_head,
             ErrorCode::StillChief => Msg::error_still_chief,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod joint;
 pub mod operations;
 pub mod patrol;
+pub mod race;
 pub mod reads;
 pub mod reports;
 pub mod settings;

@@ -7,6 +7,7 @@ use crate::api::joint::AssistingTask;
 use crate::api::patrol::NewPatrol;
 use crate::api::street::NewVisit;
 use crate::domain::deadline::Urgency;
+use crate::domain::evidence::PhotoTaken;
 use crate::domain::finding::{FindingStatus, Move};
 use crate::domain::inspection::CheckResult;
 use crate::domain::joint::TaskStatus;
@@ -27,6 +28,10 @@ pub const SESSION_PATH: &str = "/api/v1/session";
 pub struct OperationRequest {
     pub id: Uuid,
     pub op: Operation,
+    /// The phone's clock as it sent the operation (each time it sends it): how far that clock
+    /// stands from the server's. Not part of the operation: a resend is the same operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +60,13 @@ pub enum Operation {
         note: Option<String>,
         #[serde(default)]
         section_id: Option<String>,
+        /// A resolution's photos of the result ("after"), uploaded like a finding's. Left out
+        /// of the JSON when empty, so moves stored before keep their hash.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<PhotoHash>,
+        /// When and where the phone took them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        taken: Vec<PhotoTaken>,
     },
     /// The road's chief (or the coordinator) adds a shop to the road's register or changes
     /// one; a new shop's id is made on the phone (a UUID).
@@ -90,6 +102,9 @@ pub struct NewFinding {
     /// Left out of the JSON when empty, so operations stored before photos keep their hash.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<PhotoHash>,
+    /// When and where the phone took them (none from older phones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taken: Vec<PhotoTaken>,
     /// Due the same working day (e.g. a safety hazard) instead of the category's working days.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub urgent: bool,

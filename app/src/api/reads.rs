@@ -155,4 +155,5 @@ pub const CALLERS: &[(&str, Option<&[Role]>)] = &[
     ("work_log", Some(&[Role::RoadChief, Role::Coordinator])),
     ("directory", Some(&[Role::Coordinator])),
     ("patrols", Some(&[Role::RoadChief, Role::Coordinator])),
+    ("race", Some(&[Role::RoadChief, Role::SectionHead, Role::Coordinator])),
 ];

@@ -34,6 +34,9 @@ pub struct RuleSetting {
     pub section_id: String,
     /// Working days, 1 to 60.
     pub days: i64,
+    /// A resolution needs a photo of the result; absent keeps the rule as it is.
+    #[serde(default)]
+    pub after_photo: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

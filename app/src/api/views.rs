@@ -2,6 +2,7 @@
 
 use crate::domain::deadline::{DeadlineRule, Urgency};
 use crate::domain::duplicate::{Known, SameAs};
+use crate::domain::evidence::{ClockSkew, PhotoStage};
 use crate::domain::finding::{FindingStatus, Move, ReturnRuling, Selection};
 use crate::domain::geometry::GeoPoint;
 use crate::domain::inspection::{CheckResult, InspectionStatus};
@@ -215,6 +216,15 @@ pub struct FindingDetail {
     /// The reader is the coordinator, who may waive an open task.
     #[serde(default)]
     pub may_waive_tasks: bool,
+    /// The phone's clock minus the server's when the finding arrived.
+    #[serde(default)]
+    pub clock_skew: Option<ClockSkew>,
+    /// Its category's resolution needs an "after" photo.
+    #[serde(default)]
+    pub after_photo_required: bool,
+    /// The reader is the coordinator, who sees each photo's SHA-256 and receipt time.
+    #[serde(default)]
+    pub evidence_shown: bool,
 }
 
 /// Something that happened around a finding besides its moves: a reminder, a message to a
@@ -246,6 +256,20 @@ pub struct PhotoState {
     /// The road's chief showed it on the road's public board (no people in it).
     #[serde(default)]
     pub public: bool,
+    /// Taken with the finding, or with its resolution.
+    #[serde(default)]
+    pub stage: PhotoStage,
+    /// When and where the phone says it was taken (by the phone's clock).
+    #[serde(default)]
+    pub taken_at: Option<Timestamp>,
+    #[serde(default)]
+    pub taken_place: Option<GeoPoint>,
+    /// When its file reached the server (the server's clock).
+    #[serde(default)]
+    pub received_at: Option<Timestamp>,
+    /// The phone's clock minus the server's as the record arrived.
+    #[serde(default)]
+    pub clock_skew: Option<ClockSkew>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -442,6 +466,9 @@ pub struct RuleRow {
     pub category: Named,
     pub section_id: String,
     pub days: u16,
+    /// A resolution needs a photo of the result.
+    #[serde(default)]
+    pub after_photo: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -454,6 +481,10 @@ pub struct RuleChange {
     pub new_section: Option<String>,
     pub old_days: u16,
     pub new_days: u16,
+    #[serde(default)]
+    pub old_after_photo: bool,
+    #[serde(default)]
+    pub new_after_photo: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

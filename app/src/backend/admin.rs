@@ -329,14 +329,20 @@ pub async fn put_category(
             stored::set_names(&mut tx, Subject::Category, id.as_str(), zh, en).await?;
             let old_days = before.deadline_days.get().to_string();
             if before.section.id != section_id || before.deadline_days != days {
-                directory::set_rule(&mut tx, id.as_str(), section_id, days).await?;
+                let old = directory::Rule {
+                    section_id: before.section.id.clone(),
+                    days: before.deadline_days,
+                    after_photo: before.after_photo,
+                };
+                let new = directory::Rule { section_id: section_id.to_owned(), days, ..old.clone() };
+                directory::set_rule(&mut tx, id.as_str(), &new).await?;
                 let change_id = new_id(now);
                 let change = store::rules::Change {
                     id: &change_id,
                     category: id.as_str(),
                     actor_id: &actor.id,
-                    old: (&before.section.id, before.deadline_days),
-                    new: (section_id, days),
+                    old: &old,
+                    new: &new,
                 };
                 store::rules::record(&mut tx, change, now).await?;
             }
@@ -356,6 +362,7 @@ pub async fn put_category(
                 name_en: en,
                 section: section_id,
                 days,
+                after_photo: false,
                 position,
             };
             directory::import::category(&mut tx, row).await?;

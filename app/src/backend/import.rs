@@ -74,6 +74,9 @@ pub struct CategoryEntry {
     pub name_en: String,
     pub section: Code,
     pub deadline_days: WorkingDays,
+    /// A resolution needs a photo of the result.
+    #[serde(default)]
+    pub after_photo_required: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +306,7 @@ pub async fn import(pool: &Pool, file: &SubdistrictFile, now: Timestamp) -> Resu
             name_en: &c.name_en,
             section: c.section.as_str(),
             days: c.deadline_days,
+            after_photo: c.after_photo_required,
             position: position as i64,
         };
         put::category(&mut tx, row).await?;

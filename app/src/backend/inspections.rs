@@ -13,6 +13,7 @@ use crate::api::sync::Kept;
 use crate::api::views::{ChiefHome, InspectionPage, ReportsWaiting, RoadCard};
 use crate::domain::admin::{tenure, Tenure};
 use crate::domain::deadline::{urgency, DeadlineRule};
+use crate::domain::evidence::{check_taken, ClockSkew, PhotoStage, PhotoTaken};
 use crate::domain::finding::FindingStatus;
 use crate::domain::geometry::{check_placement, GeoPoint, Placement};
 use crate::domain::inspection::{settle_results, week_is_open, CheckResult, MAX_FINDINGS_PER_SUBMISSION};
@@ -144,6 +145,9 @@ pub struct Recorded {
     pub off_road_confirmed: bool,
     pub observed_at: Timestamp,
     pub photos: Vec<PhotoHash>,
+    pub taken: Vec<PhotoTaken>,
+    /// The phone's clock minus the server's as it arrived, if the phone said its time.
+    pub clock_skew: Option<ClockSkew>,
     pub urgent: bool,
     pub visit_id: Option<Uuid>,
     pub shop_id: Option<String>,
@@ -151,8 +155,15 @@ pub struct Recorded {
     pub after_hand_over: bool,
 }
 
-/// Checks one new finding against its road and the categories.
-fn parse_finding(road: &Road, categories: &[Category], input: &NewFinding, now: Timestamp) -> Result<Recorded> {
+/// Checks one new finding against its road and the categories; `sent` is the phone's clock as
+/// it sent it.
+fn parse_finding(
+    road: &Road,
+    categories: &[Category],
+    input: &NewFinding,
+    sent: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<Recorded> {
     let category = categories.iter().find(|c| c.code == input.category).ok_or(ErrorCode::UnknownCategory)?;
     let note = Note::parse(&input.note)?;
     let point = GeoPoint::parse(input.lon, input.lat).map_err(|_| ErrorCode::InvalidPosition)?;
@@ -167,6 +178,7 @@ fn parse_finding(road: &Road, categories: &[Category], input: &NewFinding, now: 
         return Err(ErrorCode::ObservedTooLongAgo.into());
     }
     check_declared(&input.photos).map_err(|_| ErrorCode::TooManyPhotos)?;
+    check_taken(&input.photos, &input.taken).map_err(|_| ErrorCode::InvalidPhotoRecord)?;
     Ok(Recorded {
         id: input.id,
         category: category.clone(),
@@ -175,6 +187,8 @@ fn parse_finding(road: &Road, categories: &[Category], input: &NewFinding, now: 
         off_road_confirmed: input.off_road_confirmed && placement.is_off_road(),
         observed_at: input.observed_at,
         photos: input.photos.clone(),
+        taken: input.taken.clone(),
+        clock_skew: sent.map(|s| ClockSkew::between(s, now)),
         urgent: input.urgent,
         visit_id: input.visit_id,
         shop_id: input.shop_id.clone(),
@@ -212,6 +226,7 @@ async fn route(
         deadline,
         urgent: finding.urgent,
         after_hand_over: finding.after_hand_over,
+        clock_skew: finding.clock_skew,
     };
     // Where it came from in the work log is checked before anything is written.
     let (visit, shop) =
@@ -224,7 +239,15 @@ async fn route(
     {
         return Err(ErrorCode::VisitHasFinding.into());
     }
-    photos::declare(tx, &id, &finding.photos).await?;
+    let declared = photos::Declared {
+        finding_id: &id,
+        photos: &finding.photos,
+        taken: &finding.taken,
+        stage: PhotoStage::Before,
+        declared_by: &chief.id,
+        clock_skew: finding.clock_skew,
+    };
+    photos::declare(tx, declared).await?;
     let event = new_id(now);
     let step = findings::Step {
         id: &event,
@@ -251,12 +274,13 @@ pub async fn record_finding(
     road_id: &str,
     week: &str,
     input: &NewFinding,
+    sent: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<Outcome> {
     let (road, tenure) = own_road(reference, tx, chief, road_id, input.observed_at).await?;
     let road = road.clone();
     let week = open_week(week, now)?;
-    let mut recorded = parse_finding(&road, reference.categories(tx).await?, input, now)?;
+    let mut recorded = parse_finding(&road, reference.categories(tx).await?, input, sent, now)?;
     recorded.after_hand_over = tenure == Tenure::Former;
     let inspection = reference.inspection(tx, chief, road_id, week, now).await?.id.clone();
     let finding = route(tx, reference, chief, road_id, &inspection, &recorded, now).await?;
@@ -269,6 +293,8 @@ pub struct Submission<'a> {
     pub week: &'a str,
     pub ticked: &'a BTreeMap<String, CheckResult>,
     pub findings: &'a [NewFinding],
+    /// The phone's clock as it sent the submission.
+    pub sent: Option<Timestamp>,
 }
 
 /// Submits the week's inspection: results for every category and the new findings, routed
@@ -280,7 +306,7 @@ pub async fn submit(
     submission: Submission<'_>,
     now: Timestamp,
 ) -> Result<Outcome> {
-    let Submission { road_id, week, ticked, findings: new_findings } = submission;
+    let Submission { road_id, week, ticked, findings: new_findings, sent } = submission;
     if new_findings.len() > MAX_FINDINGS_PER_SUBMISSION {
         return Err(ErrorCode::TooManyFindings.into());
     }
@@ -291,7 +317,7 @@ pub async fn submit(
     let week = open_week(week, now)?;
     let categories = reference.categories(tx).await?.to_vec();
     let recorded =
-        new_findings.iter().map(|f| parse_finding(&road, &categories, f, now)).collect::<Result<Vec<_>>>()?;
+        new_findings.iter().map(|f| parse_finding(&road, &categories, f, sent, now)).collect::<Result<Vec<_>>>()?;
     let mut ids = BTreeSet::new();
     if !recorded.iter().all(|f| ids.insert(f.id)) {
         return Err(ErrorCode::Malformed.into());

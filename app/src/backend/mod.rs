@@ -23,6 +23,7 @@ pub mod overview;
 pub mod page_policy;
 pub mod patrols;
 pub mod photos;
+pub mod race;
 pub mod reference;
 pub mod reports;
 pub mod review;

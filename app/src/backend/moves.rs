@@ -4,12 +4,14 @@
 use super::access::FindingAccess;
 use super::auth::new_id;
 use super::reference::Reference;
-use super::store::{directory, findings};
+use super::store::{directory, findings, photos};
 use super::{joint, notify, Result, Tx, User};
 use crate::api::error::ErrorCode;
 use crate::api::operations::Outcome;
 use crate::domain::deadline::DeadlineRule;
+use crate::domain::evidence::{check_resolution, check_taken, ClockSkew, PhotoStage, PhotoTaken, ResolutionEvidence};
 use crate::domain::finding::{decide, Command, Move};
+use crate::domain::photo::{check_declared, PhotoHash};
 use crate::domain::text::Note;
 use crate::domain::time::Timestamp;
 use uuid::Uuid;
@@ -30,6 +32,14 @@ pub fn command(action: Move, note: Option<&str>, section_id: Option<&str>) -> Re
     })
 }
 
+/// Photos sent with a move: a resolution's photos of the result.
+pub struct AfterPhotos<'a> {
+    pub photos: &'a [PhotoHash],
+    pub taken: &'a [PhotoTaken],
+    /// The phone's clock as it sent the move.
+    pub sent: Option<Timestamp>,
+}
+
 /// Applies a move by `user` to a finding, inside the caller's transaction.
 pub async fn apply(
     tx: &mut Tx,
@@ -37,11 +47,25 @@ pub async fn apply(
     user: &User,
     id: &Uuid,
     command: &Command<String>,
+    after: AfterPhotos<'_>,
     now: Timestamp,
 ) -> Result<Outcome> {
     let access = FindingAccess::load_for_update(tx, user, id).await?;
     let standing = &access.standing;
     let transition = decide(standing.status, &standing.section_id, &access.parties, command)?;
+    let resolving = command.kind() == Move::Resolve;
+    if !resolving && !after.photos.is_empty() {
+        return Err(ErrorCode::InvalidPhotoRecord.into());
+    }
+    check_declared(after.photos).map_err(|_| ErrorCode::TooManyPhotos)?;
+    check_taken(after.photos, after.taken).map_err(|_| ErrorCode::InvalidPhotoRecord)?;
+    if resolving {
+        let before = photos::hashes(tx, &access.key(), PhotoStage::Before).await?;
+        check_resolution(standing.after_photo_required, after.photos, &before).map_err(|e| match e {
+            ResolutionEvidence::AfterPhotoRequired => ErrorCode::AfterPhotoRequired,
+            ResolutionEvidence::SamePhotoAsBefore => ErrorCode::SamePhotoAfter,
+        })?;
+    }
     // A joint case: the lead resolves only when no assisting task is open, and is never
     // re-routed to a section that assists it.
     match command {
@@ -80,6 +104,22 @@ pub async fn apply(
         note: command.note(),
     };
     findings::append(tx, step).await?;
+    if !after.photos.is_empty() {
+        // A finding resolved again after a reopening keeps the earlier result's photos: an
+        // "after" photo sent twice is the same file, refused as a repeat.
+        if !photos::hashes(tx, &key, PhotoStage::After).await?.iter().all(|h| !after.photos.contains(h)) {
+            return Err(ErrorCode::TooManyPhotos.into());
+        }
+        let declared = photos::Declared {
+            finding_id: &key,
+            photos: after.photos,
+            taken: after.taken,
+            stage: PhotoStage::After,
+            declared_by: &user.id,
+            clock_skew: after.sent.map(|s| ClockSkew::between(s, now)),
+        };
+        photos::declare(tx, declared).await?;
+    }
     if transition.hands_to_section {
         // Re-routed, sent back or reopened: the section that has it now is told.
         notify::enqueue(tx, reference, &transition.section, &key, &event, now).await?;

@@ -123,15 +123,17 @@ async fn apply_unguarded(
             inspections::start(tx, reference, user, road_id, week, now).await?
         }
         Operation::RecordFinding { road_id, week, finding } => {
-            inspections::record_finding(tx, reference, user, road_id, week, finding, now).await?
+            inspections::record_finding(tx, reference, user, road_id, week, finding, request.sent_at, now).await?
         }
         Operation::SubmitInspection { road_id, week, results, findings } => {
-            let submission = inspections::Submission { road_id, week, ticked: results, findings };
+            let sent = request.sent_at;
+            let submission = inspections::Submission { road_id, week, ticked: results, findings, sent };
             inspections::submit(tx, reference, user, submission, now).await?
         }
-        Operation::MoveFinding { finding_id, action, note, section_id } => {
+        Operation::MoveFinding { finding_id, action, note, section_id, photos, taken } => {
             let command = moves::command(*action, note.as_deref(), section_id.as_deref())?;
-            moves::apply(tx, reference, user, finding_id, &command, now).await?
+            let after = moves::AfterPhotos { photos, taken, sent: request.sent_at };
+            moves::apply(tx, reference, user, finding_id, &command, after, now).await?
         }
         Operation::SaveShop { road_id, shop_id, shop } => {
             street::save_shop(tx, reference, user, road_id, shop_id, shop, now).await?

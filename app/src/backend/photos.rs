@@ -10,6 +10,7 @@ use super::access::FindingAccess;
 use super::store::photos;
 use super::{BackendError, Pool, Result, User};
 use crate::api::error::ErrorCode;
+use crate::domain::evidence::PhotoStage;
 use crate::domain::finding::Party;
 use crate::domain::photo::{ImageKind, PhotoHash, MAX_PHOTO_BYTES};
 use crate::domain::time::Timestamp;
@@ -133,8 +134,9 @@ async fn put_file(dir: &Path, hash: &PhotoHash, bytes: &[u8]) -> std::io::Result
     .map_err(std::io::Error::other)?
 }
 
-/// Takes an upload of a photo the finding's chief declared with it. Uploading it again is
-/// fine (nothing changes); anything that is not that image is refused before it is stored.
+/// Takes an upload of a photo declared with the finding (by its chief) or with its resolution
+/// (by the section head who resolved it): only who declared it uploads it. Uploading it again
+/// is fine (nothing changes); anything that is not that image is refused before it is stored.
 pub async fn upload(
     pool: &Pool,
     store: &PhotoStore,
@@ -146,8 +148,17 @@ pub async fn upload(
 ) -> Result<()> {
     let uploaded = {
         let mut conn = pool.read().await?;
-        let access = FindingAccess::load(&mut conn, user, finding_id).await?.require(Party::RoadChief)?;
-        photos::declared(&mut conn, &access.key(), hash).await?.ok_or(ErrorCode::NotFound)?
+        let access = FindingAccess::load(&mut conn, user, finding_id).await?;
+        let expected = photos::declared(&mut conn, &access.key(), hash).await?.ok_or(ErrorCode::NotFound)?;
+        let theirs = match (&expected.declared_by, expected.stage) {
+            (Some(by), _) => by == &user.id,
+            (None, PhotoStage::Before) => access.parties.contains(&Party::RoadChief),
+            (None, PhotoStage::After) => false,
+        };
+        if !theirs {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        expected.uploaded
     };
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(ErrorCode::PhotoTooLarge.into());

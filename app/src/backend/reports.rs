@@ -563,6 +563,7 @@ pub async fn confirm(
             off_road_confirmed: true,
             observed_at: now,
             photos: photos.iter().map(|(h, _, _)| h.clone()).collect(),
+            taken: Vec::new(),
             urgent: false,
             visit_id: None,
             shop_id: None,
@@ -570,7 +571,8 @@ pub async fn confirm(
         let mut reference = Reference::default();
         let week = IsoWeek::containing(now).to_string();
         let outcome =
-            inspections::record_finding(&mut tx, &mut reference, chief, &report.road.id, &week, &input, now).await?;
+            inspections::record_finding(&mut tx, &mut reference, chief, &report.road.id, &week, &input, None, now)
+                .await?;
         let Outcome::FindingRecorded { .. } = outcome else {
             return Err(BackendError::Corrupt("recording a finding answered otherwise".into()));
         };

@@ -18,34 +18,35 @@ fn coordinator(user: &User) -> Result<()> {
     Ok(())
 }
 
-/// Sets a category's section and working days, and records the change.
+/// Sets a category's section, working days and (when given) whether a resolution needs an
+/// "after" photo, and records the change.
 pub async fn set(
     pool: &Pool,
     user: &User,
     category: &str,
     section_id: &str,
     days: WorkingDays,
+    after_photo: Option<bool>,
     now: Timestamp,
 ) -> Result<()> {
     coordinator(user)?;
     let mut tx = pool.begin_write().await?;
-    let (old_section, old_days) = directory::rule(&mut tx, category).await?.ok_or(ErrorCode::UnknownCategory)?;
+    let old = directory::rule(&mut tx, category).await?.ok_or(ErrorCode::UnknownCategory)?;
     // A section that no longer exists (or never did) cannot receive findings.
     if !directory::section_exists(&mut tx, section_id).await? {
         return Err(ErrorCode::UnknownSection.into());
     }
-    if old_section == section_id && old_days == days {
+    let new = directory::Rule {
+        section_id: section_id.to_owned(),
+        days,
+        after_photo: after_photo.unwrap_or(old.after_photo),
+    };
+    if new == old {
         return Ok(());
     }
-    directory::set_rule(&mut tx, category, section_id, days).await?;
+    directory::set_rule(&mut tx, category, &new).await?;
     let id = new_id(now);
-    let change = store::rules::Change {
-        id: &id,
-        category,
-        actor_id: &user.id,
-        old: (&old_section, old_days),
-        new: (section_id, days),
-    };
+    let change = store::rules::Change { id: &id, category, actor_id: &user.id, old: &old, new: &new };
     store::rules::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(())
@@ -58,7 +59,12 @@ pub async fn screen(pool: &Pool, user: &User, now: Timestamp) -> Result<Rules> {
     let categories = directory::categories(&mut conn)
         .await?
         .into_iter()
-        .map(|c| RuleRow { category: c.named(), section_id: c.section.id.clone(), days: c.deadline_days.get() })
+        .map(|c| RuleRow {
+            category: c.named(),
+            section_id: c.section.id.clone(),
+            days: c.deadline_days.get(),
+            after_photo: c.after_photo,
+        })
         .collect();
     let sections = directory::sections(&mut conn).await?.into_iter().map(|s| s.named).collect();
     let changes = store::rules::recent(&mut conn, 50).await?;

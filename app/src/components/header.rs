@@ -16,11 +16,14 @@ pub fn Header() -> impl IntoView {
         Suspend::new(async move {
             me.await.ok().flatten().map(|me| {
                 let links: Vec<(&'static str, Msg)> = match me.role {
-                    Role::RoadChief => vec![("/", Msg::nav_my_roads), ("/findings", Msg::nav_my_findings)],
-                    Role::SectionHead => vec![("/inbox", Msg::nav_inbox)],
+                    Role::RoadChief => {
+                        vec![("/", Msg::nav_my_roads), ("/findings", Msg::nav_my_findings), ("/race", Msg::nav_race)]
+                    }
+                    Role::SectionHead => vec![("/inbox", Msg::nav_inbox), ("/race", Msg::nav_race)],
                     Role::Coordinator => {
                         vec![
                             ("/overview", Msg::nav_overview),
+                            ("/race", Msg::nav_race),
                             ("/rules", Msg::nav_rules),
                             ("/channels", Msg::nav_channels),
                             ("/admin", Msg::nav_admin),

@@ -1,14 +1,22 @@
-//! Photos of a finding being recorded: taken with the camera or picked, downsized and kept on
-//! the phone (IndexedDB) at once, shown as thumbnails, at most four.
+//! Photos of a finding being recorded (or of its result): taken with the camera or picked,
+//! downsized and kept on the phone (IndexedDB) at once, shown as thumbnails, at most four.
+//! Each keeps when (the file's time, by the phone's clock) and where (the phone's position as
+//! it was added) it was taken.
 
+use crate::domain::evidence::PhotoTaken;
 use crate::domain::photo::{PhotoHash, MAX_PHOTOS_PER_FINDING};
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::photos;
-use crate::t;
 use leptos::prelude::*;
 
 #[component]
-pub fn PhotoPicker(photos: RwSignal<Vec<PhotoHash>>) -> impl IntoView {
+pub fn PhotoPicker(
+    photos: RwSignal<Vec<PhotoHash>>,
+    taken: RwSignal<Vec<PhotoTaken>>,
+    /// What the photos are of, if not the problem (a resolution's: the result).
+    #[prop(optional)]
+    legend: Option<Msg>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let failed = RwSignal::new(None::<crate::api::error::ApiError>);
     let busy = RwSignal::new(false);
@@ -31,12 +39,25 @@ pub fn PhotoPicker(photos: RwSignal<Vec<PhotoHash>>) -> impl IntoView {
                     if photos.with_untracked(|p| p.len() >= MAX_PHOTOS_PER_FINDING) {
                         break;
                     }
+                    let at = crate::domain::time::Timestamp(file.last_modified() as i64);
                     match photos::store(file).await {
-                        Ok(hash) => photos.update(|p| {
-                            if !p.contains(&hash) {
-                                p.push(hash)
+                        Ok(hash) => {
+                            if photos.with_untracked(|p| p.contains(&hash)) {
+                                continue;
                             }
-                        }),
+                            photos.update(|p| p.push(hash.clone()));
+                            // A file without a believable time is kept without one.
+                            if crate::domain::evidence::possible_time(at) {
+                                taken.update(|t| t.push(PhotoTaken { hash: hash.clone(), at, place: None }));
+                                crate::device::locate(move |found| {
+                                    if let Ok(place) = found {
+                                        taken.update(|t| {
+                                            t.iter_mut().filter(|t| t.hash == hash).for_each(|t| t.place = Some(place))
+                                        });
+                                    }
+                                });
+                            }
+                        }
                         Err(e) => failed.set(Some(e)),
                     }
                 }
@@ -44,12 +65,12 @@ pub fn PhotoPicker(photos: RwSignal<Vec<PhotoHash>>) -> impl IntoView {
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, busy, failed);
+        let _ = (ev, busy, failed, taken);
     };
 
     view! {
         <fieldset class="photos">
-            <legend>{t!(i18n, photos_label)}</legend>
+            <legend>{move || i18n.t(legend.unwrap_or(Msg::photos_label))}</legend>
             <ul class="thumbs">
                 {move || {
                     photos
@@ -65,7 +86,10 @@ pub fn PhotoPicker(photos: RwSignal<Vec<PhotoHash>>) -> impl IntoView {
                                         type="button"
                                         class="ghost small"
                                         aria-label=move || i18n.t(Msg::remove_photo)
-                                        on:click=move |_| photos.update(|p| p.retain(|h| h != &hash))
+                                        on:click=move |_| {
+                                            photos.update(|p| p.retain(|h| h != &hash));
+                                            taken.update(|t| t.retain(|t| t.hash != hash));
+                                        }
                                     >
                                         "×"
                                     </button>

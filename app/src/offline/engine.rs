@@ -7,7 +7,7 @@
 //! says it wrote (`phone::Word`). Only one tab syncs at a time (`phone::exclusively`), and it
 //! reads the stored outbox first, so records made in any tab go out, once.
 
-use super::outbox::{Entry, Outbox, Receipt, BATCH};
+use super::outbox::{Entry, Outbox, Outgoing, Receipt, BATCH};
 use super::phone::{self, Word};
 use super::photos::{self, Upload};
 use super::replica::Replica;
@@ -437,7 +437,13 @@ impl SyncEngine {
                     .await;
             }
             let body = self.outbox.with_untracked(|o| {
-                let ops: Vec<_> = o.next_batch(batch_size).into_iter().filter(|op| ids.contains(&op.id)).collect();
+                let now = Some(device::now());
+                let ops: Vec<_> = o
+                    .next_batch(batch_size)
+                    .into_iter()
+                    .filter(|op| ids.contains(&op.id))
+                    .map(|op| Outgoing { sent_at: now, ..op })
+                    .collect();
                 client::sync_body(&ops, replica.cursor.as_deref())
             });
             match client::sync(body).await {

@@ -120,6 +120,9 @@ pub struct About {
     /// The visit a work-log record is, or concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visit_id: Option<Uuid>,
+    /// The photos a move carries (a resolution's photos of the result).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoHash>,
 }
 
 impl About {
@@ -134,9 +137,14 @@ impl About {
             Operation::SubmitInspection { road_id, week, .. } => {
                 (Kind::SubmitInspection, Some(road_id), Some(week), None, None)
             }
+            Operation::MoveFinding { finding_id, photos, .. } => {
+                let mut about = About::street(Kind::MoveFinding, None);
+                about.finding_id = Some(*finding_id);
+                about.photos = photos.clone();
+                return about;
+            }
             // A joint case's steps are moves of the finding, made at a desk.
-            Operation::MoveFinding { finding_id, .. }
-            | Operation::MakeJoint { finding_id, .. }
+            Operation::MakeJoint { finding_id, .. }
             | Operation::AnswerTask { finding_id, .. }
             | Operation::WaiveTask { finding_id, .. } => (Kind::MoveFinding, None, None, None, Some(*finding_id)),
             Operation::SaveShop { road_id, shop, .. } => {
@@ -167,6 +175,7 @@ impl About {
             finding_id,
             detail: None,
             visit_id: None,
+            photos: Vec::new(),
         }
     }
 
@@ -179,6 +188,7 @@ impl About {
             finding_id: None,
             detail: None,
             visit_id: None,
+            photos: Vec::new(),
         }
     }
 
@@ -192,6 +202,9 @@ impl About {
 pub struct Outgoing<'a> {
     pub id: Uuid,
     pub op: &'a RawValue,
+    /// The phone's clock as the request leaves: the server learns how far it is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<Timestamp>,
 }
 
 /// A photo waiting to be uploaded; its bytes are in the phone's IndexedDB under its hash.
@@ -287,6 +300,11 @@ impl Outbox {
                 self.photos.push(QueuedPhoto { finding_id: finding.id, hash: hash.clone(), rejected: None });
             }
         }
+        if let Some(finding_id) = about.finding_id.filter(|_| about.kind == Kind::MoveFinding) {
+            for hash in &about.photos {
+                self.photos.push(QueuedPhoto { finding_id, hash: hash.clone(), rejected: None });
+            }
+        }
         let json = serde_json::to_string(op).expect("operations serialize");
         let op = RawValue::from_string(json).expect("serde_json writes valid JSON");
         self.items.push(Queued { id, op, about, queued_at: now, rejected: None, sent_at: None });
@@ -373,7 +391,7 @@ impl Outbox {
             .iter()
             .filter(|q| q.rejected.is_none())
             .take(size)
-            .map(|q| Outgoing { id: q.id, op: &q.op })
+            .map(|q| Outgoing { id: q.id, op: &q.op, sent_at: None })
             .collect()
     }
 
@@ -414,33 +432,39 @@ impl Outbox {
         }
     }
 
-    /// Drops a record on the user's say-so, with the photos of a finding it carried.
+    /// Drops a record on the user's say-so, with the photos it carried (a finding's, or a
+    /// resolution's).
     pub fn discard(&mut self, id: Uuid) -> Vec<PhotoHash> {
-        let finding = self.get(id).and_then(|q| q.about.finding.as_ref()).map(|f| f.id);
+        // A recorded finding takes all its photos; a move only those it carried.
+        let carried = self.get(id).and_then(|q| match &q.about.finding {
+            Some(f) => Some((f.id, None)),
+            None => q.about.finding_id.map(|f| (f, Some(q.about.photos.clone()))),
+        });
         self.items.retain(|q| q.id != id);
         let mut dropped = Vec::new();
-        if let Some(finding) = finding {
+        if let Some((finding, only)) = carried {
             self.photos.retain(|p| {
-                let keep = p.finding_id != finding;
-                if !keep {
+                let goes = p.finding_id == finding && only.as_ref().is_none_or(|o| o.contains(&p.hash));
+                if goes {
                     dropped.push(p.hash.clone());
                 }
-                keep
+                !goes
             });
         }
         dropped
     }
 
-    /// Photos whose finding the server already has (no operation recording it is waiting here).
+    /// Photos the server expects (no operation recording their finding, or moving it, is
+    /// waiting here: a resolution's photos are declared by the move).
     pub fn photos_ready(&self) -> Vec<QueuedPhoto> {
         self.photos
             .iter()
             .filter(|p| p.rejected.is_none())
             .filter(|p| {
-                !self
-                    .items
-                    .iter()
-                    .any(|q| q.about.kind == Kind::RecordFinding && q.about.finding_id == Some(p.finding_id))
+                !self.items.iter().any(|q| {
+                    matches!(q.about.kind, Kind::RecordFinding | Kind::MoveFinding)
+                        && q.about.finding_id == Some(p.finding_id)
+                })
             })
             .cloned()
             .collect()
@@ -535,6 +559,7 @@ mod tests {
             off_road_confirmed: false,
             observed_at: Timestamp(0),
             photos,
+            taken: Vec::new(),
             urgent: false,
             visit_id: None,
             shop_id: None,
@@ -599,6 +624,32 @@ mod tests {
         assert_eq!(outbox.attention(), 1);
         assert_eq!(outbox.discard(id(2)), vec![hash('c')]);
         assert_eq!(outbox.unsynced(), 1);
+    }
+
+    #[test]
+    fn a_resolutions_photos_wait_for_the_move_and_only_they_go_with_it() {
+        let mut outbox = Outbox::default();
+        let resolve = |n: u8, photos: Vec<PhotoHash>| Operation::MoveFinding {
+            finding_id: id(100 + n),
+            action: crate::domain::finding::Move::Resolve,
+            note: Some("修好了".into()),
+            section_id: None,
+            photos,
+            taken: Vec::new(),
+        };
+        outbox.push(id(1), &resolve(1, vec![hash('a')]), Timestamp(0));
+        outbox.push(id(2), &resolve(2, vec![hash('b'), hash('c')]), Timestamp(0));
+        assert_eq!(outbox.unsynced(), 5);
+        assert!(outbox.photos_ready().is_empty(), "declared by moves the server has not had");
+        outbox.settle(&[answer(1, AnswerKind::Applied)], Timestamp(0));
+        let ready: Vec<(Uuid, PhotoHash)> = outbox.photos_ready().into_iter().map(|p| (p.finding_id, p.hash)).collect();
+        assert_eq!(ready, vec![(id(101), hash('a'))]);
+        assert_eq!(outbox.discard(id(2)), vec![hash('b'), hash('c')]);
+        assert_eq!(outbox.unsynced(), 1, "the first resolution's photo stays");
+        // The move goes out as it was made, photos and all.
+        outbox.push(id(3), &resolve(3, vec![hash('d')]), Timestamp(0));
+        let sent = outbox.next_batch(BATCH);
+        assert!(sent[0].op.get().contains(&"d".repeat(64)), "{}", sent[0].op.get());
     }
 
     #[test]

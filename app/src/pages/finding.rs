@@ -2,13 +2,11 @@
 //! the reader may do next.
 
 use super::extension::{AskExtension, DecideExtension};
+use super::finding_photos::{skew_text, Photos};
 use super::joint::JointPanel;
 use super::moves::MoveForm;
-use crate::api::client;
-use crate::api::error::ApiError;
 use crate::api::reads::{load_finding, load_finding_notices};
-use crate::api::reports::{photo_board_path, PhotoOnBoard};
-use crate::api::views::{FindingDetail, HistoryEntry, NoticeEntry, PhotoState};
+use crate::api::views::{FindingDetail, HistoryEntry, NoticeEntry};
 use crate::components::badges::{deadline_text, finding_status_msg, metres, StatusBadge, UrgencyBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::road_map::RoadMap;
@@ -91,6 +89,8 @@ fn Detail(
     let off_road = (detail.off_road_m > crate::domain::geometry::OFF_ROAD_LIMIT_M).then_some(detail.off_road_m);
     let targets = detail.reroute_targets.clone();
     let (ask, decide) = (detail.may_ask_extension, detail.may_decide_extension);
+    let after_photo_required = detail.after_photo_required;
+    let clock_off = detail.clock_skew.filter(|s| s.marked());
     let mut steps: Vec<Step> = detail.history.into_iter().map(Step::Move).collect();
     steps.extend(notices.into_iter().map(Step::Notice));
     // Stable: a move and the messages it caused in the same millisecond keep that order.
@@ -125,7 +125,10 @@ fn Detail(
                 <dt>{t!(i18n, observed_at)}</dt>
                 <dd>{summary.observed_at.format_local()}</dd>
                 <dt>{t!(i18n, received_at)}</dt>
-                <dd>{summary.received_at.format_local()}</dd>
+                <dd>
+                    {summary.received_at.format_local()}
+                    {clock_off.map(|s| view! { " " <span class="badge warning">{move || skew_text(i18n, s)}</span> })}
+                </dd>
                 <dt>{t!(i18n, reported_by)}</dt>
                 <dd>
                     {detail.reported_by.clone()}
@@ -148,7 +151,13 @@ fn Detail(
                     }
                 })}
         </section>
-        <Photos photos=detail.photos.clone() finding=summary.id may_publish=detail.may_publish_photos/>
+        <Photos
+            photos=detail.photos.clone()
+            finding=summary.id
+            point
+            may_publish=detail.may_publish_photos
+            evidence_shown=detail.evidence_shown
+        />
         {view! {
             <JointPanel
                 finding_id=summary.id
@@ -178,6 +187,7 @@ fn Detail(
                                         finding_id=summary.id
                                         action=*m
                                         targets=targets.clone()
+                                        after_photo_required=after_photo_required
                                         on_done=move |msg| {
                                             flash.set(Some(msg));
                                             on_moved();
@@ -307,66 +317,6 @@ fn NoticeStep(n: NoticeEntry) -> impl IntoView {
             {n.note.clone().map(|t| view! { <span class="history-note">{t}</span> })}
         </li>
     }
-}
-
-/// The photos the server has, and how many are still on their way. The road's chief may show
-/// one on the public board.
-#[component]
-fn Photos(photos: Vec<PhotoState>, finding: uuid::Uuid, may_publish: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let pending = photos.iter().filter(|p| !p.uploaded).count();
-    (!photos.is_empty()).then(|| {
-        view! {
-            <section class="card">
-                <h2>{t!(i18n, photos_title)}</h2>
-                <ul class="thumbs large">
-                    {photos
-                        .into_iter()
-                        .filter(|p| p.uploaded)
-                        .enumerate()
-                        .map(|(i, p)| {
-                            let src = format!("/api/v1/photos/{}", p.hash);
-                            let href = src.clone();
-                            let public = RwSignal::new(p.public);
-                            let failed = RwSignal::new(None::<ApiError>);
-                            let path = photo_board_path(&finding, p.hash.as_str());
-                            let toggle = move |ev: leptos::ev::Event| {
-                                let wanted = event_target_checked(&ev);
-                                let path = path.clone();
-                                failed.set(None);
-                                leptos::task::spawn_local(async move {
-                                    match client::send("PUT", &path, Some(&PhotoOnBoard { public: wanted })).await {
-                                        Ok(()) => public.set(wanted),
-                                        Err(e) => {
-                                            public.set(!wanted);
-                                            failed.set(Some(e));
-                                        }
-                                    }
-                                });
-                            };
-                            view! {
-                                <li>
-                                    <a href=href target="_blank">
-                                        <img src=src alt=move || i18n.f(Msg::photo_alt, &[("n", &(i + 1).to_string())]) loading="lazy"/>
-                                    </a>
-                                    {may_publish.then(|| view! {
-                                        <label class="check small">
-                                            <input type="checkbox" prop:checked=move || public.get() on:change=toggle/>
-                                            {t!(i18n, photo_public)}
-                                        </label>
-                                        {move || failed.get().map(|e| view! {
-                                            <p class="field-error" role="alert">{e.localized(i18n.lang())}</p>
-                                        })}
-                                    })}
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-                {(pending > 0).then(|| view! { <p class="muted small">{move || i18n.f(Msg::photos_pending, &[("n", &pending.to_string())])}</p> })}
-            </section>
-        }
-    })
 }
 
 /// A finding's page, loaded on demand.

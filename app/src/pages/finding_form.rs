@@ -8,6 +8,7 @@ use crate::components::photo_picker::PhotoPicker;
 use crate::components::road_map::RoadMap;
 use crate::device;
 use crate::domain::duplicate::{likely_same, SameAs, SAME_PLACE_M};
+use crate::domain::evidence::PhotoTaken;
 use crate::domain::geometry::{check_placement, GeoPoint, RoadGeometry, OFF_ROAD_LIMIT_M};
 use crate::domain::photo::PhotoHash;
 use crate::domain::text::{Note, NoteError};
@@ -32,6 +33,8 @@ pub struct DraftFinding {
     pub observed_at: Timestamp,
     #[serde(default)]
     pub photos: Vec<PhotoHash>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taken: Vec<PhotoTaken>,
     #[serde(default)]
     pub urgent: bool,
     /// The work-log visit whose request this is, and its shop.
@@ -52,6 +55,8 @@ impl DraftFinding {
             off_road_confirmed: self.off_road_confirmed,
             observed_at: self.observed_at,
             photos: self.photos.clone(),
+            // Only of the photos it still has.
+            taken: self.taken.iter().filter(|t| self.photos.contains(&t.hash)).cloned().collect(),
             urgent: self.urgent,
             visit_id: self.visit_id,
             shop_id: self.shop_id.clone(),
@@ -70,6 +75,7 @@ impl DraftFinding {
             off_road_confirmed: finding.off_road_confirmed,
             observed_at: finding.observed_at,
             photos: finding.photos.clone(),
+            taken: finding.taken.clone(),
             urgent: finding.urgent,
             visit_id: finding.visit_id,
             shop_id: finding.shop_id.clone(),
@@ -161,6 +167,7 @@ pub fn FindingForm(
     let confirmed = RwSignal::new(initial.as_ref().is_some_and(|f| f.off_road_confirmed));
     let observed = RwSignal::new(initial.as_ref().map_or(device::now(), |f| f.observed_at).to_local_input());
     let urgent = RwSignal::new(initial.as_ref().is_some_and(|f| f.urgent));
+    let taken = RwSignal::new(initial.as_ref().map(|f| f.taken.clone()).unwrap_or_default());
     let photos = RwSignal::new(initial.map(|f| f.photos).unwrap_or_default());
     let error = RwSignal::new(None::<Msg>);
 
@@ -225,6 +232,7 @@ pub fn FindingForm(
             off_road_confirmed: placement.is_off_road(),
             observed_at,
             photos: photos.get_untracked(),
+            taken: taken.get_untracked(),
             urgent: urgent.get_untracked(),
             visit_id: link.with_value(|l| l.0),
             shop_id: link.with_value(|l| l.1.clone()),
@@ -391,7 +399,7 @@ pub fn FindingForm(
                 on:input=move |ev| observed.set(event_target_value(&ev))
             />
 
-            <PhotoPicker photos/>
+            <PhotoPicker photos taken/>
 
             <label class="check urgent">
                 <input type="checkbox" prop:checked=move || urgent.get() on:change=move |ev| urgent.set(event_target_checked(&ev))/>

@@ -247,7 +247,14 @@ fn Items(
         leptos::task::spawn_local(async move {
             let mut ops = Vec::new();
             for finding_id in ids {
-                let op = Operation::MoveFinding { finding_id, action: Move::Accept, note: None, section_id: None };
+                let op = Operation::MoveFinding {
+                    finding_id,
+                    action: Move::Accept,
+                    note: None,
+                    section_id: None,
+                    photos: Vec::new(),
+                    taken: Vec::new(),
+                };
                 match sync.record(op).await {
                     Ok(id) => ops.push(id),
                     // Not stored: the ones kept go on; the rest stay chosen to try again.

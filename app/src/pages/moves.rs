@@ -1,11 +1,14 @@
 //! One form per move a user may make on a finding. Each move goes through the outbox like every
 //! other record: kept on the phone, sent once, its outcome shown here.
 
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, ErrorCode};
 use crate::api::operations::Operation;
 use crate::api::views::Named;
 use crate::components::notice::ErrorNotice;
+use crate::components::photo_picker::PhotoPicker;
+use crate::domain::evidence::PhotoTaken;
 use crate::domain::finding::Move;
+use crate::domain::photo::PhotoHash;
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::engine::{use_sync, SyncEngine};
 use leptos::prelude::*;
@@ -121,6 +124,9 @@ pub fn MoveForm(
     action: Move,
     targets: Vec<Named>,
     on_done: impl Fn(Msg) + Copy + Send + Sync + 'static,
+    /// A resolution of this finding needs a photo of the result.
+    #[prop(optional)]
+    after_photo_required: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let texts = texts(action);
@@ -136,18 +142,40 @@ pub fn MoveForm(
     let field_id = format!("{name}-text");
     let select_id = format!("{name}-section");
     let done = texts.done;
+    // A resolution's photos of the result. A move the server refused is dropped from the
+    // outbox with its photo files, so the form lets go of them too (the phone's own refusals,
+    // a missing photo or a full storage, keep them).
+    let photos = RwSignal::new(Vec::<PhotoHash>::new());
+    let taken = RwSignal::new(Vec::<PhotoTaken>::new());
+    Effect::new(move || {
+        let refused = error.with(|e| {
+            e.as_ref().is_some_and(|e| !matches!(e.code, ErrorCode::AfterPhotoRequired | ErrorCode::StorageFull))
+        });
+        if refused {
+            photos.set(Vec::new());
+            taken.set(Vec::new());
+        }
+    });
     watch_sent(sync, sent, error, move || {
         note.set(String::new());
+        photos.set(Vec::new());
+        taken.set(Vec::new());
         on_done(done);
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let photos = photos.get_untracked();
+        if after_photo_required && action == Move::Resolve && photos.is_empty() {
+            return error.set(Some(ErrorCode::AfterPhotoRequired.into()));
+        }
         let op = Operation::MoveFinding {
             finding_id,
             action,
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
             section_id: Some(section.get_untracked()).filter(|s| !s.is_empty()),
+            taken: taken.get_untracked().into_iter().filter(|t| photos.contains(&t.hash)).collect(),
+            photos,
         };
         send(sync, op, sent, error);
     };
@@ -185,6 +213,13 @@ pub fn MoveForm(
                             prop:value=move || note.get()
                             on:input=move |ev| note.set(event_target_value(&ev))
                         ></textarea>
+                    }
+                })}
+            {(action == Move::Resolve)
+                .then(|| {
+                    view! {
+                        <PhotoPicker photos taken legend=Msg::after_photos_label/>
+                        {after_photo_required.then(|| view! { <p class="muted small">{move || i18n.t(Msg::after_photo_rule)}</p> })}
                     }
                 })}
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}

@@ -59,14 +59,16 @@ pub fn RulesPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|c| {
                                             let (zh, en) = (c.category.name_zh.clone(), c.category.name_en.clone());
-                                            let rule = move |section: &Option<String>, days: u16| {
-                                                i18n.f(
+                                            let rule = move |section: &Option<String>, days: u16, after_photo: bool| {
+                                                let text = i18n.f(
                                                     Msg::rule_text,
                                                     &[("section", section.as_deref().unwrap_or("")), ("n", &days.to_string())],
-                                                )
+                                                );
+                                                if after_photo { format!("{text} · {}", i18n.t(Msg::rule_after_photo_short)) } else { text }
                                             };
-                                            let (old, new) = ((c.old_section, c.old_days), (c.new_section, c.new_days));
-                                            let text = move || format!("{} → {}", rule(&old.0, old.1), rule(&new.0, new.1));
+                                            let old = (c.old_section, c.old_days, c.old_after_photo);
+                                            let new = (c.new_section, c.new_days, c.new_after_photo);
+                                            let text = move || format!("{} → {}", rule(&old.0, old.1, old.2), rule(&new.0, new.1, new.2));
                                             view! {
                                                 <li>
                                                     <span class="muted small">{c.at.format_local()} " · " {c.actor}</span>
@@ -122,6 +124,7 @@ fn RuleForm(
     let code = StoredValue::new(row.category.id.clone());
     let section = RwSignal::new(row.section_id.clone());
     let days = RwSignal::new(row.days.to_string());
+    let after_photo = RwSignal::new(row.after_photo);
     let error = RwSignal::new(None::<ApiError>);
     let (zh, en) = (row.category.name_zh.clone(), row.category.name_en.clone());
     let label = (zh.clone(), en.clone());
@@ -131,7 +134,11 @@ fn RuleForm(
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        let body = RuleSetting { section_id: section.get_untracked(), days: typed_days(&days.get_untracked()) };
+        let body = RuleSetting {
+            section_id: section.get_untracked(),
+            days: typed_days(&days.get_untracked()),
+            after_photo: Some(after_photo.get_untracked()),
+        };
         spawn_local(async move {
             match client::send("PUT", &rule_path(&code.get_value()), Some(&body)).await {
                 Ok(()) => on_saved(name.with_value(|(zh, en)| i18n.pick(zh, en))),
@@ -156,6 +163,10 @@ fn RuleForm(
                 </select>
                 <label for=days_id.clone()>{t!(i18n, rule_days)}</label>
                 <input id=days_id type="number" min="1" max="60" inputmode="numeric" prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || after_photo.get() on:change=move |ev| after_photo.set(event_target_checked(&ev))/>
+                    {t!(i18n, rule_after_photo)}
+                </label>
                 <p class="notice error" role="alert" hidden=move || error.with(Option::is_none)>
                     {move || error.get().map(|e| e.localized(i18n.lang())).unwrap_or_default()}
                 </p>

@@ -214,6 +214,7 @@ fn draft_from(page: &StreetPage, visit_id: Uuid, shop_id: Option<String>, asked:
         off_road_confirmed: false,
         observed_at: device::now(),
         photos: Vec::new(),
+        taken: Vec::new(),
         urgent: false,
         visit_id: Some(visit_id),
         shop_id,

@@ -41,6 +41,7 @@ pub const ANYONE: &str = "anyone";
         (name = "reports", description = "Residents' reports from the public boards, and what a board shows"),
         (name = "exports", description = "Findings of a date range as a file"),
         (name = "street", description = "A road's shops and the chief's work log of visits"),
+        (name = "race", description = "The race board (赛马) of a week or month as a file"),
         (name = "openapi", description = "This document"),
     )
 )]

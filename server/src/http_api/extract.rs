@@ -79,6 +79,12 @@ role_extractor!(
     Role::RoadChief
 );
 role_extractor!(
+    /// Who takes photos of findings: a road chief (as found), a section head (the result).
+    PhotoTaker,
+    Role::RoadChief,
+    Role::SectionHead
+);
+role_extractor!(
     /// Who answers for a road to the public: its chief, or the coordinator.
     RoadKeeper,
     Role::RoadChief,

@@ -11,6 +11,7 @@ mod failure;
 mod notifications;
 mod operations;
 mod photos;
+mod race;
 mod reports;
 mod session;
 mod settings;
@@ -76,6 +77,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::set_board))
         .routes(routes!(exports::csv))
         .routes(routes!(exports::xlsx))
+        .routes(routes!(race::csv))
         .routes(routes!(street::page))
         .routes(routes!(street::log))
         .routes(routes!(street::csv))

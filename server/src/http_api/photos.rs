@@ -3,7 +3,7 @@
 
 use super::doc::Refusals;
 use super::extract::{JsonBody, PathParams};
-use super::extract::{RoadChief, RoadKeeper};
+use super::extract::{PhotoTaker, RoadKeeper};
 use super::{ApiFailure, SignedIn};
 use app::api::error::ErrorCode;
 use app::api::reports::PhotoOnBoard;
@@ -15,8 +15,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
-/// Uploads a photo declared with a finding: the raw JPEG, PNG or WebP as the body, named by the
-/// SHA-256 of its bytes. Again with the same bytes changes nothing.
+/// Uploads a photo declared with a finding (by its chief) or with its resolution (by the section
+/// head who resolved it): the raw JPEG, PNG or WebP as the body, named by the SHA-256 of its
+/// bytes. Only who declared it uploads it. Again with the same bytes changes nothing.
 #[utoipa::path(
     put,
     path = "/findings/{finding_id}/photos/{hash}",
@@ -28,11 +29,11 @@ use uuid::Uuid;
     request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
     responses((status = 204, description = "Stored"), Refusals),
     security(("session" = [])),
-    extensions(("x-roles" = json!(["road_chief"])))
+    extensions(("x-roles" = json!(["road_chief", "section_head"])))
 )]
 pub async fn upload(
     State(state): State<AppState>,
-    RoadChief(signed_in): RoadChief,
+    PhotoTaker(signed_in): PhotoTaker,
     PathParams((finding_id, hash)): PathParams<(String, String)>,
     body: Body,
 ) -> Result<StatusCode, ApiFailure> {

@@ -48,7 +48,8 @@ pub async fn set_rule(
 ) -> Result<StatusCode, ApiFailure> {
     let lang = signed_in.lang;
     let days = working_days(setting.days, lang)?;
-    rules::set(&state.pool, &signed_in.user, &code, setting.section_id.trim(), days, state.clock.now())
+    let section = setting.section_id.trim();
+    rules::set(&state.pool, &signed_in.user, &code, section, days, setting.after_photo, state.clock.now())
         .await
         .map_err(|e| ApiFailure::from_backend(e, lang))?;
     Ok(StatusCode::NO_CONTENT)

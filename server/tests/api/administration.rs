@@ -225,7 +225,7 @@ fn record(app: &TestApp, road: &str, finding: NewFinding) -> Operation {
 }
 
 fn batch(ops: &[(uuid::Uuid, Operation)]) -> Vec<OperationRequest> {
-    ops.iter().map(|(id, op)| OperationRequest { id: *id, op: op.clone() }).collect()
+    ops.iter().map(|(id, op)| OperationRequest { id: *id, op: op.clone(), sent_at: None }).collect()
 }
 
 fn home_roads(answer: &Value) -> Vec<String> {

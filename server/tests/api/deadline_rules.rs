@@ -180,7 +180,7 @@ async fn sanitation_on(app: &TestApp, chief: &str, road: &str, note: &str) -> St
     let client = app.user(chief).await;
     let f = app.finding(&client, road, "sanitation", note).await;
     let op = Operation::RecordFinding { road_id: road.into(), week: app.week(), finding: f.clone() };
-    app.sync_ok(&client, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    app.sync_ok(&client, &json!({ "ops": [OperationRequest { id: new_uuid(), op, sent_at: None }] })).await;
     f.id.to_string()
 }
 

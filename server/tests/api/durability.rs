@@ -24,7 +24,7 @@ async fn an_acknowledged_write_is_on_disk_before_the_answer() {
 async fn record(app: &TestApp, client: &reqwest::Client, note: &str) -> (String, Value) {
     let finding = app.finding(client, "market-road-1", "sanitation", note).await;
     let op = Operation::RecordFinding { road_id: "market-road-1".into(), week: app.week(), finding };
-    let answer = app.sync_ok(client, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    let answer = app.sync_ok(client, &json!({ "ops": [OperationRequest { id: new_uuid(), op, sent_at: None }] })).await;
     (answer["results"][0]["outcome"]["finding"]["id"].as_str().unwrap().to_owned(), answer)
 }
 

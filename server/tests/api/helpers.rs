@@ -155,7 +155,7 @@ impl TestApp {
     }
 
     pub async fn send(&self, client: &Client, id: Uuid, op: &Operation) -> Response {
-        let request = OperationRequest { id, op: op.clone() };
+        let request = OperationRequest { id, op: op.clone(), sent_at: None };
         client.post(self.url("/api/v1/operations")).json(&request).send().await.unwrap()
     }
 
@@ -232,6 +232,7 @@ impl TestApp {
             off_road_confirmed: false,
             observed_at: self.now(),
             photos: Vec::new(),
+            taken: Vec::new(),
             urgent: false,
             visit_id: None,
             shop_id: None,

@@ -193,6 +193,7 @@ async fn an_urgent_finding_is_due_the_same_working_day_and_the_history_says_why(
         .map(|finding| OperationRequest {
             id: new_uuid(),
             op: Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding },
+            sent_at: None,
         })
         .collect();
     let answer = app.sync_ok(&chief, &serde_json::json!({ "ops": ops })).await;

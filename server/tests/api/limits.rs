@@ -23,8 +23,8 @@ async fn a_submission_carries_at_most_200_findings() {
     let fine =
         Operation::RecordFinding { road_id: "market-road-1".into(), week: app.week(), finding: many(1).pop().unwrap() };
     let body = json!({ "ops": [
-        OperationRequest { id: new_uuid(), op: submit(&app, "market-road-1", many(201)) },
-        OperationRequest { id: new_uuid(), op: fine },
+        OperationRequest { id: new_uuid(), op: submit(&app, "market-road-1", many(201)), sent_at: None },
+        OperationRequest { id: new_uuid(), op: fine, sent_at: None },
     ]});
     let answer = app.sync_ok(&chief, &body).await;
     assert_eq!(answer["results"][0]["status"], 413);
@@ -41,7 +41,8 @@ async fn a_sync_carries_at_most_500_operations_and_16_mb() {
     let app = spawn_app().await;
     let chief = app.user("chief01").await;
     let start = app_ops::start_op(&app, "market-road-1");
-    let ops: Vec<OperationRequest> = (0..501).map(|_| OperationRequest { id: new_uuid(), op: start.clone() }).collect();
+    let ops: Vec<OperationRequest> =
+        (0..501).map(|_| OperationRequest { id: new_uuid(), op: start.clone(), sent_at: None }).collect();
     let before = app.footprint().await;
     let (status, code, _) = error_code(app.sync(&chief, &json!({ "ops": ops })).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"));

@@ -53,7 +53,7 @@ async fn one_chief_sends_the_same_operations_in_parallel_syncs() {
     for i in 0..16 {
         let finding = app.finding(&chief, "market-road-1", "shop_sign", &format!("招牌 {i}")).await;
         let op = Operation::RecordFinding { road_id: "market-road-1".into(), week: app.week(), finding };
-        ops.push(OperationRequest { id: new_uuid(), op });
+        ops.push(OperationRequest { id: new_uuid(), op, sent_at: None });
     }
     // Two tabs of one phone push overlapping batches at the same moment, four times over.
     let batches: Vec<Value> = (0..8).map(|i| json!({ "ops": ops[(i % 2) * 4..(i % 2) * 4 + 12] })).collect();
@@ -83,7 +83,9 @@ async fn the_change_cursor_misses_nothing_while_writers_commit() {
             for i in 0..8 {
                 let finding = app.finding(&chief, "market-road-1", "sanitation", &format!("写 {w}-{i}")).await;
                 let op = Operation::RecordFinding { road_id: "market-road-1".into(), week: app.week(), finding };
-                let answer = app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+                let answer = app
+                    .sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op, sent_at: None }] }))
+                    .await;
                 let id = answer["results"][0]["outcome"]["finding"]["id"].as_str().unwrap().to_owned();
                 // The section answers at once: a change by another user on the same finding.
                 let accept = move_op(&id, "accept", None, None);

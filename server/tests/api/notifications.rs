@@ -58,7 +58,7 @@ pub async fn record_sanitation(app: &TestApp, note: &str) -> String {
     let chief = app.user("chief01").await;
     let f = app.finding(&chief, "market-road-2", "sanitation", note).await;
     let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f.clone() };
-    app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op, sent_at: None }] })).await;
     f.id.to_string()
 }
 
@@ -97,7 +97,7 @@ async fn a_routed_finding_reaches_the_sections_webhook_once() {
     let chief = app.user("chief01").await;
     let f = app.finding(&chief, "market-road-2", "road_damage", "路面坑洼").await;
     let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f };
-    app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op, sent_at: None }] })).await;
     assert_eq!(statuses(&app).await.len(), 1);
 }
 
@@ -342,7 +342,7 @@ async fn redirects_are_not_followed_and_receivers_answers_are_not_repeated() {
     let chief = app.user("chief01").await;
     let f = app.finding(&chief, "market-road-2", "road_damage", "坑洼").await;
     let op = Operation::RecordFinding { road_id: "market-road-2".into(), week: app.week(), finding: f };
-    app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op }] })).await;
+    app.sync_ok(&chief, &json!({ "ops": [OperationRequest { id: new_uuid(), op, sent_at: None }] })).await;
     courier(&app, Duration::from_secs(5)).deliver_due().await.unwrap();
     let details = attempt_details(&app).await;
     assert!(details.contains(&"HTTP 307".to_owned()), "{details:?}");

@@ -65,7 +65,7 @@ async fn a_patrol_queued_offline_arrives_once_and_the_checklist_and_coordinator_
         text: format!("http://x/board/{ROAD}?c={}", board_code(&app).await),
     };
     let op = patrol_op(&app, start, end, encode(start, &fixes), vec![scan]);
-    let batch = json!({ "ops": [OperationRequest { id: new_uuid(), op }] });
+    let batch = json!({ "ops": [OperationRequest { id: new_uuid(), op, sent_at: None }] });
 
     // Sent, the answer lost, sent again: one patrol.
     let first = app.sync_ok(&chief, &batch).await;

@@ -43,7 +43,7 @@ fn visit(app: &TestApp, id: Uuid, shop: Option<&str>, asked: &str, follow_up: Op
 }
 
 fn batch(ops: &[(Uuid, Operation)]) -> Value {
-    json!({ "ops": ops.iter().map(|(id, op)| OperationRequest { id: *id, op: op.clone() }).collect::<Vec<_>>() })
+    json!({ "ops": ops.iter().map(|(id, op)| OperationRequest { id: *id, op: op.clone(), sent_at: None }).collect::<Vec<_>>() })
 }
 
 async fn street(app: &TestApp, client: &reqwest::Client) -> Value {

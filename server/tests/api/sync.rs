@@ -11,7 +11,7 @@ fn record(app: &TestApp, road: &str, finding: NewFinding) -> Operation {
 }
 
 fn batch(ops: &[(uuid::Uuid, Operation)]) -> Vec<OperationRequest> {
-    ops.iter().map(|(id, op)| OperationRequest { id: *id, op: op.clone() }).collect()
+    ops.iter().map(|(id, op)| OperationRequest { id: *id, op: op.clone(), sent_at: None }).collect()
 }
 
 fn results(answer: &Value) -> &Vec<Value> {
@@ -200,7 +200,7 @@ async fn pushing_to_another_chiefs_road_is_refused_and_stores_nothing() {
 async fn a_malformed_batch_is_refused_whole() {
     let app = spawn_app().await;
     let chief = app.user("chief01").await;
-    let good = OperationRequest { id: new_uuid(), op: app_ops::start_op(&app, "market-road-2") };
+    let good = OperationRequest { id: new_uuid(), op: app_ops::start_op(&app, "market-road-2"), sent_at: None };
     let before = app.footprint().await;
     let bodies = [
         json!({ "ops": [good, {"id": "not-a-uuid", "op": {"kind": "start_inspection"}}] }),
@@ -212,8 +212,9 @@ async fn a_malformed_batch_is_refused_whole() {
         assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "malformed"), "{body}");
         assert!(!message.is_empty());
     }
-    let too_many: Vec<_> =
-        (0..501).map(|_| OperationRequest { id: new_uuid(), op: app_ops::start_op(&app, "market-road-2") }).collect();
+    let too_many: Vec<_> = (0..501)
+        .map(|_| OperationRequest { id: new_uuid(), op: app_ops::start_op(&app, "market-road-2"), sent_at: None })
+        .collect();
     let (status, code, _) = error_code(app.sync(&chief, &json!({ "ops": too_many })).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"));
     assert_eq!(app.footprint().await, before);

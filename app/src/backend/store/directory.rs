@@ -103,6 +103,8 @@ pub struct Category {
     pub name_en: String,
     pub section: Named,
     pub deadline_days: WorkingDays,
+    /// A resolution needs a photo of the result.
+    pub after_photo: bool,
 }
 
 impl Category {
@@ -131,14 +133,15 @@ pub fn stored_working_days(days: i64, category: &str) -> Result<WorkingDays> {
 
 /// All categories in the order the checklist shows them.
 pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
-    let rows: Vec<(String, String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT c.code, c.name_zh, c.name_en, s.id, s.name_zh, s.name_en, c.deadline_days \
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(String, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT c.code, c.name_zh, c.name_en, s.id, s.name_zh, s.name_en, c.deadline_days, c.after_photo_required \
          FROM categories c JOIN sections s ON s.id = c.section_id ORDER BY c.position, c.code",
     )
     .fetch_all(conn)
     .await?;
     rows.into_iter()
-        .map(|(code, name_zh, name_en, sid, szh, sen, days)| {
+        .map(|(code, name_zh, name_en, sid, szh, sen, days, after_photo)| {
             let deadline_days = stored_working_days(days, &code)?;
             Ok(Category {
                 code,
@@ -146,24 +149,38 @@ pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
                 name_en,
                 section: Named { id: sid, name_zh: szh, name_en: sen },
                 deadline_days,
+                after_photo: after_photo != 0,
             })
         })
         .collect()
 }
 
-/// A category's rule: its section and working days.
-pub async fn rule(conn: &mut Conn, code: &str) -> Result<Option<(String, WorkingDays)>> {
-    let row: Option<(String, i64)> = sqlx::query_as("SELECT section_id, deadline_days FROM categories WHERE code = $1")
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
-    row.map(|(section, days)| Ok((section, stored_working_days(days, code)?))).transpose()
+/// A category's rule: where its findings go, in how many working days, and whether their
+/// resolution needs a photo of the result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub section_id: String,
+    pub days: WorkingDays,
+    pub after_photo: bool,
 }
 
-pub async fn set_rule(tx: &mut Tx, code: &str, section_id: &str, days: WorkingDays) -> Result<()> {
-    sqlx::query("UPDATE categories SET section_id = $1, deadline_days = $2 WHERE code = $3")
-        .bind(section_id)
-        .bind(i64::from(days.get()))
+pub async fn rule(conn: &mut Conn, code: &str) -> Result<Option<Rule>> {
+    let row: Option<(String, i64, i64)> =
+        sqlx::query_as("SELECT section_id, deadline_days, after_photo_required FROM categories WHERE code = $1")
+            .bind(code)
+            .fetch_optional(conn)
+            .await?;
+    row.map(|(section_id, days, after_photo)| {
+        Ok(Rule { section_id, days: stored_working_days(days, code)?, after_photo: after_photo != 0 })
+    })
+    .transpose()
+}
+
+pub async fn set_rule(tx: &mut Tx, code: &str, rule: &Rule) -> Result<()> {
+    sqlx::query("UPDATE categories SET section_id = $1, deadline_days = $2, after_photo_required = $3 WHERE code = $4")
+        .bind(&rule.section_id)
+        .bind(i64::from(rule.days.get()))
+        .bind(i64::from(rule.after_photo))
         .bind(code)
         .execute(&mut **tx)
         .await?;
@@ -350,15 +367,17 @@ pub mod import {
         pub name_en: &'a str,
         pub section: &'a str,
         pub days: WorkingDays,
+        pub after_photo: bool,
         pub position: i64,
     }
 
     pub async fn category(tx: &mut Tx, c: CategoryRow<'_>) -> Result<()> {
         sqlx::query(
-            "INSERT INTO categories (code, name_zh, name_en, section_id, deadline_days, position) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
+            "INSERT INTO categories (code, name_zh, name_en, section_id, deadline_days, position, after_photo_required) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, \
-             section_id = excluded.section_id, deadline_days = excluded.deadline_days, position = excluded.position",
+             section_id = excluded.section_id, deadline_days = excluded.deadline_days, position = excluded.position, \
+             after_photo_required = excluded.after_photo_required",
         )
         .bind(c.code)
         .bind(c.name_zh)
@@ -366,6 +385,7 @@ pub mod import {
         .bind(c.section)
         .bind(i64::from(c.days.get()))
         .bind(c.position)
+        .bind(i64::from(c.after_photo))
         .execute(&mut **tx)
         .await?;
         Ok(())

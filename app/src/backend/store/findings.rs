@@ -6,6 +6,7 @@ use crate::api::views::{FindingSummary, HistoryEntry, Named};
 use crate::backend::db::flag;
 use crate::backend::Result;
 use crate::domain::deadline::{urgency, DeadlineRule};
+use crate::domain::evidence::ClockSkew;
 use crate::domain::finding::{FindingStatus, ReturnRuling, Selection};
 use crate::domain::geometry::{GeoPoint, Placement};
 use crate::domain::text::Note;
@@ -229,6 +230,8 @@ pub struct Standing {
     pub urgent: bool,
     pub chief_user_id: String,
     pub head_user_id: Option<String>,
+    /// Its category's resolution needs a photo of the result.
+    pub after_photo_required: bool,
 }
 
 /// The finding's standing; with `lock`, its row stays locked until the transaction ends, so
@@ -236,14 +239,14 @@ pub struct Standing {
 pub async fn standing(conn: &mut Conn, id: &str, lock: Option<crate::backend::db::Engine>) -> Result<Option<Standing>> {
     let sql = format!(
         "SELECT f.status, f.section_id, f.category_code, f.deadline_at, c.deadline_days, f.urgent, r.chief_user_id, \
-         s.head_user_id FROM findings f JOIN roads r ON r.id = f.road_id JOIN sections s ON s.id = f.section_id \
+         s.head_user_id, c.after_photo_required FROM findings f JOIN roads r ON r.id = f.road_id JOIN sections s ON s.id = f.section_id \
          JOIN categories c ON c.code = f.category_code WHERE f.id = $1{}",
         lock.map(|engine| engine.lock_rows_of("f")).unwrap_or_default()
     );
     #[allow(clippy::type_complexity)]
-    let row: Option<(String, String, String, i64, i64, i64, String, Option<String>)> =
+    let row: Option<(String, String, String, i64, i64, i64, String, Option<String>, i64)> =
         sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?;
-    row.map(|(st, section_id, category_code, deadline, days, urgent, chief_user_id, head_user_id)| {
+    row.map(|(st, section_id, category_code, deadline, days, urgent, chief_user_id, head_user_id, after_photo)| {
         Ok(Standing {
             status: status(&st)?,
             deadline_days: super::directory::stored_working_days(days, &category_code)?,
@@ -253,6 +256,7 @@ pub async fn standing(conn: &mut Conn, id: &str, lock: Option<crate::backend::db
             urgent: urgent != 0,
             chief_user_id,
             head_user_id,
+            after_photo_required: after_photo != 0,
         })
     })
     .transpose()
@@ -265,13 +269,17 @@ pub struct Whereabouts {
     pub off_road_confirmed: bool,
     pub reported_by: String,
     pub after_hand_over: bool,
+    /// The phone's clock minus the server's as the finding arrived.
+    pub clock_skew: Option<ClockSkew>,
 }
 
 pub async fn whereabouts(conn: &mut Conn, id: &str) -> Result<Whereabouts> {
-    let (lon, lat, off_road_m, confirmed, reported_by, late): (f64, f64, f64, i64, String, i64) = sqlx::query_as(
-        "SELECT f.lon, f.lat, f.off_road_m, f.off_road_confirmed, u.display_name, f.after_hand_over \
-         FROM findings f JOIN users u ON u.id = f.reported_by_user_id WHERE f.id = $1",
-    )
+    #[allow(clippy::type_complexity)]
+    let (lon, lat, off_road_m, confirmed, reported_by, late, skew): (f64, f64, f64, i64, String, i64, Option<i64>) =
+        sqlx::query_as(
+            "SELECT f.lon, f.lat, f.off_road_m, f.off_road_confirmed, u.display_name, f.after_hand_over, f.clock_skew_ms \
+             FROM findings f JOIN users u ON u.id = f.reported_by_user_id WHERE f.id = $1",
+        )
     .bind(id)
     .fetch_one(conn)
     .await?;
@@ -281,6 +289,7 @@ pub async fn whereabouts(conn: &mut Conn, id: &str) -> Result<Whereabouts> {
         off_road_confirmed: confirmed != 0,
         reported_by,
         after_hand_over: late != 0,
+        clock_skew: skew.map(ClockSkew),
     })
 }
 
@@ -389,6 +398,8 @@ pub struct NewFinding<'a> {
     pub urgent: bool,
     /// Sent by the road's former chief after the hand-over (made while it was theirs).
     pub after_hand_over: bool,
+    /// The phone's clock minus the server's as it arrived.
+    pub clock_skew: Option<ClockSkew>,
 }
 
 /// Stores a new routed finding; `false` if its id is taken (nothing is written then).
@@ -396,8 +407,8 @@ pub async fn insert(tx: &mut Tx, f: NewFinding<'_>, now: Timestamp) -> Result<bo
     let written = sqlx::query(
         "INSERT INTO findings (id, inspection_id, road_id, category_code, note, lon, lat, along_m, off_road_m, \
          off_road_confirmed, observed_at, received_at, reported_by_user_id, status, section_id, deadline_at, updated_at, \
-         urgent, change_seq, after_hand_over) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12, $17, 0, $18) \
+         urgent, change_seq, after_hand_over, clock_skew_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12, $17, 0, $18, $19) \
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(f.id)
@@ -418,6 +429,7 @@ pub async fn insert(tx: &mut Tx, f: NewFinding<'_>, now: Timestamp) -> Result<bo
     .bind(f.deadline.millis())
     .bind(flag(f.urgent))
     .bind(flag(f.after_hand_over))
+    .bind(f.clock_skew.map(|s| s.0))
     .execute(&mut **tx)
     .await?;
     if written.rows_affected() == 1 {

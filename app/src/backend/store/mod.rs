@@ -15,6 +15,7 @@ pub mod open311;
 pub mod operations;
 pub mod patrols;
 pub mod photos;
+pub mod race;
 pub mod reminders;
 pub mod reports;
 pub mod rules;

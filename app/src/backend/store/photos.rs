@@ -3,33 +3,99 @@
 use super::{corrupt, uuid, Conn, Tx};
 use crate::api::views::PhotoState;
 use crate::backend::Result;
+use crate::domain::evidence::{ClockSkew, PhotoStage, PhotoTaken};
+use crate::domain::geometry::GeoPoint;
 use crate::domain::photo::{ImageKind, PhotoHash};
 use crate::domain::time::Timestamp;
 use uuid::Uuid;
 
-pub async fn declare(tx: &mut Tx, finding_id: &str, photos: &[PhotoHash]) -> Result<()> {
-    for (position, photo) in photos.iter().enumerate() {
-        sqlx::query("INSERT INTO finding_photos (finding_id, sha256, position) VALUES ($1, $2, $3)")
-            .bind(finding_id)
-            .bind(photo.as_str())
-            .bind(position as i64)
-            .execute(&mut **tx)
+/// Photos declared together (with a finding, or with its resolution), as checked.
+pub struct Declared<'a> {
+    pub finding_id: &'a str,
+    pub photos: &'a [PhotoHash],
+    pub taken: &'a [PhotoTaken],
+    pub stage: PhotoStage,
+    pub declared_by: &'a str,
+    pub clock_skew: Option<ClockSkew>,
+}
+
+pub async fn declare(tx: &mut Tx, d: Declared<'_>) -> Result<()> {
+    // After the finding's own photos, in the order given.
+    let (first,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(position) + 1, 0) FROM finding_photos WHERE finding_id = $1")
+            .bind(d.finding_id)
+            .fetch_one(&mut **tx)
             .await?;
+    for (i, photo) in d.photos.iter().enumerate() {
+        let taken = d.taken.iter().find(|t| &t.hash == photo);
+        sqlx::query(
+            "INSERT INTO finding_photos (finding_id, sha256, position, stage, taken_at, taken_lon, taken_lat, \
+             clock_skew_ms, declared_by_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(d.finding_id)
+        .bind(photo.as_str())
+        .bind(first + i as i64)
+        .bind(d.stage.as_str())
+        .bind(taken.map(|t| t.at.millis()))
+        .bind(taken.and_then(|t| t.place).map(|p| p.lon))
+        .bind(taken.and_then(|t| t.place).map(|p| p.lat))
+        .bind(d.clock_skew.map(|s| s.0))
+        .bind(d.declared_by)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
 
+/// The hashes of a finding's photos of one stage.
+pub async fn hashes(conn: &mut Conn, finding_id: &str, stage: PhotoStage) -> Result<Vec<PhotoHash>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT sha256 FROM finding_photos WHERE finding_id = $1 AND stage = $2 ORDER BY position")
+            .bind(finding_id)
+            .bind(stage.as_str())
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter().map(|(h,)| PhotoHash::parse(&h).map_err(|_| corrupt(format!("photo hash {h}")))).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct PhotoRow {
+    sha256: String,
+    uploaded_at: Option<i64>,
+    public_at: Option<i64>,
+    stage: String,
+    taken_at: Option<i64>,
+    taken_lon: Option<f64>,
+    taken_lat: Option<f64>,
+    clock_skew_ms: Option<i64>,
+}
+
 pub async fn of_finding(conn: &mut Conn, finding_id: &str) -> Result<Vec<PhotoState>> {
-    let rows: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT sha256, uploaded_at, public_at FROM finding_photos WHERE finding_id = $1 ORDER BY position",
+    let rows: Vec<PhotoRow> = sqlx::query_as(
+        "SELECT sha256, uploaded_at, public_at, stage, taken_at, taken_lon, taken_lat, clock_skew_ms \
+         FROM finding_photos WHERE finding_id = $1 ORDER BY position",
     )
     .bind(finding_id)
     .fetch_all(conn)
     .await?;
     rows.into_iter()
-        .map(|(hash, uploaded, public)| {
-            let hash = PhotoHash::parse(&hash).map_err(|_| corrupt(format!("photo hash {hash}")))?;
-            Ok(PhotoState { hash, uploaded: uploaded.is_some(), public: public.is_some() })
+        .map(|r| {
+            let hash = PhotoHash::parse(&r.sha256).map_err(|_| corrupt(format!("photo hash {}", r.sha256)))?;
+            let stage = PhotoStage::parse(&r.stage).ok_or_else(|| corrupt(format!("photo stage {}", r.stage)))?;
+            let taken_place = match (r.taken_lon, r.taken_lat) {
+                (Some(lon), Some(lat)) => GeoPoint::parse(lon, lat).ok(),
+                _ => None,
+            };
+            Ok(PhotoState {
+                hash,
+                uploaded: r.uploaded_at.is_some(),
+                public: r.public_at.is_some(),
+                stage,
+                taken_at: r.taken_at.map(Timestamp),
+                taken_place,
+                received_at: r.uploaded_at.map(Timestamp),
+                clock_skew: r.clock_skew_ms.map(ClockSkew),
+            })
         })
         .collect()
 }
@@ -76,15 +142,28 @@ pub async fn public_kind(conn: &mut Conn, hash: &PhotoHash) -> Result<Option<Ima
     Ok(row.and_then(|(kind,)| kind.as_deref().and_then(ImageKind::parse_content_type)))
 }
 
-/// Whether the finding declared this photo: `None` if not, else whether it has arrived.
-pub async fn declared(conn: &mut Conn, finding_id: &str, hash: &PhotoHash) -> Result<Option<bool>> {
-    let row: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT uploaded_at FROM finding_photos WHERE finding_id = $1 AND sha256 = $2")
-            .bind(finding_id)
-            .bind(hash.as_str())
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map(|(uploaded,)| uploaded.is_some()))
+/// A declared photo as its upload needs it.
+pub struct Expected {
+    pub uploaded: bool,
+    pub stage: PhotoStage,
+    /// `None` for photos declared before this was kept (the road's chief's).
+    pub declared_by: Option<String>,
+}
+
+/// The finding's declared photo of this hash, if it has one.
+pub async fn declared(conn: &mut Conn, finding_id: &str, hash: &PhotoHash) -> Result<Option<Expected>> {
+    let row: Option<(Option<i64>, String, Option<String>)> = sqlx::query_as(
+        "SELECT uploaded_at, stage, declared_by_user_id FROM finding_photos WHERE finding_id = $1 AND sha256 = $2",
+    )
+    .bind(finding_id)
+    .bind(hash.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(uploaded, stage, declared_by)| {
+        let stage = PhotoStage::parse(&stage).ok_or_else(|| corrupt(format!("photo stage {stage}")))?;
+        Ok(Expected { uploaded: uploaded.is_some(), stage, declared_by })
+    })
+    .transpose()
 }
 
 pub async fn mark_uploaded(
