@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Key prefixes of texts only the server uses.
-const SERVER_ONLY: [&str; 3] = ["public_", "sheet_", "tell_"];
+/// The race board's texts come with the board (its screen is loaded on demand, and they would
+/// otherwise be in every first load).
+const SERVER_ONLY: [&str; 4] = ["public_", "race_", "sheet_", "tell_"];
 
 const LOCALES: [(&str, &str); 2] = [("ZH_CN", "locales/zh-CN.json"), ("EN", "locales/en.json")];
 

@@ -117,12 +117,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inbox") view={Lazy::<pages::inbox::InboxRoute>::new()}/>
                     <Route path=path!("/overview") view={Lazy::<pages::overview::OverviewRoute>::new()}/>
                     <Route path=path!("/outbox") view={Lazy::<pages::outbox::OutboxRoute>::new()}/>
-                    <Route path=path!("/channels") view={Lazy::<pages::channels::ChannelsRoute>::new()}/>
-                    <Route path=path!("/rules") view={Lazy::<pages::rules::RulesRoute>::new()}/>
                     <Route path=path!("/race") view={Lazy::<pages::race::RaceRoute>::new()}/>
-                    <Route path=path!("/admin") view={Lazy::<pages::admin::AdminRoute>::new()}/>
                     <Route path=path!("/reports") view={Lazy::<pages::reports::ReportsRoute>::new()}/>
                     <Route path=path!("/shell") view=pages::shell::OfflineShell/>
+                    // Last: the first route that matches wins, and this one matches any single
+                    // segment (`/channels`, `/rules`, `/admin`; anything else is not found).
+                    <Route path=path!("/:desk") view={Lazy::<pages::desk::DeskRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

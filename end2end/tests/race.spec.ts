@@ -36,7 +36,9 @@ test('a chief sees their own standing and what would move it up, nobody else', a
   const chief = await signIn(browser, 'chief01');
   await chief.getByRole('link', { name: '赛马榜' }).click();
   await expect(chief.getByRole('heading', { name: '王建国的排名' })).toBeVisible();
-  await expect(chief.getByText('按时提交巡查')).toBeVisible();
+  const mine = chief.locator('.race-mine');
+  await expect(mine.getByText('按时提交巡查')).toBeVisible();
+  await expect(mine.locator('.big-figure')).toContainText(/第 \d+ 名 \/ 共 \d+|样本不足/);
   await expect(chief.getByText('李秀英')).toHaveCount(0);
   await expect(chief.getByRole('link', { name: '导出 CSV' })).toHaveCount(0);
   await expect(chief.getByRole('table')).toHaveCount(0);

@@ -8,6 +8,7 @@ use app::backend::identity::{self, Visitor};
 use app::backend::photos::PhotoStore;
 use app::backend::{db, AppState, Clock, Settings};
 use app::domain::Role;
+use app::pages::desk::DESK_SCREENS;
 use app::{shell, App};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -203,7 +204,19 @@ async fn shutdown_signal() {
 }
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // `/:desk` is the three desk screens by name (`app::pages::desk`), not every single segment.
+    let routes: Vec<AxumRouteListing> = generate_route_list(App)
+        .into_iter()
+        .flat_map(|route| match route.path() {
+            "/{desk}" | "/:desk" => DESK_SCREENS
+                .iter()
+                .map(|screen| {
+                    AxumRouteListing::new(format!("/{screen}"), route.mode().clone(), route.methods(), Vec::new())
+                })
+                .collect(),
+            _ => vec![route],
+        })
+        .collect();
     let options = state.leptos_options.clone();
     let pages = Router::new()
         .leptos_routes(&state, routes, move || shell(options.clone()))

@@ -5,7 +5,8 @@
 use super::error::ApiError;
 use super::views::Named;
 use crate::domain::race::{Figure, Measure, Place};
-use crate::i18n::Msg;
+#[cfg(feature = "ssr")]
+use crate::i18n::ServerMsg;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,23 +49,71 @@ pub struct RaceBoard {
     pub sections: Vec<RaceRow>,
     /// The coordinator: every row, and the export.
     pub everyone: bool,
+    pub texts: RaceTexts,
 }
 
 /// The measure's name on the board and in the export.
-pub fn measure_msg(measure: Measure) -> Msg {
+#[cfg(feature = "ssr")]
+pub fn measure_msg(measure: Measure) -> ServerMsg {
     match measure {
-        Measure::InspectionsOnTime => Msg::race_inspections_on_time,
-        Measure::RoadWalked => Msg::race_road_walked,
-        Measure::BoardChecked => Msg::race_board_checked,
-        Measure::ShopsVisited => Msg::race_shops_visited,
-        Measure::FindingsPerRoadWeek => Msg::race_findings_per_road_week,
-        Measure::ReportsAnswered => Msg::race_reports_answered,
-        Measure::DaysToClose => Msg::race_days_to_close,
-        Measure::OnTime => Msg::race_on_time,
-        Measure::DaysToResolve => Msg::race_days_to_resolve,
-        Measure::Reopened => Msg::race_reopened,
-        Measure::ReturnsOverruled => Msg::race_returns_overruled,
-        Measure::ExtensionsAsked => Msg::race_extensions_asked,
+        Measure::InspectionsOnTime => ServerMsg::race_inspections_on_time,
+        Measure::RoadWalked => ServerMsg::race_road_walked,
+        Measure::BoardChecked => ServerMsg::race_board_checked,
+        Measure::ShopsVisited => ServerMsg::race_shops_visited,
+        Measure::FindingsPerRoadWeek => ServerMsg::race_findings_per_road_week,
+        Measure::ReportsAnswered => ServerMsg::race_reports_answered,
+        Measure::DaysToClose => ServerMsg::race_days_to_close,
+        Measure::OnTime => ServerMsg::race_on_time,
+        Measure::DaysToResolve => ServerMsg::race_days_to_resolve,
+        Measure::Reopened => ServerMsg::race_reopened,
+        Measure::ReturnsOverruled => ServerMsg::race_returns_overruled,
+        Measure::ExtensionsAsked => ServerMsg::race_extensions_asked,
+    }
+}
+
+/// A measure's name and its rule ("higher is better · at least 5 cases").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MeasureText {
+    pub measure: Measure,
+    pub name: String,
+    pub rule: String,
+}
+
+/// The board's texts in the reader's language, sent with it: the screen is loaded on demand,
+/// and its texts would otherwise weigh on every first load. `{…}` marks what the screen fills in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RaceTexts {
+    pub title: String,
+    pub rules_title: String,
+    pub rules: Vec<String>,
+    pub chiefs: String,
+    pub sections: String,
+    pub measures: Vec<MeasureText>,
+    pub period_nav: String,
+    pub weekly: String,
+    pub monthly: String,
+    pub export: String,
+    pub nothing_due: String,
+    pub overall: String,
+    pub name: String,
+    /// `{place}`, `{of}`.
+    pub place: String,
+    pub too_few: String,
+    /// `{n}`.
+    pub days: String,
+    /// `{n}`.
+    pub cases: String,
+    /// `{name}`.
+    pub standing_of: String,
+    /// `{figure}`.
+    pub to_move_up: String,
+}
+
+impl RaceTexts {
+    pub fn measure(&self, measure: Measure) -> &MeasureText {
+        self.measures.iter().find(|m| m.measure == measure).expect("every measure has its text")
     }
 }
 
@@ -77,5 +126,7 @@ pub fn export_path(period: &str) -> String {
 pub async fn load_race(period: Option<String>) -> Result<RaceBoard, ApiError> {
     let ctx = crate::backend::identity::signed_in()?;
     let period = crate::backend::race::period_of(period.as_deref(), ctx.now).map_err(|e| ctx.fail(e))?;
-    crate::backend::race::board(&mut *ctx.read().await?, &ctx.user, period, ctx.now).await.map_err(|e| ctx.fail(e))
+    crate::backend::race::board(&mut *ctx.read().await?, &ctx.user, period, ctx.lang, ctx.now)
+        .await
+        .map_err(|e| ctx.fail(e))
 }

@@ -265,18 +265,25 @@ async fn route(
     Ok(RoutedFinding { id: finding.id, section_id: section_id.clone(), deadline, urgency: urgency(deadline, now) })
 }
 
+/// One finding sent on its own, as it came in.
+pub struct Single<'a> {
+    pub road_id: &'a str,
+    pub week: &'a str,
+    pub finding: &'a NewFinding,
+    /// The phone's clock as it sent it.
+    pub sent: Option<Timestamp>,
+}
+
 /// Records one finding sent on its own: this week's (or last week's) inspection of the chief's
 /// road is started if needed, and the finding is routed with its deadline counted from now.
 pub async fn record_finding(
     tx: &mut Tx,
     reference: &mut Reference,
     chief: &User,
-    road_id: &str,
-    week: &str,
-    input: &NewFinding,
-    sent: Option<Timestamp>,
+    single: Single<'_>,
     now: Timestamp,
 ) -> Result<Outcome> {
+    let Single { road_id, week, finding: input, sent } = single;
     let (road, tenure) = own_road(reference, tx, chief, road_id, input.observed_at).await?;
     let road = road.clone();
     let week = open_week(week, now)?;

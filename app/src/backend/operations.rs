@@ -123,7 +123,8 @@ async fn apply_unguarded(
             inspections::start(tx, reference, user, road_id, week, now).await?
         }
         Operation::RecordFinding { road_id, week, finding } => {
-            inspections::record_finding(tx, reference, user, road_id, week, finding, request.sent_at, now).await?
+            let single = inspections::Single { road_id, week, finding, sent: request.sent_at };
+            inspections::record_finding(tx, reference, user, single, now).await?
         }
         Operation::SubmitInspection { road_id, week, results, findings } => {
             let sent = request.sent_at;

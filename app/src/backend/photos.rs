@@ -146,7 +146,7 @@ pub async fn upload(
     bytes: &[u8],
     now: Timestamp,
 ) -> Result<()> {
-    let uploaded = {
+    let (uploaded, theirs) = {
         let mut conn = pool.read().await?;
         let access = FindingAccess::load(&mut conn, user, finding_id).await?;
         let expected = photos::declared(&mut conn, &access.key(), hash).await?.ok_or(ErrorCode::NotFound)?;
@@ -155,10 +155,7 @@ pub async fn upload(
             (None, PhotoStage::Before) => access.parties.contains(&Party::RoadChief),
             (None, PhotoStage::After) => false,
         };
-        if !theirs {
-            return Err(ErrorCode::Forbidden.into());
-        }
-        expected.uploaded
+        (expected.uploaded, theirs)
     };
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(ErrorCode::PhotoTooLarge.into());
@@ -168,8 +165,13 @@ pub async fn upload(
     if actual != hash.as_str() {
         return Err(ErrorCode::PhotoHashMismatch.into());
     }
+    // The same bytes again change nothing, whoever of the finding's people sends them; a file
+    // not there yet comes only from who declared it.
     if uploaded {
         return Ok(());
+    }
+    if !theirs {
+        return Err(ErrorCode::Forbidden.into());
     }
     // The file first, durably; then the row that says it is there. A crash in between leaves a
     // file nobody points to, and the phone sends it again.

@@ -4,14 +4,14 @@
 use super::store::{directory, patrols, race as counted, Conn};
 use super::{calendars, patrols as patrol_weeks, Result, User};
 use crate::api::error::ErrorCode;
-use crate::api::race::{measure_msg, RaceBoard, RaceCell, RaceRow};
+use crate::api::race::{measure_msg, MeasureText, RaceBoard, RaceCell, RaceRow, RaceTexts};
 use crate::api::views::Named;
 use crate::domain::finding::ReturnRuling;
 use crate::domain::race::{overall, rank, to_move_up, Figure, Measure, Period, Place};
 use crate::domain::report::answer_due;
 use crate::domain::time::Timestamp;
 use crate::domain::Role;
-use crate::i18n::{Lang, Msg, ServerMsg};
+use crate::i18n::{Lang, ServerMsg};
 use std::collections::HashMap;
 
 const DAY_MS: f64 = 86_400_000.0;
@@ -216,8 +216,51 @@ fn ranked(measures: &[Measure], all: Figures, mine: Option<&str>) -> Vec<RaceRow
     rows
 }
 
-/// The board of `period` as `user` may see it.
-pub async fn board(conn: &mut Conn, user: &User, period: Period, now: Timestamp) -> Result<RaceBoard> {
+/// The board's texts in `lang`.
+fn texts(lang: Lang) -> RaceTexts {
+    let t = |msg| lang.server(msg).to_owned();
+    let measures = Measure::CHIEFS
+        .iter()
+        .chain(&Measure::SECTIONS)
+        .map(|m| {
+            let better =
+                if m.higher_is_better() { ServerMsg::race_higher_better } else { ServerMsg::race_lower_better };
+            let minimum = lang.server_format(ServerMsg::race_min_cases, &[("n", &m.min_cases().to_string())]);
+            MeasureText { measure: *m, name: t(measure_msg(*m)), rule: format!("{} · {minimum}", lang.server(better)) }
+        })
+        .collect();
+    RaceTexts {
+        title: t(ServerMsg::race_title),
+        rules_title: t(ServerMsg::race_rules_title),
+        rules: [
+            ServerMsg::race_rule_rates,
+            ServerMsg::race_rule_minimum,
+            ServerMsg::race_rule_ties,
+            ServerMsg::race_rule_overall,
+        ]
+        .map(t)
+        .to_vec(),
+        chiefs: t(ServerMsg::race_chiefs),
+        sections: t(ServerMsg::race_sections),
+        measures,
+        period_nav: t(ServerMsg::race_period_nav),
+        weekly: t(ServerMsg::race_weekly),
+        monthly: t(ServerMsg::race_monthly),
+        export: t(ServerMsg::race_export),
+        nothing_due: t(ServerMsg::race_nothing_due),
+        overall: t(ServerMsg::race_overall),
+        name: t(ServerMsg::race_name),
+        place: t(ServerMsg::race_place),
+        too_few: t(ServerMsg::race_too_few),
+        days: t(ServerMsg::race_days),
+        cases: t(ServerMsg::race_cases),
+        standing_of: t(ServerMsg::race_standing_of),
+        to_move_up: t(ServerMsg::race_to_move_up),
+    }
+}
+
+/// The board of `period` as `user` may see it, in `lang`.
+pub async fn board(conn: &mut Conn, user: &User, period: Period, lang: Lang, now: Timestamp) -> Result<RaceBoard> {
     let everyone = user.role == Role::Coordinator;
     let own_section = match user.role {
         Role::SectionHead => directory::section_headed_by(conn, &user.id).await?.map(|s| s.id),
@@ -236,6 +279,7 @@ pub async fn board(conn: &mut Conn, user: &User, period: Period, now: Timestamp)
         chiefs: shown(chiefs),
         sections: shown(sections),
         everyone,
+        texts: texts(lang),
     })
 }
 
@@ -265,21 +309,21 @@ pub async fn sheet_rows(
     if user.role != Role::Coordinator {
         return Err(ErrorCode::Forbidden.into());
     }
-    let board = board(conn, user, period, now).await?;
+    let board = board(conn, user, period, lang, now).await?;
     let place = |p: Place| match p {
         Place::Ranked { place, of } => format!("{place}/{of}"),
-        Place::TooFew => lang.text(Msg::race_too_few).to_owned(),
+        Place::TooFew => lang.server(ServerMsg::race_too_few).to_owned(),
     };
     let mut rows = Vec::new();
-    for (group, list) in [(Msg::race_chiefs, &board.chiefs), (Msg::race_sections, &board.sections)] {
+    for (group, list) in [(ServerMsg::race_chiefs, &board.chiefs), (ServerMsg::race_sections, &board.sections)] {
         for row in list {
             for cell in &row.cells {
                 rows.push([
                     board.period.clone(),
-                    lang.text(group).to_owned(),
+                    lang.server(group).to_owned(),
                     lang.pick(&row.who.name_zh, &row.who.name_en).to_owned(),
                     place(row.overall),
-                    lang.text(measure_msg(cell.measure)).to_owned(),
+                    lang.server(measure_msg(cell.measure)).to_owned(),
                     cell.figure.value.map(|v| format!("{v:.3}")).unwrap_or_default(),
                     cell.figure.cases.to_string(),
                     place(cell.place),

@@ -570,9 +570,8 @@ pub async fn confirm(
         };
         let mut reference = Reference::default();
         let week = IsoWeek::containing(now).to_string();
-        let outcome =
-            inspections::record_finding(&mut tx, &mut reference, chief, &report.road.id, &week, &input, None, now)
-                .await?;
+        let single = inspections::Single { road_id: &report.road.id, week: &week, finding: &input, sent: None };
+        let outcome = inspections::record_finding(&mut tx, &mut reference, chief, single, now).await?;
         let Outcome::FindingRecorded { .. } = outcome else {
             return Err(BackendError::Corrupt("recording a finding answered otherwise".into()));
         };

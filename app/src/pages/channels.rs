@@ -13,7 +13,6 @@ use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn ChannelsPage() -> impl IntoView {
@@ -175,19 +174,5 @@ fn DeliveryCard(delivery: Delivery, on_retry: impl Fn() + Copy + Send + Sync + '
             </p>
             <button type="button" class="secondary small" on:click=retry>{t!(i18n, send_again)}</button>
         </li>
-    }
-}
-
-/// The channels screen, loaded on demand.
-pub struct ChannelsRoute;
-
-#[lazy_route]
-impl LazyRoute for ChannelsRoute {
-    fn data() -> Self {
-        ChannelsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ChannelsPage/> }.into_any()
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod channels;
+pub mod desk;
 pub mod extension;
 pub mod finding;
 pub mod finding_form;

@@ -1,34 +1,34 @@
 //! The race board (赛马), loaded on demand: the rules written out, then the standings of a week
 //! or a month. The coordinator sees every chief and section and exports them; a chief or a
-//! section head sees their own standing and what would move it up.
+//! section head sees their own standing and what would move it up. Its texts come with the
+//! board, in the reader's language (fetched again when the language changes).
 
-use crate::api::race::{export_path, load_race, measure_msg, RaceBoard, RaceCell, RaceRow};
+use crate::api::race::{export_path, load_race, RaceBoard, RaceCell, RaceRow, RaceTexts};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::domain::race::{Measure, Place};
-use crate::i18n::{use_i18n, I18n, Msg};
+use crate::i18n::{fill, use_i18n};
 use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
+use std::sync::Arc;
 
 /// A figure as shown: shares as whole percentages, days and findings to a tenth.
-fn figure_text(i18n: I18n, measure: Measure, value: Option<f64>) -> String {
+fn figure_text(texts: &RaceTexts, measure: Measure, value: Option<f64>) -> String {
     match value {
         None => "–".to_owned(),
         Some(v) if measure.is_share() => format!("{:.0}%", v * 100.0),
         Some(v) if matches!(measure, Measure::DaysToClose | Measure::DaysToResolve) => {
-            i18n.f(Msg::race_days, &[("n", &format!("{v:.1}"))])
+            fill(&texts.days, &[("n", &format!("{v:.1}"))])
         }
         Some(v) => format!("{v:.1}"),
     }
 }
 
-fn place_text(i18n: I18n, place: Place) -> String {
+fn place_text(texts: &RaceTexts, place: Place) -> String {
     match place {
-        Place::Ranked { place, of } => {
-            i18n.f(Msg::race_place, &[("place", &place.to_string()), ("of", &of.to_string())])
-        }
-        Place::TooFew => i18n.t(Msg::race_too_few).to_owned(),
+        Place::Ranked { place, of } => fill(&texts.place, &[("place", &place.to_string()), ("of", &of.to_string())]),
+        Place::TooFew => texts.too_few.clone(),
     }
 }
 
@@ -37,10 +37,8 @@ pub fn RacePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let chosen = Memo::new(move |_| query.read().get("period"));
-    let board = Resource::new(move || chosen.get(), load_race);
+    let board = Resource::new(move || (chosen.get(), i18n.lang()), |(period, _)| load_race(period));
     view! {
-        <h1>{t!(i18n, race_title)}</h1>
-        <Rules/>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match board.await {
@@ -54,39 +52,32 @@ pub fn RacePage() -> impl IntoView {
 
 /// The fair rules, written on the page.
 #[component]
-fn Rules() -> impl IntoView {
-    let i18n = use_i18n();
-    let minimums = move |measures: &[Measure]| {
-        measures
+fn Rules(texts: Arc<RaceTexts>) -> impl IntoView {
+    let group = |title: String, measures: &[Measure]| {
+        let lines = measures
             .iter()
             .map(|m| {
-                let (m, n) = (*m, m.min_cases().to_string());
-                let better = if m.higher_is_better() { Msg::race_higher_better } else { Msg::race_lower_better };
+                let text = texts.measure(*m).clone();
                 view! {
                     <li>
-                        <strong>{move || i18n.t(measure_msg(m))}</strong>
+                        <strong>{text.name}</strong>
                         " · "
-                        {move || i18n.t(better)}
-                        " · "
-                        {move || i18n.f(Msg::race_min_cases, &[("n", &n)])}
+                        {text.rule}
                     </li>
                 }
             })
-            .collect_view()
+            .collect_view();
+        view! {
+            <h3>{title}</h3>
+            <ul class="plain small">{lines}</ul>
+        }
     };
     view! {
         <details class="card race-rules">
-            <summary>{t!(i18n, race_rules_title)}</summary>
-            <ul>
-                <li>{t!(i18n, race_rule_rates)}</li>
-                <li>{t!(i18n, race_rule_minimum)}</li>
-                <li>{t!(i18n, race_rule_ties)}</li>
-                <li>{t!(i18n, race_rule_overall)}</li>
-            </ul>
-            <h3>{t!(i18n, race_chiefs)}</h3>
-            <ul class="plain small">{minimums(&Measure::CHIEFS)}</ul>
-            <h3>{t!(i18n, race_sections)}</h3>
-            <ul class="plain small">{minimums(&Measure::SECTIONS)}</ul>
+            <summary>{texts.rules_title.clone()}</summary>
+            <ul>{texts.rules.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul>
+            {group(texts.chiefs.clone(), &Measure::CHIEFS)}
+            {group(texts.sections.clone(), &Measure::SECTIONS)}
         </details>
     }
 }
@@ -94,40 +85,40 @@ fn Rules() -> impl IntoView {
 #[component]
 fn Board(board: RaceBoard) -> impl IntoView {
     let i18n = use_i18n();
-    let period = board.period.clone();
+    let texts = Arc::new(board.texts);
     // Weekly and monthly boards link to each other: a week to the month of its Monday.
     let switch = if board.monthly {
-        (Msg::race_weekly, "/race".to_owned())
+        (texts.weekly.clone(), "/race".to_owned())
     } else {
         let month = crate::domain::time::IsoWeek::parse(&board.period)
             .map(|w| format!("{}-{:02}", w.monday().year(), w.monday().month()))
             .unwrap_or_default();
-        (Msg::race_monthly, format!("/race?period={month}"))
+        (texts.monthly.clone(), format!("/race?period={month}"))
     };
     let earlier = format!("/race?period={}", board.previous);
     let later = board.next.clone().map(|n| format!("/race?period={n}"));
-    let shown_period = period.clone();
+    let export = board.everyone.then(|| (export_path(&board.period), texts.export.clone()));
     view! {
-        <nav class="row week-nav" aria-label=move || i18n.t(Msg::race_period_nav)>
+        <h1>{texts.title.clone()}</h1>
+        <Rules texts=texts.clone()/>
+        <nav class="row week-nav" aria-label=texts.period_nav.clone()>
             <a href=earlier>{t!(i18n, week_prev)}</a>
-            <span class="muted">{shown_period}</span>
+            <span class="muted">{board.period.clone()}</span>
             {later.map(|href| view! { <a href=href>{t!(i18n, week_next)}</a> })}
-            <a href=switch.1>{move || i18n.t(switch.0)}</a>
-            {board
-                .everyone
-                .then(|| view! { <a class="button secondary" href=export_path(&period) download>{t!(i18n, race_export)}</a> })}
+            <a href=switch.1>{switch.0}</a>
+            {export.map(|(href, label)| view! { <a class="button secondary" href=href download>{label}</a> })}
         </nav>
-        {(board.weeks_due == 0).then(|| view! { <p class="notice" role="status">{t!(i18n, race_nothing_due)}</p> })}
+        {(board.weeks_due == 0).then(|| view! { <p class="notice" role="status">{texts.nothing_due.clone()}</p> })}
         {if board.everyone {
             view! {
-                <Standings title=Msg::race_chiefs rows=board.chiefs measures=&Measure::CHIEFS/>
-                <Standings title=Msg::race_sections rows=board.sections measures=&Measure::SECTIONS/>
+                <Standings title=texts.chiefs.clone() rows=board.chiefs measures=&Measure::CHIEFS texts=texts.clone()/>
+                <Standings title=texts.sections.clone() rows=board.sections measures=&Measure::SECTIONS texts=texts.clone()/>
             }
                 .into_any()
         } else {
             view! {
-                {board.chiefs.into_iter().map(|row| view! { <Mine row/> }).collect_view()}
-                {board.sections.into_iter().map(|row| view! { <Mine row/> }).collect_view()}
+                {board.chiefs.into_iter().map(|row| view! { <Mine row texts=texts.clone()/> }).collect_view()}
+                {board.sections.into_iter().map(|row| view! { <Mine row texts=texts.clone()/> }).collect_view()}
             }
                 .into_any()
         }}
@@ -136,23 +127,20 @@ fn Board(board: RaceBoard) -> impl IntoView {
 
 /// Everyone's standings as a table: overall place, name, then each measure.
 #[component]
-fn Standings(title: Msg, rows: Vec<RaceRow>, measures: &'static [Measure]) -> impl IntoView {
+fn Standings(title: String, rows: Vec<RaceRow>, measures: &'static [Measure], texts: Arc<RaceTexts>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="group">
-            <h2>{move || i18n.t(title)}</h2>
+            <h2>{title}</h2>
             <div class="table-wrap">
                 <table class="numbers race">
                     <thead>
                         <tr>
-                            <th scope="col" class="num">{t!(i18n, race_overall)}</th>
-                            <th scope="col">{t!(i18n, race_name)}</th>
+                            <th scope="col" class="num">{texts.overall.clone()}</th>
+                            <th scope="col">{texts.name.clone()}</th>
                             {measures
                                 .iter()
-                                .map(|m| {
-                                    let m = *m;
-                                    view! { <th scope="col" class="num">{move || i18n.t(measure_msg(m))}</th> }
-                                })
+                                .map(|m| view! { <th scope="col" class="num">{texts.measure(*m).name.clone()}</th> })
                                 .collect_view()}
                         </tr>
                     </thead>
@@ -160,13 +148,24 @@ fn Standings(title: Msg, rows: Vec<RaceRow>, measures: &'static [Measure]) -> im
                         {rows
                             .into_iter()
                             .map(|row| {
-                                let (zh, en) = (row.who.name_zh.clone(), row.who.name_en.clone());
-                                let overall = row.overall;
+                                let name = i18n.pick(&row.who.name_zh, &row.who.name_en);
                                 view! {
                                     <tr>
-                                        <td class="num">{move || place_text(i18n, overall)}</td>
-                                        <th scope="row">{move || i18n.pick(&zh, &en)}</th>
-                                        {row.cells.into_iter().map(|cell| view! { <Cell cell/> }).collect_view()}
+                                        <td class="num">{place_text(&texts, row.overall)}</td>
+                                        <th scope="row">{name}</th>
+                                        {row
+                                            .cells
+                                            .into_iter()
+                                            .map(|cell| {
+                                                let RaceCell { measure, figure, place, .. } = cell;
+                                                view! {
+                                                    <td class="num" class:too-few=matches!(place, Place::TooFew)>
+                                                        {figure_text(&texts, measure, figure.value)}
+                                                        <span class="muted small block">{place_text(&texts, place)}</span>
+                                                    </td>
+                                                }
+                                            })
+                                            .collect_view()}
                                     </tr>
                                 }
                             })
@@ -178,49 +177,31 @@ fn Standings(title: Msg, rows: Vec<RaceRow>, measures: &'static [Measure]) -> im
     }
 }
 
-#[component]
-fn Cell(cell: RaceCell) -> impl IntoView {
-    let i18n = use_i18n();
-    let RaceCell { measure, figure, place, .. } = cell;
-    view! {
-        <td class="num" class:too-few=matches!(place, Place::TooFew)>
-            {move || figure_text(i18n, measure, figure.value)}
-            <span class="muted small block">{move || place_text(i18n, place)}</span>
-        </td>
-    }
-}
-
 /// A reader's own standing, measure by measure, with what would move them up a place.
 #[component]
-fn Mine(row: RaceRow) -> impl IntoView {
+fn Mine(row: RaceRow, texts: Arc<RaceTexts>) -> impl IntoView {
     let i18n = use_i18n();
-    let (zh, en) = (row.who.name_zh.clone(), row.who.name_en.clone());
-    let overall = row.overall;
+    let name = i18n.pick(&row.who.name_zh, &row.who.name_en);
     view! {
         <section class="card race-mine">
-            <h2>{move || i18n.f(Msg::race_standing_of, &[("name", &i18n.pick(&zh, &en))])}</h2>
-            <p class="big-figure">{move || place_text(i18n, overall)}</p>
+            <h2>{fill(&texts.standing_of, &[("name", &name)])}</h2>
+            <p class="big-figure">{place_text(&texts, row.overall)}</p>
             <ul class="plain race-measures">
                 {row
                     .cells
                     .into_iter()
                     .map(|cell| {
                         let RaceCell { measure, figure, place, to_move_up } = cell;
-                        let cases = figure.cases.to_string();
+                        let cases = fill(&texts.cases, &[("n", &figure.cases.to_string())]);
                         view! {
                             <li>
-                                <span class="race-measure">{move || i18n.t(measure_msg(measure))}</span>
-                                <strong>{move || figure_text(i18n, measure, figure.value)}</strong>
-                                <span class="muted small">
-                                    {move || place_text(i18n, place)} " · " {move || i18n.f(Msg::race_cases, &[("n", &cases)])}
-                                </span>
+                                <span class="race-measure">{texts.measure(measure).name.clone()}</span>
+                                <strong>{figure_text(&texts, measure, figure.value)}</strong>
+                                <span class="muted small">{place_text(&texts, place)} " · " {cases}</span>
                                 {to_move_up
                                     .map(|target| {
-                                        view! {
-                                            <span class="race-raise small">
-                                                {move || i18n.f(Msg::race_to_move_up, &[("figure", &figure_text(i18n, measure, Some(target)))])}
-                                            </span>
-                                        }
+                                        let figure = figure_text(&texts, measure, Some(target));
+                                        view! { <span class="race-raise small">{fill(&texts.to_move_up, &[("figure", &figure)])}</span> }
                                     })}
                             </li>
                         }

@@ -11,7 +11,6 @@ use crate::i18n::{use_i18n, Msg};
 use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::{lazy_route, LazyRoute};
 
 #[component]
 pub fn RulesPage() -> impl IntoView {
@@ -215,19 +214,5 @@ fn CalendarImport(on_saved: impl Fn(String) + Copy + Send + Sync + 'static) -> i
             </p>
             <button type="submit" class="primary">{t!(i18n, calendar_import)}</button>
         </form>
-    }
-}
-
-/// The rules screen, loaded on demand.
-pub struct RulesRoute;
-
-#[lazy_route]
-impl LazyRoute for RulesRoute {
-    fn data() -> Self {
-        RulesRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RulesPage/> }.into_any()
     }
 }

@@ -28,3 +28,23 @@ async fn hashed_assets_are_precompressed_and_cached_for_a_year() {
     assert_eq!(client.get(app.url("/pkg/missing.js")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     let _ = std::fs::remove_dir_all(site);
 }
+
+#[tokio::test]
+async fn the_desk_screens_are_pages_and_other_single_segments_stay_files_or_not_found() {
+    let site = temp_dir();
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let app = spawn_app_with_site(site.to_str().unwrap()).await;
+    let coordinator = app.user("coordinator").await;
+    for screen in ["/channels", "/rules", "/admin", "/race", "/overview"] {
+        let page = coordinator.get(app.url(screen)).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{screen}");
+        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{screen}");
+    }
+    let icon = app.anonymous().get(app.url("/favicon.svg")).send().await.unwrap();
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.text().await.unwrap(), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "a file, not a page");
+    let missing = coordinator.get(app.url("/nothing-here")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let _ = std::fs::remove_dir_all(site);
+}

@@ -16,7 +16,6 @@ use crate::i18n::{use_i18n, I18n, Msg};
 use crate::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::{lazy_route, LazyRoute};
 use serde::Serialize;
 
 /// What every form on the screen shares: the last thing saved, and the directory to reload.
@@ -253,19 +252,5 @@ fn Changes(changes: Vec<AdminChange>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </section>
-    }
-}
-
-/// The administration screen, loaded on demand.
-pub struct AdminRoute;
-
-#[lazy_route]
-impl LazyRoute for AdminRoute {
-    fn data() -> Self {
-        AdminRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <AdminPage/> }.into_any()
     }
 }
