@@ -41,6 +41,31 @@ async fn rows(
     Ok((range, rows))
 }
 
+/// A sheet as a CSV download: UTF-8 with a byte-order mark (so that Excel opens its Chinese text
+/// as UTF-8), every cell safe from being run as a formula. `what` names it in the log if writing
+/// fails.
+pub(super) fn csv_download<R: AsRef<[String]>>(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = R>,
+    name: String,
+    what: &str,
+    lang: app::i18n::Lang,
+) -> Result<Response, ApiFailure> {
+    let write = move || -> Result<Vec<u8>, csv::Error> {
+        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        out.write_record(headers)?;
+        for row in rows {
+            out.write_record(row.as_ref().iter().map(|cell| export::csv_cell(cell).into_owned()))?;
+        }
+        out.into_inner().map_err(|e| e.into_error().into())
+    };
+    let body = write().map_err(|e| {
+        tracing::error!(error = %e, "writing {what}");
+        ApiFailure::new(ErrorCode::Internal, lang)
+    })?;
+    Ok(download("text/csv; charset=utf-8", name, body))
+}
+
 pub(super) fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
     (
         [
@@ -68,17 +93,9 @@ pub async fn csv(
     QueryParams(range): QueryParams<Range>,
 ) -> Result<Response, ApiFailure> {
     let (range, rows) = rows(&state, &signed_in, &range).await?;
-    let internal = |e: csv::Error| {
-        tracing::error!(error = %e, "writing the CSV export");
-        ApiFailure::new(ErrorCode::Internal, signed_in.lang)
-    };
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record(export::headers(signed_in.lang)).map_err(internal)?;
-    for row in &rows {
-        out.write_record(row.cells.iter().map(|cell| export::csv_cell(cell).into_owned())).map_err(internal)?;
-    }
-    let body = out.into_inner().map_err(|e| internal(e.into_error().into()))?;
-    Ok(download("text/csv; charset=utf-8", format!("findings-{}-{}.csv", range.from, range.to), body))
+    let name = format!("findings-{}-{}.csv", range.from, range.to);
+    let lang = signed_in.lang;
+    csv_download(&export::headers(lang), rows.iter().map(|r| &r.cells), name, "the CSV export", lang)
 }
 
 /// The same as an Excel workbook.

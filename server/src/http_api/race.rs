@@ -4,10 +4,9 @@
 //! its Chinese text as UTF-8.
 
 use super::doc::Refusals;
-use super::exports::download;
+use super::exports::csv_download;
 use super::extract::{Coordinator, QueryParams};
 use super::ApiFailure;
-use app::api::error::ErrorCode;
 use app::backend::{race, AppState, BackendError};
 use axum::extract::State;
 use axum::response::Response;
@@ -44,15 +43,5 @@ pub async fn csv(
         let mut conn = state.pool.read().await.map_err(|e| fail(e.into()))?;
         race::sheet_rows(&mut conn, &signed_in.user, period, lang, now).await.map_err(fail)?
     };
-    let internal = |e: csv::Error| {
-        tracing::error!(error = %e, "writing the race board CSV");
-        ApiFailure::new(ErrorCode::Internal, lang)
-    };
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record(race::sheet_headers(lang)).map_err(internal)?;
-    for row in &rows {
-        out.write_record(row.iter().map(|cell| app::backend::export::csv_cell(cell).into_owned())).map_err(internal)?;
-    }
-    let body = out.into_inner().map_err(|e| internal(e.into_error().into()))?;
-    Ok(download("text/csv; charset=utf-8", format!("race-{period}.csv"), body))
+    csv_download(&race::sheet_headers(lang), &rows, format!("race-{period}.csv"), "the race board CSV", lang)
 }

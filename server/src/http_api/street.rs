@@ -8,7 +8,7 @@
 //! `follow_up_done`) through `POST /api/v1/operations` and `POST /api/v1/sync`.
 
 use super::doc::Refusals;
-use super::exports::download;
+use super::exports::{csv_download, download};
 use super::extract::{PathParams, QueryParams, RoadKeeper};
 use super::ApiFailure;
 use app::api::error::ErrorCode;
@@ -115,17 +115,8 @@ pub async fn csv(
     PathParams(id): PathParams<String>,
 ) -> Result<Response, ApiFailure> {
     let (road, rows) = log_rows(&state, &signed_in, &id).await?;
-    let internal = |e: csv::Error| {
-        tracing::error!(error = %e, "writing the work log CSV");
-        ApiFailure::new(ErrorCode::Internal, signed_in.lang)
-    };
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record(street::log_headers(signed_in.lang)).map_err(internal)?;
-    for row in &rows {
-        out.write_record(row.iter().map(|cell| app::backend::export::csv_cell(cell).into_owned())).map_err(internal)?;
-    }
-    let body = out.into_inner().map_err(|e| internal(e.into_error().into()))?;
-    Ok(download("text/csv; charset=utf-8", format!("work-log-{road}.csv"), body))
+    let lang = signed_in.lang;
+    csv_download(&street::log_headers(lang), &rows, format!("work-log-{road}.csv"), "the work log CSV", lang)
 }
 
 /// The road's whole work log as an Excel workbook.
