@@ -107,7 +107,7 @@ pub async fn apply(
     if !after.photos.is_empty() {
         // A finding resolved again after a reopening keeps the earlier result's photos: an
         // "after" photo sent twice is the same file, refused as a repeat.
-        if !photos::hashes(tx, &key, PhotoStage::After).await?.iter().all(|h| !after.photos.contains(h)) {
+        if photos::hashes(tx, &key, PhotoStage::After).await?.iter().any(|h| after.photos.contains(h)) {
             return Err(ErrorCode::TooManyPhotos.into());
         }
         let declared = photos::Declared {

@@ -42,10 +42,12 @@ async fn chief_figures(conn: &mut Conn, period: Period, now: Timestamp) -> Resul
     let (from, until) = period.span();
     let weeks = period.weeks_due(now);
     let chiefs = counted::chiefs(conn).await?;
-    let roads = directory::all_roads(conn).await?;
-    let road_chief: HashMap<&str, &str> =
-        roads.iter().map(|r| (r.named.id.as_str(), r.chief_user_id.as_str())).collect();
-    let roads_of = |chief: &str| roads.iter().filter(|r| r.chief_user_id == chief).count() as u32;
+    let roads = counted::road_chiefs(conn).await?;
+    let road_chief: HashMap<&str, &str> = roads.iter().map(|(road, chief)| (road.as_str(), chief.as_str())).collect();
+    let mut held: HashMap<&str, u32> = HashMap::new();
+    for chief in road_chief.values() {
+        *held.entry(chief).or_default() += 1;
+    }
 
     // Inspections submitted within their week; patrols' share walked and board checks.
     let mut on_time: HashMap<&str, u32> = HashMap::new();
@@ -114,7 +116,7 @@ async fn chief_figures(conn: &mut Conn, period: Period, now: Timestamp) -> Resul
     let mut figures = Vec::new();
     for (id, name) in &chiefs {
         let id = id.as_str();
-        let due = roads_of(id) * weeks.len() as u32;
+        let due = held.get(id).copied().unwrap_or(0) * weeks.len() as u32;
         let (answered, asked) = reports.get(id).copied().unwrap_or_default();
         figures.push(vec![
             Figure::share(on_time.get(id).copied().unwrap_or(0), due),
@@ -179,11 +181,10 @@ async fn section_figures(conn: &mut Conn, period: Period, now: Timestamp) -> Res
 
 /// Ranks everyone, best overall first (ties in the order listed); `mine` is the reader's row.
 fn ranked(measures: &[Measure], all: Figures, mine: Option<&str>) -> Vec<RaceRow> {
-    let by_measure: Vec<Vec<Place>> = measures
-        .iter()
-        .enumerate()
-        .map(|(m, measure)| rank(*measure, &all.figures.iter().map(|f| f[m]).collect::<Vec<_>>()))
-        .collect();
+    // Each measure's figures across everyone, ranked once.
+    let columns: Vec<Vec<Figure>> = (0..measures.len()).map(|m| all.figures.iter().map(|f| f[m]).collect()).collect();
+    let by_measure: Vec<Vec<Place>> =
+        measures.iter().zip(&columns).map(|(measure, column)| rank(*measure, column)).collect();
     let places: Vec<Vec<Place>> =
         (0..all.who.len()).map(|p| by_measure.iter().map(|ranks| ranks[p]).collect()).collect();
     let standing = overall(&places);
@@ -196,14 +197,11 @@ fn ranked(measures: &[Measure], all: Figures, mine: Option<&str>) -> Vec<RaceRow
             let cells = measures
                 .iter()
                 .enumerate()
-                .map(|(m, measure)| {
-                    let column: Vec<Figure> = all.figures.iter().map(|f| f[m]).collect();
-                    RaceCell {
-                        measure: *measure,
-                        figure: column[p],
-                        place: places[p][m],
-                        to_move_up: own.then(|| to_move_up(*measure, &column, p)).flatten(),
-                    }
+                .map(|(m, measure)| RaceCell {
+                    measure: *measure,
+                    figure: columns[m][p],
+                    place: places[p][m],
+                    to_move_up: own.then(|| to_move_up(*measure, &columns[m], p)).flatten(),
                 })
                 .collect();
             RaceRow { who, overall: standing[p], cells, mine: own }

@@ -86,6 +86,18 @@ pub fn watch_sent(
     error: RwSignal<Option<ApiError>>,
     on_applied: impl Fn() + 'static,
 ) {
+    watch_outcome(sync, sent, error, on_applied, || {});
+}
+
+/// As `watch_sent`, and `on_refused` after a refused record is dropped (with the photo files
+/// it carried).
+pub fn watch_outcome(
+    sync: SyncEngine,
+    sent: RwSignal<Option<Uuid>>,
+    error: RwSignal<Option<ApiError>>,
+    on_applied: impl Fn() + 'static,
+    on_refused: impl Fn() + 'static,
+) {
     Effect::new(move || {
         let Some(id) = sent.get() else { return };
         let state = sync.outbox.with(|o| o.get(id).map(|q| q.rejected.clone()));
@@ -97,6 +109,7 @@ pub fn watch_sent(
             Some(Some(refusal)) => {
                 sent.set(None);
                 sync.discard(id);
+                on_refused();
                 error.set(Some(refusal));
             }
             Some(None) => {}
@@ -143,25 +156,24 @@ pub fn MoveForm(
     let select_id = format!("{name}-section");
     let done = texts.done;
     // A resolution's photos of the result. A move the server refused is dropped from the
-    // outbox with its photo files, so the form lets go of them too (the phone's own refusals,
-    // a missing photo or a full storage, keep them).
+    // outbox with its photo files, so the form lets go of them too.
     let photos = RwSignal::new(Vec::<PhotoHash>::new());
     let taken = RwSignal::new(Vec::<PhotoTaken>::new());
-    Effect::new(move || {
-        let refused = error.with(|e| {
-            e.as_ref().is_some_and(|e| !matches!(e.code, ErrorCode::AfterPhotoRequired | ErrorCode::StorageFull))
-        });
-        if refused {
-            photos.set(Vec::new());
-            taken.set(Vec::new());
-        }
-    });
-    watch_sent(sync, sent, error, move || {
-        note.set(String::new());
+    let forget_photos = move || {
         photos.set(Vec::new());
         taken.set(Vec::new());
-        on_done(done);
-    });
+    };
+    watch_outcome(
+        sync,
+        sent,
+        error,
+        move || {
+            note.set(String::new());
+            forget_photos();
+            on_done(done);
+        },
+        forget_photos,
+    );
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

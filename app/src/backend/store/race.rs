@@ -200,6 +200,11 @@ pub async fn extensions_asked(conn: &mut Conn, from: Timestamp, until: Timestamp
     Ok(rows.into_iter().map(|(s, n)| (s, n as u32)).collect())
 }
 
+/// Every road with its chief now, as (road, chief).
+pub async fn road_chiefs(conn: &mut Conn) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as("SELECT id, chief_user_id FROM roads").fetch_all(conn).await?)
+}
+
 /// The road chiefs (enabled, holding a road now) as (id, name).
 pub async fn chiefs(conn: &mut Conn) -> Result<Vec<(String, String)>> {
     Ok(sqlx::query_as(
