@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Key prefixes of texts only the server uses.
-/// The race board's texts come with the board (its screen is loaded on demand, and they would
-/// otherwise be in every first load).
-const SERVER_ONLY: [&str; 4] = ["public_", "race_", "sheet_", "tell_"];
+/// The race board's and the subdistrict map's texts come with them (their screens load on
+/// demand, and the texts would otherwise be in every first load).
+const SERVER_ONLY: [&str; 5] = ["district_", "public_", "race_", "sheet_", "tell_"];
 
 const LOCALES: [(&str, &str); 2] = [("ZH_CN", "locales/zh-CN.json"), ("EN", "locales/en.json")];
 

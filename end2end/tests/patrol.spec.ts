@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
-import { closeFieldPhone, fieldPhone } from './phone';
+import { Page, expect, test } from '@playwright/test';
+import { hydrated } from './helpers';
+import { closeFieldPhone, fieldPhone, signIn } from './phone';
 
 // Chief01 walks Market Road 1 with the patrol screen open: Chromium's geolocation override
 // moves the phone along the road, the share walked grows on the screen, the board code is
@@ -90,7 +91,58 @@ test('a chief walks Market Road 1 and the share walked grows, the board checked 
     expect(row.patrol.walked_percent).toBe(100);
     expect(row.patrol.board_checked).toBe(true);
     expect(row.patrol.flags).toEqual([]);
+
+    // The chief's sketch: the week's trail as the server has it, and a problem of the road as a
+    // dot that opens it.
+    const findingId = await recordOnMarketRoad1(page, 'Rubbish bags by the kerb');
+    await page.reload();
+    await hydrated(page);
+    const sketch = page.getByRole('group', { name: 'The road, its patrol trails and open problems' });
+    await expect(sketch.locator('polyline[stroke="#1d4f91"]')).toHaveCount(1);
+    await expect(sketch.getByRole('link', { name: 'Waiting for the section' })).toHaveAttribute(
+      'href',
+      `/findings/${findingId}`,
+    );
+    await expect(page.getByRole('listitem').filter({ hasText: /^Patrol$/ })).toBeVisible();
+
+    // The coordinator's map: the road in this week's colour with the stretches walked over it,
+    // the finding as a dot, and the road opening its patrols of the week.
+    await context.clearCookies();
+    await context.addCookies([{ name: 'lang', value: 'en', url: server.url }]);
+    await signIn(page, 'coordinator');
+    await page.goto('/overview');
+    await hydrated(page);
+    const map = page.getByRole('group', { name: 'Map of the subdistrict: roads and findings not closed out' });
+    await expect(page.getByRole('heading', { name: 'The subdistrict on one map' })).toBeVisible();
+    const market = map.locator('a[data-road="market-road-1"]');
+    await expect(market).toHaveAttribute('data-state', 'in_progress');
+    // Its line (three strokes) and the whole road walked over it.
+    await expect(market.locator('polyline')).toHaveCount(4);
+    await expect(map.locator('a[data-road="market-road-2"] polyline')).toHaveCount(3);
+    await expect(map.locator(`a[href="/findings/${findingId}"]`)).toHaveCount(1);
+    await expect(page.getByRole('listitem').filter({ hasText: 'Walked on patrol this week' })).toBeVisible();
+    await market.click();
+    await expect(page).toHaveURL(/\/roads\/market-road-1\/patrol\?week=\d{4}-W\d\d/);
+    await expect(page.getByRole('heading', { name: 'Market Road 1 · Patrol' })).toBeVisible();
+    await expect(page.getByTestId('patrol-week')).toHaveText(/Patrols this week: 1\./);
   } finally {
     await closeFieldPhone(field);
   }
 });
+
+/** Records a finding on Market Road 1 through the sync API, as the phone would; its id. */
+async function recordOnMarketRoad1(page: Page, note: string): Promise<string> {
+  const inspection = await (await page.request.post('/api/inspection', { form: { road_id: 'market-road-1' } })).json();
+  const id = crypto.randomUUID();
+  const place = along(0.4);
+  const op = {
+    kind: 'record_finding',
+    road_id: 'market-road-1',
+    week: inspection.week,
+    finding: { id, category: 'sanitation', note, lon: place.longitude, lat: place.latitude, observed_at: Date.now() },
+  };
+  const answer = await page.request.post('/api/v1/sync', { data: { ops: [{ id: crypto.randomUUID(), op }] } });
+  expect(answer.status()).toBe(200);
+  expect((await answer.json()).results[0].result).toBe('applied');
+  return id;
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod client;
 #[cfg(test)]
 mod decoding;
+pub mod district;
 pub mod error;
 pub mod joint;
 pub mod operations;

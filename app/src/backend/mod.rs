@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod calendars;
 pub mod db;
+pub mod district;
 pub mod export;
 pub mod extensions;
 pub mod finding_page;

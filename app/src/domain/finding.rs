@@ -57,6 +57,9 @@ impl FindingStatus {
     pub const WITH_SECTION: [FindingStatus; 2] = [FindingStatus::Routed, FindingStatus::Accepted];
     /// What a section's inbox lists: with it, or answered and waiting for the chief's check.
     pub const IN_INBOX: [FindingStatus; 3] = [FindingStatus::Routed, FindingStatus::Accepted, FindingStatus::Resolved];
+    /// Not closed out (销号) yet, whoever has it.
+    pub const NOT_CLOSED: [FindingStatus; 4] =
+        [FindingStatus::Routed, FindingStatus::Accepted, FindingStatus::Resolved, FindingStatus::Returned];
     /// Waiting for someone other than the chief: the section, or the coordinator to re-route.
     pub const OPEN: [FindingStatus; 3] = [FindingStatus::Routed, FindingStatus::Accepted, FindingStatus::Returned];
 

@@ -104,6 +104,29 @@ impl RoadGeometry {
         self.line.points().next_back().expect("a road has points").into()
     }
 
+    /// The part of the road from `from_m` to `to_m` along it (both clamped to the road), as
+    /// `[lon, lat]` pairs: the two ends and every corner between them.
+    pub fn between(&self, from_m: f64, to_m: f64) -> Vec<[f64; 2]> {
+        let (from_m, to_m) = (from_m.clamp(0.0, self.length_m), to_m.clamp(0.0, self.length_m));
+        if to_m <= from_m {
+            return Vec::new();
+        }
+        let at = |m: f64| {
+            let p = self.point_at(m);
+            [p.lon, p.lat]
+        };
+        let mut part = vec![at(from_m)];
+        let mut walked = 0.0;
+        for segment in self.line.lines() {
+            walked += Haversine.distance(segment.start_point(), segment.end_point());
+            if walked > from_m && walked < to_m {
+                part.push([segment.end.x, segment.end.y]);
+            }
+        }
+        part.push(at(to_m));
+        part
+    }
+
     /// Projects a point onto the road: how far along the nearest place is, and how far away.
     pub fn place(&self, point: GeoPoint) -> Placement {
         let p = point.point();
@@ -167,6 +190,23 @@ mod tests {
         let r = road();
         // 0.0044° of longitude at 36.07° N ≈ 395.6 m; 0.0027° of latitude ≈ 300.2 m.
         assert!((r.length_m() - 695.8).abs() < 2.0, "{}", r.length_m());
+    }
+
+    #[test]
+    fn between_keeps_the_corners_inside_the_part() {
+        let r = road();
+        let corner = 395.6;
+        let across = r.between(300.0, 500.0);
+        assert_eq!(across.len(), 3, "{across:?}");
+        assert!((across[1][0] - 120.3244).abs() < 1e-9 && (across[1][1] - 36.07).abs() < 1e-9);
+        let first_leg = r.between(0.0, 200.0);
+        assert_eq!(first_leg.len(), 2);
+        // On the great circle between the two ends: off the parallel by far less than a metre.
+        assert!((first_leg[1][1] - 36.07).abs() < 1e-6);
+        assert!(r.between(corner + 10.0, corner + 5.0).is_empty());
+        let all = r.between(-10.0, 1e6);
+        assert_eq!(all.len(), 3);
+        assert!((all[2][1] - 36.0727).abs() < 1e-9);
     }
 
     #[test]

@@ -230,6 +230,28 @@ impl Coverage {
             .then_some(Coverage { walked, stretch_m: STRETCH_M })
     }
 
+    /// The walked stretches of `road` as lines, neighbours joined into one; none when the road
+    /// is split differently now (its line changed since).
+    pub fn walked_lines(&self, road: &RoadGeometry) -> Vec<Vec<[f64; 2]>> {
+        if Coverage::of_road(road).stretches() != self.stretches() {
+            return Vec::new();
+        }
+        let stretch_m = road.length_m() / self.stretches() as f64;
+        let mut lines = Vec::new();
+        let mut run_from = None;
+        for (i, walked) in self.walked.iter().chain([&false]).enumerate() {
+            match (walked, run_from) {
+                (true, None) => run_from = Some(i),
+                (false, Some(from)) => {
+                    lines.push(road.between(from as f64 * stretch_m, i as f64 * stretch_m));
+                    run_from = None;
+                }
+                _ => {}
+            }
+        }
+        lines
+    }
+
     /// Both patrols' stretches together; none when the road was split differently (its line
     /// changed in between).
     pub fn joined(&self, other: &Coverage) -> Option<Coverage> {
@@ -386,18 +408,7 @@ impl PatrolWeek {
     /// None for a week with no patrol.
     pub fn of(patrols: &[(PatrolSummary, Option<Coverage>)]) -> Option<PatrolWeek> {
         let (first, _) = patrols.first()?;
-        let mut joined: Option<Coverage> = None;
-        let mut split_differently = false;
-        for (_, coverage) in patrols {
-            match (coverage, &joined) {
-                (Some(c), None) => joined = Some(c.clone()),
-                (Some(c), Some(j)) => match j.joined(c) {
-                    Some(both) => joined = Some(both),
-                    None => split_differently = true,
-                },
-                (None, _) => split_differently = true,
-            }
-        }
+        let (joined, split_differently) = joined_coverage(patrols.iter().map(|(_, c)| c.as_ref()));
         let best = patrols.iter().map(|(s, _)| s.walked_percent).max().unwrap_or(first.walked_percent);
         let walked_percent = match joined {
             Some(j) if !split_differently => j.percent(),
@@ -416,6 +427,24 @@ impl PatrolWeek {
             flags,
         })
     }
+}
+
+/// The week's patrols' stretches together, and whether some could not be joined (a patrol
+/// without coverage, or the road split differently in between).
+pub fn joined_coverage<'a>(coverages: impl IntoIterator<Item = Option<&'a Coverage>>) -> (Option<Coverage>, bool) {
+    let mut joined: Option<Coverage> = None;
+    let mut split_differently = false;
+    for coverage in coverages {
+        match (coverage, &joined) {
+            (Some(c), None) => joined = Some(c.clone()),
+            (Some(c), Some(j)) => match j.joined(c) {
+                Some(both) => joined = Some(both),
+                None => split_differently = true,
+            },
+            (None, _) => split_differently = true,
+        }
+    }
+    (joined, split_differently)
 }
 
 /// The board code in what was scanned or typed: the QR code's address (`…/board/{road}?c=CODE`)
@@ -483,6 +512,49 @@ mod tests {
         assert!(summary.flags.is_empty(), "{:?}", summary.flags);
         assert!((480..=500).contains(&summary.distance_m), "{}", summary.distance_m);
         assert_eq!(summary.minutes, 7);
+    }
+
+    #[test]
+    fn walked_lines_follow_the_stretches_walked() {
+        let road = market_road_1();
+        let mut coverage = Coverage::of_road(&road);
+        assert!(coverage.walked_lines(&road).is_empty());
+        for fix in walk(&road, 0.0, 0.3, 4.5, 5) {
+            coverage.add(&road, fix.point);
+        }
+        let lines = coverage.walked_lines(&road);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let start = road.point_at(0.0);
+        assert!((lines[0][0][0] - start.lon).abs() < 1e-9);
+        // Ends at a stretch boundary a little past 30 %, short of the far end.
+        let end = GeoPoint { lon: lines[0].last().unwrap()[0], lat: lines[0].last().unwrap()[1] };
+        let along = road.place(end).along_m / road.length_m();
+        assert!((0.3..0.5).contains(&along), "{along}");
+
+        // The far end walked too: two separate lines.
+        for fix in walk(&road, 0.9, 1.0, 4.5, 5) {
+            coverage.add(&road, fix.point);
+        }
+        assert_eq!(coverage.walked_lines(&road).len(), 2);
+
+        // The road's line changed since (now split into more stretches): nothing to draw.
+        let longer = RoadGeometry::parse(&[[120.316446, 36.068902], [120.321358, 36.071013], [120.33, 36.08]]).unwrap();
+        assert!(coverage.walked_lines(&longer).is_empty());
+    }
+
+    #[test]
+    fn the_week_joins_coverage_unless_the_road_was_split_differently() {
+        let road = market_road_1();
+        let (mut a, mut b) = (Coverage::of_road(&road), Coverage::of_road(&road));
+        a.add(&road, road.point_at(0.0));
+        b.add(&road, road.point_at(road.length_m()));
+        let (joined, split) = joined_coverage([Some(&a), Some(&b)]);
+        assert_eq!(joined.map(|j| j.walked()), Some(a.walked() + b.walked()));
+        assert!(!split);
+        let (joined, split) = joined_coverage([Some(&a), None]);
+        assert_eq!(joined, Some(a.clone()));
+        assert!(split);
+        assert_eq!(joined_coverage([]), (None, false));
     }
 
     #[test]

@@ -224,10 +224,11 @@ mod tests {
     fn the_servers_texts_are_there_in_both_languages() {
         assert_eq!(SERVER_KEYS.len(), SERVER_ALL.len());
         for (key, msg) in SERVER_KEYS.iter().zip(SERVER_ALL) {
-            assert!(["public_", "race_", "sheet_", "tell_"].iter().any(|p| key.starts_with(p)), "{key}");
+            assert!(["district_", "public_", "race_", "sheet_", "tell_"].iter().any(|p| key.starts_with(p)), "{key}");
             assert!(!Lang::ZhCn.server(msg).is_empty() && !Lang::En.server(msg).is_empty(), "{key}");
         }
-        let server_only = |k: &&str| ["public_", "race_", "sheet_", "tell_"].iter().any(|p| k.starts_with(p));
+        let server_only =
+            |k: &&str| ["district_", "public_", "race_", "sheet_", "tell_"].iter().any(|p| k.starts_with(p));
         assert!(!KEYS.iter().any(server_only), "kept out of the browser");
         assert_eq!(Lang::En.server_format(ServerMsg::public_due, &[("date", "2026-12-03")]), "due 2026-12-03");
     }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod channels;
 pub mod desk;
+pub mod district_map;
 pub mod extension;
 pub mod finding;
 pub mod finding_form;
@@ -18,6 +19,7 @@ pub mod outbox;
 pub mod overview;
 pub mod overview_charts;
 pub mod patrol;
+pub mod patrol_sketch;
 pub mod race;
 pub mod reports;
 pub mod rules;

@@ -1,6 +1,7 @@
 //! The coordinator's week: which roads were checked, which sections are late, and what waits
 //! for re-routing.
 
+use super::district_map::DistrictMapView;
 use super::overview_charts::{FindingsTrend, InspectionTrend};
 use crate::api::reads::load_overview;
 use crate::components::badges::{week_label, InspectionBadge};
@@ -72,6 +73,7 @@ pub fn OverviewView() -> impl IntoView {
                                     )
                                 }}
                             </p>
+                            <DistrictMapView week/>
                             <section class="group">
                                 <h2>{t!(i18n, returned_title)} " (" {returned} ")"</h2>
                                 {if o.returned.is_empty() {

@@ -6,15 +6,15 @@
 //!
 //! The coordinator sees the week's trails here too, without the controls.
 
+use super::patrol_sketch::{RoadSketch, SketchDot};
 use crate::api::client::new_id;
 use crate::api::operations::Operation;
 use crate::api::patrol::{load_patrols, BoardScan, NewPatrol, PatrolTrail, RoadPatrols};
 use crate::api::reads::load_inspection;
-use crate::api::views::{InspectionPage, Me};
+use crate::api::views::{InspectionPage, KnownProblem, Me};
 use crate::components::badges::week_label;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::patrol_summary::{km, patrol_week_text, TraceFlags};
-use crate::components::road_map::RoadMap;
 use crate::device;
 use crate::device::patrol::{keep_screen_on, Sighting};
 use crate::domain::geometry::RoadGeometry;
@@ -279,7 +279,44 @@ fn Patrol(page: InspectionPage, me: Me, shown: Option<IsoWeek>) -> impl IntoView
     let checklist = format!("/roads/{road_id}");
     let road_name = road.road.clone();
     let coordinates = road.coordinates.clone();
-    let label = Signal::derive(move || i18n.t(Msg::patrol_map_label).to_owned());
+    let shown_week = shown.unwrap_or(week);
+    let patrols = Resource::new(
+        move || sync.changed.get(),
+        move |_| {
+            let road_id = queued_road.get_value();
+            async move { load_patrols(road_id, Some(shown_week.to_string())).await }
+        },
+    );
+    // The stored trails, once read (after hydration: the page rendered on the server had none).
+    let week_trails = RwSignal::new(Vec::<Vec<[f64; 2]>>::new());
+    Effect::new(move || {
+        if let Some(Ok(p)) = patrols.get() {
+            week_trails.set(p.trails.into_iter().map(|t| t.positions).collect());
+        }
+    });
+    let known: Vec<SketchDot> = page
+        .known
+        .as_ref()
+        .and_then(|k| k.read::<Vec<KnownProblem>>())
+        .unwrap_or_default()
+        .iter()
+        .map(SketchDot::known)
+        .collect();
+    // This phone's records come in only after hydration too: the server does not know them.
+    let mounted = RwSignal::new(false);
+    Effect::new(move || mounted.set(true));
+    let dots = Signal::derive(move || {
+        let mut dots = known.clone();
+        if mounted.get() {
+            queued_road.with_value(|r| {
+                sync.outbox.with(|o| {
+                    let unsent = o.findings_for(r, week).filter(|(q, _)| q.rejected.is_none());
+                    dots.extend(unsent.map(|(_, f)| SketchDot::on_phone(f.lon, f.lat)));
+                })
+            });
+        }
+        dots
+    });
 
     Either::Left(view! {
         <header class="page-head">
@@ -328,7 +365,7 @@ fn Patrol(page: InspectionPage, me: Me, shown: Option<IsoWeek>) -> impl IntoView
                     }}
                 </span>
             </p>
-            <RoadMap coordinates marker=Signal::derive(|| None) label trail=Signal::derive(move || trail.get())/>
+            <RoadSketch coordinates live=trail week=week_trails.into() dots/>
             {may_walk.then(|| view! {
                 <p class="muted small" hidden=under_way>{t!(i18n, patrol_intro)}</p>
                 <div class="patrol-actions">
@@ -345,7 +382,7 @@ fn Patrol(page: InspectionPage, me: Me, shown: Option<IsoWeek>) -> impl IntoView
                 <BoardCheck walking persist=Callback::new(move |()| persist())/>
             })}
         </section>
-        <WeekTrails road_id=road_id.clone() week=shown.unwrap_or(week)/>
+        <WeekTrails patrols/>
     })
 }
 
@@ -438,16 +475,8 @@ fn BoardCheck(walking: RwSignal<Option<Walking>>, persist: Callback<()>) -> impl
 /// The week's patrols of the road as the server has them: the chief's own trails, or for the
 /// coordinator everyone's. Needs the network; offline it says nothing.
 #[component]
-fn WeekTrails(road_id: String, week: IsoWeek) -> impl IntoView {
+fn WeekTrails(patrols: Resource<Result<RoadPatrols, crate::api::error::ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = use_sync();
-    let patrols = Resource::new(
-        move || sync.changed.get(),
-        move |_| {
-            let road_id = road_id.clone();
-            async move { load_patrols(road_id, Some(week.to_string())).await }
-        },
-    );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -11,6 +11,7 @@ mod bad_input;
 mod board;
 mod contract;
 mod deadline_rules;
+mod district;
 mod durability;
 mod evidence;
 mod idempotency;

@@ -2,6 +2,7 @@
 //! transaction and marks the finding changed for devices (`Tx::touch`).
 
 use super::{status, statuses, uuid, Conn, Tx};
+use crate::api::district::MapFinding;
 use crate::api::views::{FindingSummary, HistoryEntry, Named};
 use crate::backend::db::flag;
 use crate::backend::Result;
@@ -211,6 +212,35 @@ pub async fn summaries_of(conn: &mut Conn, ids: &[&str], now: Timestamp) -> Resu
     let place: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     found.sort_by_cached_key(|f| place.get(f.id.to_string().as_str()).copied());
     Ok(found)
+}
+
+/// The first `limit` findings not closed out, with their place and the most pressing first:
+/// those whose deadline passed or comes soonest (for the map).
+pub async fn placed(conn: &mut Conn, limit: usize, now: Timestamp) -> Result<Vec<MapFinding>> {
+    let sql = format!(
+        "SELECT f.id, f.road_id, f.category_code, c.name_zh, c.name_en, f.status, f.deadline_at, f.lon, f.lat \
+         FROM findings f JOIN categories c ON c.code = f.category_code \
+         WHERE f.status IN ({}) ORDER BY f.deadline_at, f.received_at LIMIT {limit}",
+        statuses(&FindingStatus::NOT_CLOSED)
+    );
+    type PlacedRow = (String, String, String, String, String, String, i64, f64, f64);
+    let rows: Vec<PlacedRow> = sqlx::query_as(&sql).fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|(id, road_id, code, name_zh, name_en, state, deadline_at, lon, lat)| {
+            let status = status(&state)?;
+            let deadline = Timestamp(deadline_at);
+            Ok(MapFinding {
+                id: uuid(&id)?,
+                road_id,
+                category: Named { id: code, name_zh, name_en },
+                status,
+                urgency: status.deadline_runs().then(|| urgency(deadline, now)),
+                deadline,
+                lon,
+                lat,
+            })
+        })
+        .collect()
 }
 
 /// Findings a section sent back, waiting for the coordinator to re-route them.
