@@ -147,6 +147,7 @@ pub const CALLERS: &[(&str, Option<&[Role]>)] = &[
     ("finding_notices", Some(&[Role::RoadChief, Role::SectionHead, Role::Coordinator])),
     ("inbox", Some(&[Role::SectionHead])),
     ("overview", Some(&[Role::Coordinator])),
+    ("district_map", Some(&[Role::Coordinator])),
     ("channels", Some(&[Role::Coordinator])),
     ("rules", Some(&[Role::Coordinator])),
     ("reports", Some(&[Role::RoadChief, Role::Coordinator])),
