@@ -1,10 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { goTo, hydrated, signIn } from './helpers';
 
 // The coordinator gives a section its group robot; a wrong address is refused with a reason.
 test('the coordinator sets a section webhook', async ({ browser }) => {
   const coordinator = await signIn(browser, 'coordinator', 'en-US');
-  await coordinator.getByRole('link', { name: 'Channels' }).click();
+  await goTo(coordinator, 'Channels');
   await expect(coordinator.getByRole('heading', { name: 'Notification channels' })).toBeVisible();
   await hydrated(coordinator);
   const form = coordinator.getByRole('form', { name: 'Party and Masses Section' });

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, recordFindings, signIn } from './helpers';
+import { goTo, hydrated, recordFindings, signIn } from './helpers';
 
 async function shoot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}-360.png`, fullPage: true });
@@ -11,7 +11,7 @@ async function shoot(page: Page, name: string) {
 // The coordinator changes a routing rule; a wrong number is refused and nothing is saved.
 test('the coordinator edits a routing rule and sees it recorded', async ({ browser }) => {
   const coordinator = await signIn(browser, 'coordinator');
-  await coordinator.getByRole('navigation').getByRole('link', { name: '规则' }).click();
+  await goTo(coordinator, '规则');
   await expect(coordinator.getByRole('heading', { name: '交办规则与工作日历' })).toBeVisible();
   await hydrated(coordinator);
   const form = coordinator.getByRole('form', { name: '食品安全' });

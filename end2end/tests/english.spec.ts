@@ -5,7 +5,7 @@ test('the language can be switched and is remembered', async ({ page }) => {
   await page.goto('/login');
   await hydrated(page);
   await expect(page.getByRole('heading', { name: '登录路长巡查' })).toBeVisible();
-  await page.getByRole('button', { name: '切换语言' }).click();
+  await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to Road Chief' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.reload();

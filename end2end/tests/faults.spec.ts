@@ -1,6 +1,6 @@
 import { BrowserContext, Page, expect, test } from '@playwright/test';
 import * as path from 'path';
-import { hydrated } from './helpers';
+import { hydrated, openMenu } from './helpers';
 import { OwnServer } from './own-server';
 import { queueFindings } from './outbox-fixture';
 import { FieldPhone, closeFieldPhone, fieldPhone, phone, signIn, syncBar } from './phone';
@@ -347,6 +347,7 @@ test('a shared phone: after sign-out the next person sees nothing of the last on
   await recordProblem(page, 'Sanitation', note);
   // Signed out with no signal: the records stay on the phone, out of sight.
   page.once('dialog', (dialog) => dialog.accept());
+  await openMenu(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');
   await page.goto('/');
@@ -376,6 +377,7 @@ test('a shared phone: after sign-out the next person sees nothing of the last on
   expect(await countOnServer(server, [note])).toEqual([0]);
 
   // The first chief signs in again: the record they left is there, and goes up once.
+  await openMenu(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');
   await signIn(page, 'chief01');

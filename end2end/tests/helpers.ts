@@ -54,3 +54,18 @@ export async function recordFindings(chief: Page, notes: string[], category = 's
   expect(answer.status()).toBe(200);
   return ops.map((o) => o.op.finding.id);
 }
+
+/** Opens the top bar's menu where the screen is narrow enough to have one. */
+export async function openMenu(page: Page) {
+  const toggle = page.getByRole('button', { name: /^(菜单|Menu)$/ });
+  if (await toggle.isVisible()) {
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  }
+}
+
+/** Goes to one of the user's places through the top bar, as a user would. */
+export async function goTo(page: Page, place: string) {
+  await openMenu(page);
+  await page.getByRole('navigation').getByRole('link', { name: place, exact: true }).click();
+}

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { goTo, hydrated, openMenu, signIn } from './helpers';
 
 // The whole weekly loop on a phone, in Chinese: the chief records two problems, the sections
 // answer, the coordinator re-routes, the chief closes out.
@@ -56,7 +56,7 @@ test('road chief → sections → coordinator → close-out', async ({ browser }
   await urban.getByRole('button', { name: '已处理完毕' }).click();
   await expect(urban.getByRole('status')).toContainText('等待路长核实');
 
-  await urban.getByRole('link', { name: '收件箱' }).click();
+  await goTo(urban, '收件箱');
   await urban.getByRole('link', { name: new RegExp(rubbish) }).click();
   await hydrated(urban);
   await urban.getByLabel('退回原因').fill('占道堆物属执法中队');
@@ -75,7 +75,7 @@ test('road chief → sections → coordinator → close-out', async ({ browser }
   await expect(coordinator.getByText('执法中队').first()).toBeVisible();
 
   // The chief checks the shop sign on the next visit and closes it out.
-  await chief.getByRole('link', { name: '我的问题' }).click();
+  await goTo(chief, '我的问题');
   const waiting = chief.getByRole('region', { name: /待我核实销号/ });
   await waiting.getByRole('link', { name: new RegExp(sign) }).click();
   await hydrated(chief);
@@ -84,6 +84,7 @@ test('road chief → sections → coordinator → close-out', async ({ browser }
   await expect(chief.getByText('已销号').first()).toBeVisible();
 
   // Signing out ends the session: the pages send you to sign in.
+  await openMenu(chief);
   await chief.getByRole('button', { name: '退出' }).click();
   await chief.waitForURL('**/login');
   await chief.goto('/findings');

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { goTo, hydrated, signIn } from './helpers';
 
 // The race board (赛马榜): the coordinator sees every chief and section ranked with the rules
 // written on the page and exports it; a chief sees only their own standing.
 
 test('the coordinator sees everyone ranked under the written rules, and exports it', async ({ browser }) => {
   const coordinator = await signIn(browser, 'coordinator');
-  await coordinator.getByRole('link', { name: '赛马榜' }).click();
+  await goTo(coordinator, '赛马榜');
   await expect(coordinator.getByRole('heading', { name: '赛马榜' })).toBeVisible();
   await hydrated(coordinator);
   // The rules, open on a tap.
@@ -34,7 +34,7 @@ test('the coordinator sees everyone ranked under the written rules, and exports 
 
 test('a chief sees their own standing and what would move it up, nobody else', async ({ browser }) => {
   const chief = await signIn(browser, 'chief01');
-  await chief.getByRole('link', { name: '赛马榜' }).click();
+  await goTo(chief, '赛马榜');
   await expect(chief.getByRole('heading', { name: '王建国的排名' })).toBeVisible();
   const mine = chief.locator('.race-mine');
   await expect(mine.getByText('按时提交巡查')).toBeVisible();

@@ -48,7 +48,7 @@ pub fn SyncStatus() -> impl IntoView {
         >
             <span class="sync-state">
                 <span class="dot" aria-hidden="true"></span>
-                {state}
+                <span class="sync-word">{state}</span>
             </span>
             <span class="sync-count">{count}</span>
             <span class="sync-last">{last}</span>

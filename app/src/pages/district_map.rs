@@ -126,7 +126,7 @@ fn Drawn(map: DistrictMap) -> impl IntoView {
     let mark_counts: Vec<(Mark, usize)> =
         Mark::ALL.iter().map(|m| (*m, marks.iter().filter(|(x, _)| x == m).count())).filter(|(_, n)| *n > 0).collect();
     // The most pressing drawn last, on top.
-    marks.sort_by(|a, b| b.0.cmp(&a.0));
+    marks.sort_by_key(|b| std::cmp::Reverse(b.0));
     let walked_any = map.roads.iter().any(|r| !r.walked.is_empty());
 
     let roads = map.roads.iter().map(|r| road_view(i18n, &texts, projection, map.week, r)).collect_view();

@@ -188,7 +188,7 @@ fn Narrow(roads: Vec<Named>, communities: Vec<Named>, now: Query) -> impl IntoVi
         view! { <option value=n.id.clone() selected=selected>{move || i18n.pick(&n.name_zh, &n.name_en)}</option> }
     };
     view! {
-        <div class="narrow">
+        <div class="inbox-filters">
             <label for="inbox-road">{t!(i18n, road_label)}</label>
             <select
                 id="inbox-road"
@@ -278,7 +278,7 @@ fn Items(
                 {move || i18n.f(Msg::accept_selected, &[("n", &chosen.with(Vec::len).to_string())])}
             </button>
         </div>
-        <ul class="cards">
+        <ul class="cards inbox-list">
             {items
                 .into_iter()
                 .map(|finding| {

@@ -89,7 +89,7 @@ pub fn OverviewView() -> impl IntoView {
                             </section>
                             <section class="group">
                                 <h2>{t!(i18n, sections_title)}</h2>
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0">
                                     <table class="numbers">
                                         <thead>
                                             <tr>
@@ -158,7 +158,7 @@ pub fn OverviewView() -> impl IntoView {
                             <Export/>
                             <section class="group">
                                 <h2>{t!(i18n, roads_title)}</h2>
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

@@ -132,7 +132,7 @@ fn Standings(title: String, rows: Vec<RaceRow>, measures: &'static [Measure], te
     view! {
         <section class="group">
             <h2>{title}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="numbers race">
                     <thead>
                         <tr>
