@@ -31,6 +31,12 @@ async function anonymous(browser: Browser, locale: string) {
   return context.newPage();
 }
 
+// Each check opens phones of its own; closed after it, so that their pages (which sync in the
+// background) do not load the machine for the tests that follow.
+test.afterEach(async ({ browser }) => {
+  await Promise.all(browser.contexts().map((context) => context.close()));
+});
+
 for (const locale of LOCALES) {
   test.describe(`every screen passes axe (${locale})`, () => {
     test('the sign-in page, the public board and the tracking page', async ({ browser }) => {
