@@ -34,7 +34,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // The page is painted from the HTML alone; the code loads at low priority and
+                // takes over once the browser is idle, off the path of the first paint.
+                <HydrationScripts options defer=true/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <script src="/pwa.js" defer></script>
@@ -153,6 +155,7 @@ pub fn hydrate() {
         // code that builds the page in the browser comes in a chunk of its own (precached).
         leptos::task::spawn_local(async move {
             mount_offline_shell().await;
+            device::hydration::finished();
             if let Some(html) = document.and_then(|d| d.document_element()) {
                 let _ = html.set_attribute("data-hydrated", "true");
             }
@@ -162,6 +165,7 @@ pub fn hydrate() {
     leptos::task::spawn_local(async {
         let mounted = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), App).await;
         mounted.forget();
+        device::hydration::finished();
         // Lets tests (and curious people) see that the page is interactive now.
         if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = html.set_attribute("data-hydrated", "true");

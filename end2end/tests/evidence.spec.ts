@@ -33,9 +33,17 @@ test('an illegal structure is resolved with a photo of the result, shown beside 
     await chief.getByLabel('Take or choose a photo').setInputFiles(PHOTO);
     await expect(chief.getByRole('img', { name: 'Photo 1 of the problem' })).toBeVisible();
     await chief.getByRole('button', { name: 'Save problem' }).click();
+    // On the server, not only "All synced" (which the bar also says before the save is written).
+    await expect(chief.getByRole('button', { name: 'Save problem' })).toHaveCount(0);
     await expect(syncBar(chief)).toContainText('All synced', { timeout: 30_000 });
-    const mine: any[] = await server.read('chief01', 'my_findings');
-    const id = mine.find((f) => f.note === note).id;
+    let id = '';
+    await expect
+      .poll(async () => {
+        const mine: any[] = await server.read('chief01', 'my_findings');
+        id = mine.find((f) => f.note === note)?.id ?? '';
+        return id;
+      }, { timeout: 30_000 })
+      .not.toBe('');
 
     // The law-enforcement head tries to resolve it with a note only: refused on the phone.
     const head = await desk(browser, server, 'head_enforcement');

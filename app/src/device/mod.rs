@@ -1,6 +1,7 @@
 //! What the phone itself provides: its clock, its storage, its position. Every function here
 //! does its work only in the browser; rendered on the server they are inert.
 
+pub mod hydration;
 pub mod patrol;
 
 use crate::domain::geometry::GeoPoint;

@@ -160,9 +160,12 @@ impl SyncEngine {
         }
         self.user.set_value(Some(me.id.clone()));
         device::save(ME_KEY, me);
-        self.last_sync.set(device::load::<Replica>(&replica_key(&me.id)).and_then(|r| r.last_sync));
         let user = me.id.clone();
         leptos::task::spawn_local(async move {
+            // The server rendered none of this: a screen still hydrating must find its HTML.
+            device::hydration::done().await;
+            self.watch_network();
+            self.last_sync.set(device::load::<Replica>(&replica_key(&user)).and_then(|r| r.last_sync));
             if let Err(e) = move_legacy_outbox(&user).await {
                 self.storage_failed.set(Some(e));
             }
@@ -174,11 +177,14 @@ impl SyncEngine {
             self.not_persistent.set(!persistent);
             self.storage_low.set(photos::storage_nearly_full().await);
         });
+    }
+
+    /// Follows the network and the app's updates (the listeners live as long as the page).
+    fn watch_network(self) {
         #[cfg(feature = "hydrate")]
         {
             use leptos::leptos_dom::helpers::window_event_listener_untyped;
             self.online.set(device::network_up());
-            // The listeners live as long as the page.
             std::mem::forget(window_event_listener_untyped("online", move |_| {
                 self.online.set(true);
                 leptos::task::spawn_local(flush_sign_out());
@@ -323,10 +329,11 @@ impl SyncEngine {
         client::go_to("/login");
     }
 
-    /// Records wait on a phone whose browser may clear them (not persistent storage): the
-    /// chief should sync soon.
+    /// Records wait with no network on a phone whose browser may clear them (not persistent
+    /// storage): the chief should sync soon. Online they leave within seconds, and a warning
+    /// shown for each record's few seconds on the phone would only jolt the page.
     pub fn eviction_risk(self) -> bool {
-        self.not_persistent.get() && self.outbox.with(|o| o.unsynced() > 0)
+        self.not_persistent.get() && !self.online.get() && self.outbox.with(|o| o.unsynced() > 0)
     }
 
     /// Lets the waiting new version take over; the page reloads when it has.
@@ -462,7 +469,10 @@ impl SyncEngine {
                             1
                         }
                     };
-                    let changed = replica.absorb(answer, device::now());
+                    // The first copy on a fresh phone holds what the screen was just rendered
+                    // from: reloading the screen for it would only repaint the same page.
+                    let fresh = replica.cursor.is_none() && replica.screens.is_none() && replica.findings.is_empty();
+                    let changed = replica.absorb(answer, device::now()) && !fresh;
                     if !keep(&replica) {
                         return Err(ErrorCode::StorageFull.into());
                     }
