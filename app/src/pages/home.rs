@@ -45,7 +45,7 @@ fn ChiefHomeView() -> impl IntoView {
         Resource::new(move || sync.changed.get(), |_| async { or_stored(load_chief_home().await, Replica::home) });
     view! {
         <h1>{t!(i18n, my_roads_title)}</h1>
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match home.await {
                     Err(e) => Either::Left(view! { <ErrorNotice error=e/> }),
@@ -130,6 +130,6 @@ fn ChiefHomeView() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -23,7 +23,7 @@ pub fn MyFindingsPage() -> impl IntoView {
     );
     view! {
         <h1>{t!(i18n, my_findings_title)}</h1>
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match findings.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -38,7 +38,7 @@ pub fn MyFindingsPage() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

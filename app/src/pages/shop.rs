@@ -44,7 +44,7 @@ pub fn ShopScreen() -> impl IntoView {
         |(id, _)| async move { or_stored(load_shop(id.clone()).await, |copy| stored_shop(copy, &id)) },
     );
     view! {
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 let page = match page.await {
                     Err(e) => return Either::Left(view! { <ErrorNotice error=e/> }),
@@ -125,7 +125,7 @@ pub fn ShopScreen() -> impl IntoView {
                     </section>
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -54,14 +54,14 @@ pub fn StreetScreen() -> impl IntoView {
     );
     let flash = RwSignal::new(None::<Msg>);
     view! {
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => Either::Left(view! { <ErrorNotice error=e/> }),
                     Ok(page) => Either::Right(view! { <Street page open flash/> }),
                 }
             })}
-        </Suspense>
+        </Transition>
         <p class="notice" hidden=move || sync.online.get()>{t!(i18n, offline_copy)}</p>
     }
 }
