@@ -471,7 +471,7 @@ impl SyncEngine {
                     };
                     // The first copy on a fresh phone holds what the screen was just rendered
                     // from: reloading the screen for it would only repaint the same page.
-                    let fresh = replica.cursor.is_none() && replica.screens.is_none() && replica.findings.is_empty();
+                    let fresh = replica.is_empty();
                     let changed = replica.absorb(answer, device::now()) && !fresh;
                     if !keep(&replica) {
                         return Err(ErrorCode::StorageFull.into());

@@ -78,6 +78,11 @@ impl Replica {
         changed
     }
 
+    /// Nothing heard from the server yet: a fresh phone (or one signed out since).
+    pub fn is_empty(&self) -> bool {
+        self.cursor.is_none() && self.screens.is_none() && self.findings.is_empty()
+    }
+
     pub fn home(&self) -> Option<ChiefHome> {
         self.screens.as_ref().map(|s| s.home.clone())
     }
@@ -128,6 +133,14 @@ mod tests {
             streets: None,
             server_time: Timestamp(0),
         }
+    }
+
+    #[test]
+    fn a_phone_is_empty_until_its_first_answer() {
+        let mut replica = Replica::default();
+        assert!(replica.is_empty());
+        replica.absorb(answer(vec![], None), Timestamp(5));
+        assert!(!replica.is_empty(), "a cursor is something heard");
     }
 
     #[test]
