@@ -18,13 +18,14 @@ use api::error::ApiError;
 use api::views::Me;
 use i18n::{I18n, Lang};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Html, Link, Meta, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
 /// The HTML document around the app (rendered on the server only).
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
+    use leptos_meta::{HashedStylesheet, MetaTags};
     backend::page_policy::set_for_this_page();
     view! {
         <!DOCTYPE html>
@@ -34,9 +35,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                // The page is painted from the HTML alone; the code loads at low priority and
-                // takes over once the browser is idle, off the path of the first paint.
-                <HydrationScripts options defer=true/>
+                // The page is painted from the HTML alone; the code is fetched after that.
+                <backend::app_code::AppCode options/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <script src="/pwa.js" defer></script>

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod app_code;
 pub mod auth;
 pub mod calendars;
 pub mod db;
