@@ -1,7 +1,7 @@
 //! The Content-Security-Policy of the app's pages (every other answer gets one that allows
 //! nothing: `server::protect`).
 
-/// For a page whose inline scripts (Leptos's hydration and streaming) carry `nonce`: scripts
+/// For a page whose inline scripts (the app's start script, Leptos's resources) carry `nonce`: scripts
 /// only from this site or with the nonce, wasm compiled only from this site's files, styles
 /// only from its stylesheet, nothing framed, no plugins, forms only to this site.
 pub fn page_policy(nonce: &str) -> String {
