@@ -79,8 +79,14 @@ fn emit(
         writeln!(out, "    {name}::{key},").unwrap();
     }
     out.push_str("];\n\n");
-    // Each language as one string and the end offset of every message in it: a table of
-    // `&str` would cost 8 bytes of pointer and length per message in the browser bundle.
+    // Each language as one string and the end offset of every message in it (a table of
+    // `&str` would cost 8 bytes of pointer and length per message in the browser bundle). The
+    // browser's code keeps only the offsets: it reads the string of the page's language from
+    // the page (`i18n::PageTexts`), so that neither language's texts sit in its code.
+    let in_code = match cfg {
+        Some(_) => gate.clone(),
+        None => "#[cfg(not(all(feature = \"hydrate\", not(feature = \"ssr\"))))]\n".to_owned(),
+    };
     for (language, table) in tables {
         let mut text = String::new();
         let mut ends = Vec::new();
@@ -89,7 +95,12 @@ fn emit(
             ends.push(text.len());
         }
         assert!(text.len() <= usize::from(u16::MAX), "locale {language} is longer than 64 KB");
-        writeln!(out, "{gate}pub(crate) const {language}_{prefix}TEXT: &str = {text:?};").unwrap();
+        writeln!(out, "{in_code}pub(crate) const {language}_{prefix}TEXT: &str = {text:?};").unwrap();
         writeln!(out, "{gate}pub(crate) const {language}_{prefix}ENDS: [u16; {len}] = {ends:?};\n").unwrap();
+        if cfg.is_none() {
+            // Raw inside a `<script type="text/plain">` element, where `<` could end it early.
+            let bad: Vec<_> = keys.iter().filter(|k| table[**k].contains('<')).collect();
+            assert!(bad.is_empty(), "locale {language}: {bad:?} hold '<', which the page cannot carry raw");
+        }
     }
 }

@@ -44,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                <i18n::PageTexts langs=page_langs()/>
             </body>
         </html>
     }
@@ -57,8 +58,20 @@ pub fn use_current_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }
 
+/// The languages whose texts the page carries: its own, or both for the offline shell.
+#[cfg(feature = "ssr")]
+fn page_langs() -> Vec<Lang> {
+    let shell = use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/shell");
+    if shell {
+        vec![Lang::ZhCn, Lang::En]
+    } else {
+        vec![initial_lang()]
+    }
+}
+
 /// The language the page starts in: on the server from the request, in the browser from
-/// what the server rendered.
+/// what the server rendered (the offline shell, rendered once for every later visit, goes by
+/// the remembered choice instead).
 fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
@@ -66,8 +79,20 @@ fn initial_lang() -> Lang {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        web_sys::window()
-            .and_then(|w| w.document())
+        let document = web_sys::window().and_then(|w| w.document());
+        let shell = document.as_ref().and_then(|d| d.get_element_by_id(pages::shell::SHELL_MARK)).is_some();
+        let remembered = || {
+            use wasm_bindgen::JsCast;
+            let cookies = document.as_ref()?.clone().dyn_into::<web_sys::HtmlDocument>().ok()?.cookie().ok()?;
+            cookies
+                .split(';')
+                .find_map(|c| c.trim().strip_prefix(i18n::LANG_COOKIE)?.strip_prefix('=').and_then(Lang::exact))
+        };
+        if let Some(lang) = shell.then(remembered).flatten() {
+            return lang;
+        }
+        document
+            .as_ref()
             .and_then(|d| d.document_element())
             .and_then(|e| e.get_attribute("lang"))
             .and_then(|code| Lang::from_code(&code))
@@ -99,8 +124,8 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Html {..} lang=move || i18n.lang().code()/>
-        <Title text=move || i18n.t(i18n::Msg::app_name)/>
+        <Html {..} lang=i18n.lang().code()/>
+        <Title text=i18n.t(i18n::Msg::app_name)/>
         <Meta name="theme-color" content="#0f5c4d"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
@@ -137,6 +162,13 @@ pub fn App() -> impl IntoView {
 #[leptos::lazy]
 fn mount_offline_shell() {
     let body = leptos::tachys::dom::body();
+    // The page's texts are in the body that is about to be emptied, and the mark that makes
+    // the remembered language count goes with it: the page's `lang` keeps the choice instead.
+    let lang = initial_lang();
+    i18n::load_page_texts(lang);
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("lang", lang.code());
+    }
     body.set_inner_html("");
     leptos::mount::mount_to_body(App);
 }

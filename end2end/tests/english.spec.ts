@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { hydrated, openMenu, signIn } from './helpers';
+import { closeFieldPhone, fieldPhone, syncBar } from './phone';
 
 test('the language can be switched and is remembered', async ({ page }) => {
   await page.goto('/login');
@@ -50,4 +51,25 @@ test('bad input in the finding form gets a clear message', async ({ browser }) =
   await chief.getByRole('button', { name: '取消' }).click();
   await expect(chief.getByText('“安全隐患”').or(chief.getByText('「安全隐患」'))).toBeVisible();
   await expect(chief.getByRole('button', { name: '提交本周巡查' })).toBeDisabled();
+});
+
+test('with no signal the language still switches: the page the phone keeps carries both', async () => {
+  const field = await fieldPhone();
+  try {
+    const { context, page, server } = field;
+    await context.setOffline(true);
+    await server.kill();
+    await openMenu(page);
+    await page.getByRole('button', { name: '中文' }).click();
+    // Reloaded from the service worker's shell, in the chosen language, from the phone's copy.
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(page.getByRole('link', { name: /市场二路/ })).toBeVisible();
+    await expect(page.getByRole('complementary', { name: '同步状态' })).toContainText('离线');
+    await openMenu(page);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.getByRole('link', { name: /Market Road 2/ })).toBeVisible();
+    await expect(syncBar(page)).toContainText('Offline');
+  } finally {
+    await closeFieldPhone(field);
+  }
 });

@@ -21,7 +21,7 @@ pub fn finding_status_msg(status: FindingStatus) -> Msg {
 pub fn StatusBadge(status: FindingStatus) -> impl IntoView {
     let i18n = use_i18n();
     let class = format!("badge status-{}", status.as_str());
-    view! { <span class=class>{move || i18n.t(finding_status_msg(status))}</span> }
+    view! { <span class=class>{i18n.t(finding_status_msg(status))}</span> }
 }
 
 #[component]
@@ -33,7 +33,7 @@ pub fn UrgencyBadge(urgency: Option<Urgency>) -> impl IntoView {
         Some(Urgency::DueThisWeek) => ("badge urgency-week", Some(Msg::urgency_due_this_week)),
         _ => ("", None),
     };
-    msg.map(|msg| view! { <span class=class>{move || i18n.t(msg)}</span> })
+    msg.map(|msg| view! { <span class=class>{i18n.t(msg)}</span> })
 }
 
 #[component]
@@ -44,7 +44,7 @@ pub fn InspectionBadge(status: InspectionStatus) -> impl IntoView {
         InspectionStatus::InProgress => ("badge inspection-in-progress", Msg::inspection_in_progress),
         InspectionStatus::Submitted => ("badge inspection-submitted", Msg::inspection_submitted),
     };
-    view! { <span class=class>{move || i18n.t(msg)}</span> }
+    view! { <span class=class>{i18n.t(msg)}</span> }
 }
 
 /// "Week 48 of 2026 (11-23 – 11-29)".

@@ -31,7 +31,7 @@ pub fn FindingLink(finding: FindingSummary) -> impl IntoView {
             <span class="card-line">
                 <StatusBadge status=finding.status/>
                 <UrgencyBadge urgency=finding.urgency/>
-                <span class="badge urgent" hidden=!finding.urgent>{move || i18n.t(Msg::urgent_badge)}</span>
+                <span class="badge urgent" hidden=!finding.urgent>{i18n.t(Msg::urgent_badge)}</span>
                 {finding
                     .status
                     .deadline_runs()

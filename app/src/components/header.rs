@@ -52,10 +52,10 @@ pub fn Header() -> impl IntoView {
                         </button>
                         // A chosen place or language closes it.
                         <div id="menu" class="menu" class:open=move || open.get() on:click=move |_| open.set(false)>
-                            <nav class="nav" aria-label=move || i18n.t(Msg::nav_label)>
+                            <nav class="nav" aria-label=i18n.t(Msg::nav_label)>
                                 {links
                                     .into_iter()
-                                    .map(|(href, msg)| view! { <a href=href>{move || i18n.t(msg)}</a> })
+                                    .map(|(href, msg)| view! { <a href=href>{i18n.t(msg)}</a> })
                                     .collect_view()}
                             </nav>
                             <span class="who">{me.display_name}</span>
@@ -82,7 +82,7 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let other = move || match i18n.lang() {
+    let other = match i18n.lang() {
         Lang::ZhCn => Lang::En,
         Lang::En => Lang::ZhCn,
     };
@@ -90,12 +90,12 @@ fn LanguageSwitch() -> impl IntoView {
         <button
             type="button"
             class="ghost lang"
-            lang=move || other().code()
+            lang=other.code()
             // The name a screen reader says is the text shown (the other language's name).
-            title=move || i18n.t(Msg::switch_language)
-            on:click=move |_| i18n.set(other())
+            title=i18n.t(Msg::switch_language)
+            on:click=move |_| i18n.set(other)
         >
-            {move || other().text(Msg::language_name)}
+            {other.name()}
         </button>
     }
 }

@@ -12,7 +12,7 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
         <div class="notice error" role="alert">
             <p>{move || error.localized(i18n.lang())}</p>
             {(code == ErrorCode::Unauthorized)
-                .then(|| view! { <a class="button" href="/login">{move || i18n.t(Msg::sign_in)}</a> })}
+                .then(|| view! { <a class="button" href="/login">{i18n.t(Msg::sign_in)}</a> })}
         </div>
     }
 }
@@ -20,5 +20,5 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
 #[component]
 pub fn Loading() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="muted loading" aria-live="polite">{move || i18n.t(Msg::loading)}</p> }
+    view! { <p class="muted loading" aria-live="polite">{i18n.t(Msg::loading)}</p> }
 }

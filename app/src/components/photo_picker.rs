@@ -70,7 +70,7 @@ pub fn PhotoPicker(
 
     view! {
         <fieldset class="photos">
-            <legend>{move || i18n.t(legend.unwrap_or(Msg::photos_label))}</legend>
+            <legend>{i18n.t(legend.unwrap_or(Msg::photos_label))}</legend>
             <ul class="thumbs">
                 {move || {
                     photos
@@ -85,7 +85,7 @@ pub fn PhotoPicker(
                                     <button
                                         type="button"
                                         class="ghost small"
-                                        aria-label=move || i18n.t(Msg::remove_photo)
+                                        aria-label=i18n.t(Msg::remove_photo)
                                         on:click=move |_| {
                                             photos.update(|p| p.retain(|h| h != &hash));
                                             taken.update(|t| t.retain(|t| t.hash != hash));
@@ -137,7 +137,7 @@ pub fn Thumb(hash: PhotoHash, n: usize) -> impl IntoView {
         {move || {
             src.get()
                 .flatten()
-                .map(|url| view! { <img src=url alt=move || i18n.f(Msg::photo_alt, &[("n", &n.to_string())]) width="72" height="72"/> })
+                .map(|url| view! { <img src=url alt=i18n.f(Msg::photo_alt, &[("n", &n.to_string())]) width="72" height="72"/> })
         }}
     }
 }

@@ -119,7 +119,7 @@ pub fn RoadLine(coordinates: Vec<[f64; 2]>, projection: Projection) -> impl Into
         <polyline class="road-line" points=points/>
         <circle class="road-start" cx=sx cy=sy r="10"/>
         <text class="road-start-label" x=label_x y=sy - 16 text-anchor=anchor>
-            {move || i18n.t(Msg::road_start)}
+            {i18n.t(Msg::road_start)}
         </text>
     }
 }

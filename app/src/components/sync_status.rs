@@ -44,7 +44,7 @@ pub fn SyncStatus() -> impl IntoView {
             class="sync-bar"
             class:offline=move || !sync.online.get()
             hidden=move || !sync.active.get()
-            aria-label=move || i18n.t(Msg::sync_label)
+            aria-label=i18n.t(Msg::sync_label)
         >
             <span class="sync-state">
                 <span class="dot" aria-hidden="true"></span>

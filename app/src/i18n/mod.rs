@@ -57,12 +57,43 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// The language's name in itself (what the switch to it says, in any language).
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "中文",
+            Lang::En => "English",
+        }
+    }
+
+    /// The id of the page element that carries this language's texts to the browser.
+    pub fn texts_element_id(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "texts-zh-CN",
+            Lang::En => "texts-en",
+        }
+    }
+
     pub fn text(self, msg: Msg) -> &'static str {
-        let (text, ends) = match self {
-            Lang::ZhCn => (ZH_CN_TEXT, &ZH_CN_ENDS),
-            Lang::En => (EN_TEXT, &EN_ENDS),
+        let ends = match self {
+            Lang::ZhCn => &ZH_CN_ENDS,
+            Lang::En => &EN_ENDS,
         };
-        cut(text, ends, msg as usize)
+        cut(self.interface_text(), ends, msg as usize)
+    }
+
+    /// Every interface message of the language, one after another.
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    fn interface_text(self) -> &'static str {
+        match self {
+            Lang::ZhCn => ZH_CN_TEXT,
+            Lang::En => EN_TEXT,
+        }
+    }
+
+    /// In the browser, from the page (see `PageTexts`); empty for another language.
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    fn interface_text(self) -> &'static str {
+        page_texts::text(self)
     }
 
     /// A text only the server uses (the public pages, messages to people and sections).
@@ -96,6 +127,66 @@ impl Lang {
     }
 }
 
+/// The interface's texts of the page's language, inside an element the browser does not run:
+/// the browser's code then carries neither language, only where each message ends. The offline
+/// shell carries both, since the language is chosen on the phone when it opens.
+#[cfg(feature = "ssr")]
+#[component]
+pub fn PageTexts(langs: Vec<Lang>) -> impl IntoView {
+    langs
+        .into_iter()
+        .map(|lang| view! { <script type="text/plain" id=lang.texts_element_id() inner_html=lang.interface_text()></script> })
+        .collect_view()
+}
+
+/// Reads the page's texts in `lang` (once; a page has one language). `I18n::provide` calls it;
+/// the offline shell calls it before it empties the body that carries them.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn load_page_texts(lang: Lang) {
+    page_texts::load(lang);
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+mod page_texts {
+    use super::{Lang, EN_ENDS, ZH_CN_ENDS};
+    use std::cell::Cell;
+
+    thread_local! {
+        static LOADED: Cell<Option<(Lang, &'static str)>> = const { Cell::new(None) };
+    }
+
+    pub fn text(lang: Lang) -> &'static str {
+        match LOADED.with(Cell::get) {
+            Some((loaded, text)) if loaded == lang => text,
+            _ => "",
+        }
+    }
+
+    pub fn load(lang: Lang) {
+        if LOADED.with(Cell::get).is_some() {
+            return;
+        }
+        let text = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(lang.texts_element_id()))
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        let ends: &[u16] = match lang {
+            Lang::ZhCn => &ZH_CN_ENDS,
+            Lang::En => &EN_ENDS,
+        };
+        // The page and the code come from the same build (hashed file names); a page from
+        // another build would cut every text in the wrong place, so it shows none instead.
+        if ends.last().map(|end| usize::from(*end)) == Some(text.len())
+            && ends.iter().all(|end| text.is_char_boundary(usize::from(*end)))
+        {
+            LOADED.with(|l| l.set(Some((lang, String::leak(text)))));
+        } else {
+            web_sys::console::error_1(&"the page's texts do not match this code".into());
+        }
+    }
+}
+
 /// Message `i` of a language's text, cut at the offsets build.rs wrote.
 fn cut(text: &'static str, ends: &[u16], i: usize) -> &'static str {
     let start = if i == 0 { 0 } else { usize::from(ends[i - 1]) };
@@ -123,51 +214,54 @@ impl Msg {
     }
 }
 
-/// The language of the page, in the reactive context.
+/// The language of the page. It does not change while the page lives: switching reloads the
+/// page in the other language, so every text is plain text, not a reactive one (each reactive
+/// text cost code and an effect to hydrate).
 #[derive(Clone, Copy)]
 pub struct I18n {
-    lang: RwSignal<Lang>,
+    lang: Lang,
 }
 
 impl I18n {
     pub fn provide(initial: Lang) -> I18n {
-        let i18n = I18n { lang: RwSignal::new(initial) };
+        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+        load_page_texts(initial);
+        let i18n = I18n { lang: initial };
         provide_context(i18n);
         i18n
     }
 
     pub fn lang(self) -> Lang {
-        self.lang.get()
+        self.lang
     }
 
     pub fn t(self, msg: Msg) -> &'static str {
-        self.lang.get().text(msg)
+        self.lang.text(msg)
     }
 
     pub fn f(self, msg: Msg, args: &[(&str, &str)]) -> String {
-        self.lang.get().format(msg, args)
+        self.lang.format(msg, args)
     }
 
     pub fn pick(self, zh: &str, en: &str) -> String {
-        self.lang.get().pick(zh, en).to_owned()
+        self.lang.pick(zh, en).to_owned()
     }
 
-    /// Switches language and remembers the choice for a year.
+    /// Remembers `lang` for a year and reloads the page in it (from the service worker's copy
+    /// when there is no network). Records are on the phone already; a half-typed note is not.
     pub fn set(self, lang: Lang) {
-        self.lang.set(lang);
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                if let Some(html) = doc.document_element() {
-                    let _ = html.set_attribute("lang", lang.code());
-                }
-                if let Ok(html_doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
-                    let _ = html_doc.set_cookie(&cookie);
-                }
+            let Some(window) = web_sys::window() else { return };
+            if let Some(html_doc) = window.document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
+                let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+                let _ = html_doc.set_cookie(&cookie);
             }
+            let _ = window.location().reload();
         }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = lang;
     }
 }
 
@@ -175,13 +269,12 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-/// `t!(i18n, key)` is a reactive text node for a message.
+/// `t!(i18n, key)` is the text of a message in the page's language.
 #[macro_export]
 macro_rules! t {
-    ($i18n:expr, $key:ident) => {{
-        let i18n = $i18n;
-        move || i18n.t($crate::i18n::Msg::$key)
-    }};
+    ($i18n:expr, $key:ident) => {
+        $i18n.t($crate::i18n::Msg::$key)
+    };
 }
 
 #[cfg(test)]

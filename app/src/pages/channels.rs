@@ -157,7 +157,7 @@ fn DeliveryCard(delivery: Delivery, on_retry: impl Fn() + Copy + Send + Sync + '
     };
     view! {
         <li class="card queued" class:refused=given_up>
-            <span class="card-title">{delivery.recipient.clone()} " · " {move || i18n.t(channel)}</span>
+            <span class="card-title">{delivery.recipient.clone()} " · " {i18n.t(channel)}</span>
             {href.map(|href| view! { <a href=href>{t!(i18n, open_finding)}</a> })}
             <span class="small">
                 {move || {

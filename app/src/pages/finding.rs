@@ -237,7 +237,7 @@ fn MoveStep(h: HistoryEntry) -> impl IntoView {
     view! {
         <li>
             <span class="muted small">{h.at.format_local()} " · " {h.actor.clone()}</span>
-            <span>{move || i18n.t(finding_status_msg(h.to))} " · " {move || i18n.pick(&szh, &sen)}</span>
+            <span>{i18n.t(finding_status_msg(h.to))} " · " {move || i18n.pick(&szh, &sen)}</span>
             {h
                 .ruling
                 .map(|ruling| {
@@ -245,7 +245,7 @@ fn MoveStep(h: HistoryEntry) -> impl IntoView {
                         ReturnRuling::Upheld => Msg::ruling_upheld,
                         ReturnRuling::Overruled => Msg::ruling_overruled,
                     };
-                    view! { <span class="ruling">{move || i18n.t(text)}</span> }
+                    view! { <span class="ruling">{i18n.t(text)}</span> }
                 })}
             {h.deadline.map(|d| view! { <span class="muted small">{move || deadline_text(i18n, d)}</span> })}
             {h

@@ -43,7 +43,7 @@ pub fn Photos(
     let group = move |title: Msg, shown: Vec<PhotoState>| {
         view! {
             <div class="photo-stage">
-                {paired.then(|| view! { <h3>{move || i18n.t(title)}</h3> })}
+                {paired.then(|| view! { <h3>{i18n.t(title)}</h3> })}
                 <ul class="thumbs large evidence">
                     {shown
                         .into_iter()
@@ -57,7 +57,7 @@ pub fn Photos(
     (!photos.is_empty()).then(|| {
         view! {
             <section class="card">
-                <h2>{move || i18n.t(if paired { Msg::before_after_title } else { Msg::photos_title })}</h2>
+                <h2>{i18n.t(if paired { Msg::before_after_title } else { Msg::photos_title })}</h2>
                 <div class:before-after=paired>
                     {group(Msg::photos_before, before)} {paired.then(|| group(Msg::photos_after, after))}
                 </div>

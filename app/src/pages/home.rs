@@ -60,13 +60,13 @@ fn ChiefHomeView() -> impl IntoView {
                                 view! {
                                     <a class="card reports-card" href="/reports">
                                         <span class="card-title">
-                                            {move || i18n.f(Msg::reports_waiting, &[("n", &waiting.to_string())])}
+                                            {i18n.f(Msg::reports_waiting, &[("n", &waiting.to_string())])}
                                         </span>
-                                        <span class="muted">{move || i18n.f(Msg::reports_oldest, &[("at", &oldest)])}</span>
+                                        <span class="muted">{i18n.f(Msg::reports_oldest, &[("at", &oldest)])}</span>
                                     </a>
                                 }
                             })}
-                            <ul class="cards" aria-label=move || i18n.t(Msg::my_roads_title)>
+                            <ul class="cards" aria-label=i18n.t(Msg::my_roads_title)>
                                 {home
                                     .roads
                                     .into_iter()
@@ -85,10 +85,10 @@ fn ChiefHomeView() -> impl IntoView {
                                             <li>
                                                 <a class="card road-card" href=href>
                                                     <span class="card-title">
-                                                        {move || i18n.pick(&road.name_zh, &road.name_en)}
+                                                        {i18n.pick(&road.name_zh, &road.name_en)}
                                                     </span>
                                                     <span class="muted">
-                                                        {move || i18n.pick(&community.name_zh, &community.name_en)}
+                                                        {i18n.pick(&community.name_zh, &community.name_en)}
                                                     </span>
                                                     <span class="card-line">
                                                         {move || view! { <InspectionBadge status=status()/> }}
@@ -96,7 +96,7 @@ fn ChiefHomeView() -> impl IntoView {
                                                             .then(|| {
                                                                 view! {
                                                                     <span class="badge status-resolved">
-                                                                        {move || i18n.f(Msg::awaiting_check_count, &[("n", &awaiting.to_string())])}
+                                                                        {i18n.f(Msg::awaiting_check_count, &[("n", &awaiting.to_string())])}
                                                                     </span>
                                                                 }
                                                             })}
@@ -104,7 +104,7 @@ fn ChiefHomeView() -> impl IntoView {
                                                             .then(|| {
                                                                 view! {
                                                                     <span class="badge">
-                                                                        {move || i18n.f(Msg::open_count, &[("n", &open.to_string())])}
+                                                                        {i18n.f(Msg::open_count, &[("n", &open.to_string())])}
                                                                     </span>
                                                                 }
                                                             })}
@@ -116,7 +116,7 @@ fn ChiefHomeView() -> impl IntoView {
                                                         .then(|| {
                                                             view! {
                                                                 <span class="badge urgency-today">
-                                                                    {move || i18n.f(Msg::follow_ups_due_count, &[("n", &due.to_string())])}
+                                                                    {i18n.f(Msg::follow_ups_due_count, &[("n", &due.to_string())])}
                                                                 </span>
                                                             }
                                                         })}

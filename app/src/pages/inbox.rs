@@ -96,7 +96,7 @@ pub fn InboxView() -> impl IntoView {
                         view! {
                             <h1>{move || i18n.pick(&section.name_zh, &section.name_en)} " · " {t!(i18n, inbox_title)}</h1>
                             <Tasks tasks=inbox_data.tasks.clone()/>
-                            <nav class="tabs" aria-label=move || i18n.t(Msg::filters_label)>
+                            <nav class="tabs" aria-label=i18n.t(Msg::filters_label)>
                                 {InboxFilter::ALL
                                     .into_iter()
                                     .map(|f| {
@@ -109,7 +109,7 @@ pub fn InboxView() -> impl IntoView {
                                                 class:overdue={f == InboxFilter::Overdue && counts.overdue > 0}
                                                 aria-current=(f == now.filter).then_some("page")
                                             >
-                                                {move || i18n.t(filter_msg(f))}
+                                                {i18n.t(filter_msg(f))}
                                                 {n.map(|n| format!(" ({n})"))}
                                             </a>
                                         }

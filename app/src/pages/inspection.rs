@@ -242,7 +242,7 @@ fn Inspection(
         {submitted_at
             .map(|at| {
                 view! {
-                    <p class="notice">{move || i18n.f(Msg::inspection_already_submitted, &[("at", &at.format_local())])}</p>
+                    <p class="notice">{i18n.f(Msg::inspection_already_submitted, &[("at", &at.format_local())])}</p>
                 }
             })}
         <p class="notice error" role="alert" hidden=move || refused().is_none()>
@@ -427,9 +427,9 @@ fn CategoryRow(
 
     view! {
         <fieldset class="check-row" class:problem=move || result() == Some(CheckResult::Problem) aria-labelledby=labelled_by>
-            <legend id=legend_id>{move || i18n.pick(&zh, &en)}</legend>
+            <legend id=legend_id>{i18n.pick(&zh, &en)}</legend>
             <p class="muted small">
-                {move || i18n.f(Msg::routed_to_with_days, &[("section", &i18n.pick(&szh, &sen)), ("n", &days.to_string())])}
+                {i18n.f(Msg::routed_to_with_days, &[("section", &i18n.pick(&szh, &sen)), ("n", &days.to_string())])}
             </p>
             <div class="choice">
                 <button

@@ -77,7 +77,7 @@ fn TaskItem(task: JointTaskView) -> impl IntoView {
             <p class="card-line">
                 <strong>{move || i18n.pick(&section.name_zh, &section.name_en)}</strong>
                 " "
-                <span class=class>{move || i18n.t(status_text(task.status))}</span>
+                <span class=class>{i18n.t(status_text(task.status))}</span>
                 {task.overdue.then(|| view! { " " <span class="badge urgency-overdue">{t!(i18n, task_late)}</span> })}
             </p>
             <p>{task.task.clone()}</p>

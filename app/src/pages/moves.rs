@@ -198,9 +198,9 @@ pub fn MoveForm(
                 .then(|| {
                     let select_id = select_id.clone();
                     view! {
-                        <label for=select_id.clone()>{move || i18n.t(Msg::reroute_to)}</label>
+                        <label for=select_id.clone()>{i18n.t(Msg::reroute_to)}</label>
                         <select id=select_id required on:change=move |ev| section.set(event_target_value(&ev))>
-                            <option value="">{move || i18n.t(Msg::choose_section)}</option>
+                            <option value="">{i18n.t(Msg::choose_section)}</option>
                             {targets
                                 .into_iter()
                                 .map(|t| view! { <option value=t.id.clone()>{move || i18n.pick(&t.name_zh, &t.name_en)}</option> })
@@ -214,8 +214,8 @@ pub fn MoveForm(
                     let field_id = field_id.clone();
                     view! {
                         <label for=field_id.clone()>
-                            {move || i18n.t(label)}
-                            {(!required).then(|| view! { <span class="muted small">" " {move || i18n.t(Msg::optional)}</span> })}
+                            {i18n.t(label)}
+                            {(!required).then(|| view! { <span class="muted small">" " {i18n.t(Msg::optional)}</span> })}
                         </label>
                         <textarea
                             id=field_id
@@ -231,13 +231,13 @@ pub fn MoveForm(
                 .then(|| {
                     view! {
                         <PhotoPicker photos taken legend=Msg::after_photos_label/>
-                        {after_photo_required.then(|| view! { <p class="muted small">{move || i18n.t(Msg::after_photo_rule)}</p> })}
+                        {after_photo_required.then(|| view! { <p class="muted small">{i18n.t(Msg::after_photo_rule)}</p> })}
                     }
                 })}
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
-            {move || (busy() && !sync.online.get()).then(|| view! { <p class="notice" role="status">{move || i18n.t(Msg::move_queued)}</p> })}
+            {move || (busy() && !sync.online.get()).then(|| view! { <p class="notice" role="status">{i18n.t(Msg::move_queued)}</p> })}
             <button type="submit" class=if texts.primary { "primary" } else { "secondary" } disabled=busy>
-                {move || i18n.t(texts.button)}
+                {i18n.t(texts.button)}
             </button>
         </form>
     }

@@ -51,7 +51,7 @@ fn Group(title: Msg, findings: Vec<FindingSummary>) -> impl IntoView {
     let labelled_by = id.clone();
     view! {
         <section class="group" aria-labelledby=labelled_by>
-            <h2 id=id>{move || i18n.t(title)} " (" {count} ")"</h2>
+            <h2 id=id>{i18n.t(title)} " (" {count} ")"</h2>
             {if findings.is_empty() {
                 view! { <p class="muted">{t!(i18n, none_here)}</p> }.into_any()
             } else {

@@ -10,9 +10,9 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <section class="card narrow">
-            <h1>{move || i18n.t(Msg::not_found_title)}</h1>
-            <p>{move || i18n.t(Msg::not_found_text)}</p>
-            <a class="button" href="/">{move || i18n.t(Msg::back_home)}</a>
+            <h1>{i18n.t(Msg::not_found_title)}</h1>
+            <p>{i18n.t(Msg::not_found_text)}</p>
+            <a class="button" href="/">{i18n.t(Msg::back_home)}</a>
         </section>
     }
 }

@@ -32,7 +32,7 @@ pub fn OutboxPage() -> impl IntoView {
                 return view! { <p class="muted">{t!(i18n, outbox_empty)}</p> }.into_any();
             }
             view! {
-                <ul class="cards" aria-label=move || i18n.t(Msg::outbox_title)>
+                <ul class="cards" aria-label=i18n.t(Msg::outbox_title)>
                     {outbox.items.into_iter().map(|queued| view! { <QueuedCard queued/> }).collect_view()}
                     {outbox.unreadable.into_iter().map(|entry| view! { <UnreadableCard entry/> }).collect_view()}
                     {outbox
@@ -61,7 +61,7 @@ pub fn OutboxPage() -> impl IntoView {
         <section class="receipts" hidden=move || sync.receipts.with(Vec::is_empty)>
             <h2>{t!(i18n, receipts_title)}</h2>
             <p class="muted small">{t!(i18n, receipts_hint)}</p>
-            <ul class="cards" aria-label=move || i18n.t(Msg::receipts_title)>
+            <ul class="cards" aria-label=i18n.t(Msg::receipts_title)>
                 {move || {
                     sync.receipts
                         .get()
@@ -96,7 +96,7 @@ fn ReceiptCard(receipt: Receipt) -> impl IntoView {
     let queued = receipt.queued_at.format_local();
     view! {
         <li class="card queued accepted">
-            <span class="card-title">{move || i18n.t(title)}</span>
+            <span class="card-title">{i18n.t(title)}</span>
             <span>{receipt.detail}</span>
             <span class="muted small">{move || i18n.f(Msg::queued_at, &[("at", &queued)])}</span>
             <span class="badge ok">{move || i18n.f(Msg::stage_accepted, &[("at", &at)])}</span>
@@ -149,7 +149,7 @@ fn QueuedCard(queued: Queued) -> impl IntoView {
     let refused = queued.rejected.is_some();
     view! {
         <li class="card queued" class:refused=refused>
-            <span class="card-title">{move || i18n.t(title)}</span>
+            <span class="card-title">{i18n.t(title)}</span>
             <span>{detail}</span>
             <span class="muted small">{move || i18n.f(Msg::queued_at, &[("at", &at)])}</span>
             {match queued.stage() {

@@ -47,7 +47,7 @@ pub fn OverviewView() -> impl IntoView {
                             format!("/overview?week={next}")
                         });
                         view! {
-                            <nav class="row week-nav" aria-label=move || i18n.t(Msg::week_nav)>
+                            <nav class="row week-nav" aria-label=i18n.t(Msg::week_nav)>
                                 <a href=earlier>{t!(i18n, week_prev)}</a>
                                 <span class="muted">{move || week_label(i18n, week)}</span>
                                 {later.map(|href| view! { <a href=href>{t!(i18n, week_next)}</a> })}

@@ -31,7 +31,7 @@ pub fn InspectionTrend(points: Vec<WeekPoint>) -> impl IntoView {
         .join(", ");
     view! {
         <figure class="chart">
-            <figcaption>{move || i18n.t(Msg::trend_inspected)}</figcaption>
+            <figcaption>{i18n.t(Msg::trend_inspected)}</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=move || format!("{}: {summary}", i18n.t(Msg::trend_inspected))>
                 <line x1=LEFT y1=H - BOTTOM x2=W y2=H - BOTTOM class="axis"/>
                 <text x="0" y=TOP + 4 class="tick">"100%"</text>
@@ -70,9 +70,9 @@ pub fn FindingsTrend(points: Vec<WeekPoint>) -> impl IntoView {
     view! {
         <figure class="chart">
             <figcaption>
-                {move || i18n.t(Msg::trend_findings)} " "
-                <span class="key reported">{move || i18n.t(Msg::trend_reported)}</span> " "
-                <span class="key closed">{move || i18n.t(Msg::trend_closed)}</span>
+                {i18n.t(Msg::trend_findings)} " "
+                <span class="key reported">{i18n.t(Msg::trend_reported)}</span> " "
+                <span class="key closed">{i18n.t(Msg::trend_closed)}</span>
             </figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=move || format!("{}: {summary}", i18n.t(Msg::trend_findings))>
                 <line x1=LEFT y1=H - BOTTOM x2=W y2=H - BOTTOM class="axis"/>

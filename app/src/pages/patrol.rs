@@ -333,7 +333,7 @@ fn Patrol(page: InspectionPage, me: Me, shown: Option<IsoWeek>) -> impl IntoView
             </p>
         })}
         <p class="notice" hidden=move || queued() == 0>{move || i18n.f(Msg::patrol_queued, &[("n", &queued().to_string())])}</p>
-        <section class="patrol" aria-label=move || i18n.t(Msg::patrol_title)>
+        <section class="patrol" aria-label=i18n.t(Msg::patrol_title)>
             <dl class="patrol-figures" hidden=move || !under_way()>
                 <div>
                     <dt>{t!(i18n, patrol_walked)}</dt>
@@ -448,7 +448,7 @@ fn BoardCheck(walking: RwSignal<Option<Walking>>, persist: Callback<()>) -> impl
                         autocomplete="off"
                         autocapitalize="characters"
                         maxlength="40"
-                        placeholder=move || i18n.t(Msg::patrol_board_code)
+                        placeholder=i18n.t(Msg::patrol_board_code)
                         prop:value=typed
                         on:input=move |ev| typed.set(event_target_value(&ev))
                     />

@@ -94,7 +94,7 @@ pub fn RoadSketch(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let projection = Projection::fit(&coordinates);
-    let label = Signal::derive(move || i18n.t(Msg::patrol_map_label).to_owned());
+    let label = Signal::stored(i18n.t(Msg::patrol_map_label).to_owned());
     let trail = move |line: &[[f64; 2]]| {
         view! {
             <polyline points=projection.points(line) fill="none" stroke=TRAIL stroke-width="6"
@@ -132,7 +132,7 @@ pub fn RoadSketch(
                             view! {
                                 <g>
                                     <a href=href>
-                                        <title>{move || i18n.t(d.dot.label())}</title>
+                                        <title>{i18n.t(d.dot.label())}</title>
                                         <circle cx=x cy=y r="11" fill=d.dot.fill() stroke=ring stroke-width="4"/>
                                     </a>
                                 </g>
@@ -147,7 +147,7 @@ pub fn RoadSketch(
                 <svg viewBox="0 0 20 12" width="20" height="12" aria-hidden="true">
                     <line x1="1" y1="6" x2="19" y2="6" stroke=TRAIL stroke-width="4" stroke-linecap="round"/>
                 </svg>
-                {move || i18n.t(Msg::patrol_title)}
+                {i18n.t(Msg::patrol_title)}
             </li>
             {move || {
                 kinds()
@@ -159,7 +159,7 @@ pub fn RoadSketch(
                                 <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true">
                                     <circle cx="6" cy="6" r="5" fill=k.fill() stroke=ring stroke-width="1.5"/>
                                 </svg>
-                                {move || i18n.t(k.label())}
+                                {i18n.t(k.label())}
                             </li>
                         }
                     })

@@ -99,7 +99,7 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
     let road_line = report.road_line.clone();
     let along_id = format!("along-{id}");
     let set_place = (!road_line.is_empty()).then(|| {
-        let label = Signal::derive(move || i18n.t(Msg::report_place).to_owned());
+        let label = Signal::stored(i18n.t(Msg::report_place).to_owned());
         view! {
             <div class="report-place">
                 <p class="notice warning">{t!(i18n, report_place_missing)}</p>
@@ -177,7 +177,7 @@ fn ReportCard(report: ReportView, on_done: impl Fn() + Copy + Send + Sync + 'sta
                     .photos
                     .iter()
                     .map(|hash| view! {
-                        <img src=format!("/api/v1/photos/{}", hash.as_str()) alt=move || i18n.t(Msg::report_photo) loading="lazy"/>
+                        <img src=format!("/api/v1/photos/{}", hash.as_str()) alt=i18n.t(Msg::report_photo) loading="lazy"/>
                     })
                     .collect_view()}
             </div>

@@ -61,9 +61,9 @@ pub fn ShopScreen() -> impl IntoView {
                     <p class="card-line">
                         <span class="badge">{shop.business_type.clone()}</span>
                         <span class="badge" class:ok=shop.pledge_signed>
-                            {move || i18n.t(if shop.pledge_signed { Msg::pledge_signed } else { Msg::pledge_missing })}
+                            {i18n.t(if shop.pledge_signed { Msg::pledge_signed } else { Msg::pledge_missing })}
                         </span>
-                        {(!shop.open).then(|| view! { <span class="badge">{move || i18n.t(Msg::shop_closed)}</span> })}
+                        {(!shop.open).then(|| view! { <span class="badge">{i18n.t(Msg::shop_closed)}</span> })}
                         {repeat.then(|| view! { <span class="badge urgency-overdue">{move || i18n.f(Msg::repeat_offender, &[("n", &shop.findings.to_string())])}</span> })}
                     </p>
                     <p class="notice success" role="status" hidden=move || flash.with(Option::is_none)>

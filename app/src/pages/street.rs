@@ -304,7 +304,7 @@ fn Lists(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) -
                     id="log-search"
                     type="search"
                     maxlength="100"
-                    placeholder=move || i18n.t(Msg::search_log)
+                    placeholder=i18n.t(Msg::search_log)
                     prop:value=move || words.get()
                     on:input=move |ev| words.set(event_target_value(&ev))
                 />
@@ -333,7 +333,7 @@ fn Lists(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) -
                                                     {v.visited_at.format_local()} " · " {shop_name.unwrap_or_else(|| i18n.t(Msg::no_shop).to_owned())}
                                                 </span>
                                                 <span class="visit-asked">{v.asked.clone()}</span>
-                                                {v.promised.clone().filter(|p| !p.trim().is_empty()).map(|p| view! { <span class="muted">{move || i18n.t(Msg::promised_label)} ": " {p.clone()}</span> })}
+                                                {v.promised.clone().filter(|p| !p.trim().is_empty()).map(|p| view! { <span class="muted">{i18n.t(Msg::promised_label)} ": " {p.clone()}</span> })}
                                                 <span class="badge">{t!(i18n, saved_on_phone)}</span>
                                                 <FindingButton has_finding on_click=move || to_finding(id, shop.clone(), asked.clone())/>
                                             </li>
@@ -386,7 +386,7 @@ fn Lists(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) -
                 <input
                     id="shop-filter"
                     type="search"
-                    placeholder=move || i18n.t(Msg::filter_shops)
+                    placeholder=i18n.t(Msg::filter_shops)
                     prop:value=move || shop_filter.get()
                     on:input=move |ev| shop_filter.set(event_target_value(&ev))
                 />
@@ -434,13 +434,13 @@ pub fn VisitLines(visit: VisitView) -> impl IntoView {
             {visit.visited_at.format_local()} " · "
             {match (shop, visit.shop_id.clone()) {
                 (Some(name), Some(id)) => Either::Left(view! { <a href=format!("/shops/{id}")>{name}</a> }),
-                _ => Either::Right(view! { <span>{move || i18n.t(Msg::no_shop)}</span> }),
+                _ => Either::Right(view! { <span>{i18n.t(Msg::no_shop)}</span> }),
             }}
             " · " {visit.recorded_by.clone()}
-            {visit.after_hand_over.then(|| view! { " " <span class="badge">{move || i18n.t(Msg::after_hand_over_badge)}</span> })}
+            {visit.after_hand_over.then(|| view! { " " <span class="badge">{i18n.t(Msg::after_hand_over_badge)}</span> })}
         </span>
         <span class="visit-asked">{visit.asked.clone()}</span>
-        {visit.promised.clone().map(|p| view! { <span class="muted">{move || i18n.t(Msg::promised_label)} ": " {p.clone()}</span> })}
+        {visit.promised.clone().map(|p| view! { <span class="muted">{i18n.t(Msg::promised_label)} ": " {p.clone()}</span> })}
         {follow_up.map(|day| {
             view! {
                 <span class="card-line">
@@ -467,10 +467,10 @@ fn ShopCard(shop: ShopView, quarter_start: Timestamp) -> impl IntoView {
                 <span class="card-line">
                     {match (visited, last) {
                         (Some(_), Some(day)) => Either::Left(view! { <span class="badge ok">{move || i18n.f(Msg::visited_on, &[("date", &day)])}</span> }),
-                        _ => Either::Right(view! { <span class="badge">{move || i18n.t(Msg::not_visited_this_quarter)}</span> }),
+                        _ => Either::Right(view! { <span class="badge">{i18n.t(Msg::not_visited_this_quarter)}</span> }),
                     }}
-                    {(!shop.pledge_signed).then(|| view! { <span class="badge">{move || i18n.t(Msg::pledge_missing)}</span> })}
-                    {(!shop.open).then(|| view! { <span class="badge">{move || i18n.t(Msg::shop_closed)}</span> })}
+                    {(!shop.pledge_signed).then(|| view! { <span class="badge">{i18n.t(Msg::pledge_missing)}</span> })}
+                    {(!shop.open).then(|| view! { <span class="badge">{i18n.t(Msg::shop_closed)}</span> })}
                     {(findings >= REPEAT_FINDINGS).then(|| view! { <span class="badge urgency-overdue">{move || i18n.f(Msg::repeat_offender, &[("n", &findings.to_string())])}</span> })}
                 </span>
             </a>
@@ -622,7 +622,7 @@ pub fn ShopFieldsForm(
     };
     let field = move |key: &'static str, label: Msg, value: RwSignal<String>, max: usize| {
         view! {
-            <label for=key>{move || i18n.t(label)}</label>
+            <label for=key>{i18n.t(label)}</label>
             <input id=key type="text" maxlength=max prop:value=move || value.get() on:input=move |ev| { value.set(event_target_value(&ev)); error.set(None); }/>
         }
     };
@@ -631,7 +631,7 @@ pub fn ShopFieldsForm(
     };
     view! {
         <form class="shop-form card" on:submit=save>
-            <h2>{move || i18n.t(if editing { Msg::edit_shop } else { Msg::add_shop })}</h2>
+            <h2>{i18n.t(if editing { Msg::edit_shop } else { Msg::add_shop })}</h2>
             {field("shop-name", Msg::shop_name_label, name, MAX_SHOP_NAME_CHARS)}
             {field("shop-number", Msg::house_number_label, number, MAX_HOUSE_NUMBER_CHARS)}
             {field("shop-trade", Msg::business_type_label, trade, MAX_BUSINESS_TYPE_CHARS)}

@@ -149,7 +149,7 @@ fn Field(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <label for=id.clone()>{move || i18n.t(label)}</label>
+        <label for=id.clone()>{i18n.t(label)}</label>
         <input
             id=id
             type=kind.unwrap_or("text")
@@ -181,7 +181,7 @@ pub fn AdminPage() -> impl IntoView {
         <h1>{t!(i18n, admin_title)}</h1>
         <p class="muted">{t!(i18n, admin_hint)}</p>
         <nav class="admin-parts">
-            {parts.into_iter().map(|(href, msg)| view! { <a href=href>{move || i18n.t(msg)}</a> }).collect_view()}
+            {parts.into_iter().map(|(href, msg)| view! { <a href=href>{i18n.t(msg)}</a> }).collect_view()}
         </nav>
         <p class="notice success" role="status" hidden=move || admin.flash.with(Option::is_none)>
             {move || admin.flash.get().map(|w| i18n.f(Msg::admin_saved, &[("what", &w)])).unwrap_or_default()}
@@ -245,7 +245,7 @@ fn Changes(changes: Vec<AdminChange>) -> impl IntoView {
                         view! {
                             <li>
                                 <span class="muted small">{c.at.format_local()} " · " {c.actor.clone()}</span>
-                                <span>{move || i18n.t(subject)} " " <b>{c.subject_id.clone()}</b> " · " {line}</span>
+                                <span>{i18n.t(subject)} " " <b>{c.subject_id.clone()}</b> " · " {line}</span>
                             </li>
                         }
                     })

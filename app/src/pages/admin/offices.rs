@@ -37,7 +37,7 @@ fn card(title: Option<(String, String, String)>, new_label: Msg, item: &str, for
         .into_any(),
         None => view! {
             <details class="card admin-new">
-                <summary class="card-title">{move || i18n.t(new_label)}</summary>
+                <summary class="card-title">{i18n.t(new_label)}</summary>
                 {form}
             </details>
         }
@@ -120,7 +120,7 @@ fn SectionEditor(section: Option<AdminSection>, heads: Vec<(String, String)>, he
             </select>
             <FormError error/>
             <div class="row">
-                <button type="submit" class="primary">{move || i18n.t(if is_new { Msg::admin_new_section } else { Msg::save })}</button>
+                <button type="submit" class="primary">{i18n.t(if is_new { Msg::admin_new_section } else { Msg::save })}</button>
             </div>
         </form>
     }
@@ -167,7 +167,7 @@ fn CommunityEditor(community: Option<Named>) -> impl IntoView {
             <Field id=format!("{key}-en") label=Msg::admin_name_en value=en required=true/>
             <FormError error/>
             <div class="row">
-                <button type="submit" class="primary">{move || i18n.t(if is_new { Msg::admin_new_community } else { Msg::save })}</button>
+                <button type="submit" class="primary">{i18n.t(if is_new { Msg::admin_new_community } else { Msg::save })}</button>
             </div>
         </form>
     }
@@ -249,7 +249,7 @@ fn CategoryEditor(category: Option<AdminCategory>, sections: Vec<Named>) -> impl
             <input id=days_id type="number" min="1" max="60" inputmode="numeric" prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
             <FormError error/>
             <div class="row">
-                <button type="submit" class="primary">{move || i18n.t(if is_new { Msg::admin_new_category } else { Msg::save })}</button>
+                <button type="submit" class="primary">{i18n.t(if is_new { Msg::admin_new_category } else { Msg::save })}</button>
             </div>
         </form>
     }

@@ -91,7 +91,7 @@ fn Person(user: AdminUser) -> impl IntoView {
                 <summary>
                     <span class="card-title">{user.display_name.clone()}</span>
                     " "
-                    <span class="muted small">{user.username.clone()} " · " {move || i18n.t(role_msg(role_now))}</span>
+                    <span class="muted small">{user.username.clone()} " · " {i18n.t(role_msg(role_now))}</span>
                     {disabled.then(|| view! { " " <span class="badge">{t!(i18n, admin_disabled)}</span> })}
                     {(!posts.is_empty())
                         .then(|| {
@@ -114,7 +114,7 @@ fn Person(user: AdminUser) -> impl IntoView {
                     <div class="row">
                         <button type="submit" class="primary">{t!(i18n, save)}</button>
                         <button type="button" class="secondary" on:click=toggle>
-                            {move || i18n.t(if disabled { Msg::admin_enable } else { Msg::admin_disable })}
+                            {i18n.t(if disabled { Msg::admin_enable } else { Msg::admin_disable })}
                         </button>
                     </div>
                 </form>

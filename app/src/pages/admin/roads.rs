@@ -53,7 +53,7 @@ fn Terms(terms: Vec<ChiefTerm>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h3 class="small">{t!(i18n, admin_chiefs_over_time)}</h3>
-        <ul class="plain small admin-terms" aria-label=move || i18n.t(Msg::admin_chiefs_over_time)>
+        <ul class="plain small admin-terms" aria-label=i18n.t(Msg::admin_chiefs_over_time)>
             {terms
                 .into_iter()
                 .map(|term| {
@@ -201,7 +201,7 @@ fn RoadEditor(road: Option<AdminRoad>, communities: Vec<Named>, chiefs: Vec<(Str
             <FormError error/>
             <div class="row">
                 <button type="submit" class="primary">
-                    {move || i18n.t(if is_new { Msg::admin_new_road } else { Msg::save })}
+                    {i18n.t(if is_new { Msg::admin_new_road } else { Msg::save })}
                 </button>
             </div>
         </form>
