@@ -70,8 +70,7 @@ fn page_langs() -> Vec<Lang> {
 }
 
 /// The language the page starts in: on the server from the request, in the browser from
-/// what the server rendered (the offline shell, rendered once for every later visit, goes by
-/// the remembered choice instead).
+/// what the server rendered.
 fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
@@ -79,20 +78,8 @@ fn initial_lang() -> Lang {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        let document = web_sys::window().and_then(|w| w.document());
-        let shell = document.as_ref().and_then(|d| d.get_element_by_id(pages::shell::SHELL_MARK)).is_some();
-        let remembered = || {
-            use wasm_bindgen::JsCast;
-            let cookies = document.as_ref()?.clone().dyn_into::<web_sys::HtmlDocument>().ok()?.cookie().ok()?;
-            cookies
-                .split(';')
-                .find_map(|c| c.trim().strip_prefix(i18n::LANG_COOKIE)?.strip_prefix('=').and_then(Lang::exact))
-        };
-        if let Some(lang) = shell.then(remembered).flatten() {
-            return lang;
-        }
-        document
-            .as_ref()
+        web_sys::window()
+            .and_then(|w| w.document())
             .and_then(|d| d.document_element())
             .and_then(|e| e.get_attribute("lang"))
             .and_then(|code| Lang::from_code(&code))
@@ -162,9 +149,10 @@ pub fn App() -> impl IntoView {
 #[leptos::lazy]
 fn mount_offline_shell() {
     let body = leptos::tachys::dom::body();
-    // The page's texts are in the body that is about to be emptied, and the mark that makes
-    // the remembered language count goes with it: the page's `lang` keeps the choice instead.
-    let lang = initial_lang();
+    // The shell was rendered once for every later visit: the remembered choice, not the
+    // language it was rendered in, is the page's. Its texts (both languages) are in the body
+    // that is about to be emptied; the page's `lang` passes the choice on to the app.
+    let lang = i18n::remembered().unwrap_or_else(initial_lang);
     i18n::load_page_texts(lang);
     if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.set_attribute("lang", lang.code());

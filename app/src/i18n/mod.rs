@@ -265,6 +265,15 @@ impl I18n {
     }
 }
 
+/// The language chosen on this phone (the cookie `I18n::set` writes), if any.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn remembered() -> Option<Lang> {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()?;
+    let cookies = document.cookie().ok()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('=').and_then(Lang::exact))
+}
+
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
