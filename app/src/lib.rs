@@ -20,21 +20,27 @@ use api::error::ApiError;
 use api::views::Me;
 use i18n::{I18n, Lang};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Link, Meta, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
 /// The HTML document around the app (rendered on the server only).
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    use leptos_meta::{HashedStylesheet, MetaTags};
+    use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
     backend::page_policy::set_for_this_page();
+    provide_meta_context();
+    // The head is the same for a page's whole life (a language switch reloads the page), so it
+    // is written here once rather than kept by the app in the browser.
+    let lang = initial_lang();
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{lang.text(i18n::Msg::app_name)}</title>
+                <meta name="theme-color" content="#0f5c4d"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 // The page is painted from the HTML alone; the code is fetched after that.
@@ -95,8 +101,7 @@ fn initial_lang() -> Lang {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
-    let i18n = I18n::provide(initial_lang());
+    I18n::provide(initial_lang());
     let sync = offline::engine::SyncEngine::provide();
     // With no network, the user last signed in on this phone (their records are here too).
     let me = Resource::new(
@@ -113,10 +118,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Html {..} lang=i18n.lang().code()/>
-        <Title text=i18n.t(i18n::Msg::app_name)/>
-        <Meta name="theme-color" content="#0f5c4d"/>
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
             <components::header::Header/>
             <components::sync_status::SyncStatus/>
@@ -156,8 +157,11 @@ fn mount_offline_shell() {
     // that is about to be emptied; the page's `lang` passes the choice on to the app.
     let lang = i18n::remembered().unwrap_or_else(initial_lang);
     i18n::load_page_texts(lang);
-    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-        let _ = html.set_attribute("lang", lang.code());
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(html) = document.document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+        document.set_title(lang.text(i18n::Msg::app_name));
     }
     body.set_inner_html("");
     leptos::mount::mount_to_body(App);

@@ -397,3 +397,43 @@ function storedPhotos(): Promise<number> {
     };
   });
 }
+
+test('findings an earlier version kept in the draft go to the outbox once, and leave the draft', async () => {
+  const { server, page } = await setUp();
+  const note = `Kept in the draft by an earlier version ${Date.now().toString().slice(-6)}`;
+  await openRoadSynced(page);
+  const inspection = await (await page.request.post('/api/inspection', { form: { road_id: 'market-road-2' } })).json();
+  const key = `roadchief.draft.market-road-2.${inspection.week}`;
+  const [a, b] = inspection.road.coordinates;
+  // What that version wrote: the ticked results and the findings to send with them.
+  await page.evaluate(
+    ({ key, a, b, note }) => {
+      const finding = {
+        id: crypto.randomUUID(),
+        category: 'sanitation',
+        note,
+        lon: (a[0] + b[0]) / 2,
+        lat: (a[1] + b[1]) / 2,
+        along_m: 10,
+        off_road_confirmed: false,
+        observed_at: Date.now(),
+        photos: [],
+      };
+      localStorage.setItem(key, JSON.stringify({ results: { sanitation: 'problem' }, findings: [finding] }));
+    },
+    { key, a, b, note },
+  );
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('group', { name: 'Sanitation', exact: true }).getByText(note)).toBeVisible();
+  await syncAndSettle(page);
+  expect(await countOnServer(server, [note])).toEqual([1]);
+  await expect
+    .poll(() => page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}').findings ?? 'gone', key))
+    .toBe('gone');
+  // Taken over once: opening the road again adds nothing.
+  await page.reload();
+  await hydrated(page);
+  await syncAndSettle(page);
+  expect(await countOnServer(server, [note])).toEqual([1]);
+});

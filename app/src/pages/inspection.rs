@@ -20,20 +20,45 @@ use crate::offline::or_stored;
 use crate::offline::outbox::Queued;
 use crate::t;
 use leptos::either::Either;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// The category results the chief has ticked and not yet submitted, kept on the phone.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Draft {
     results: BTreeMap<String, CheckResult>,
-    /// Findings kept by an earlier version of the app, which sent them with the submission;
-    /// taken over into the outbox when the draft is read.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    findings: Vec<DraftFinding>,
+    /// Findings kept by an earlier version of the app, which sent them with the submission,
+    /// as they were kept: taken over into the outbox when the draft is read, by code loaded
+    /// only for such a draft (`take_over_kept_findings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    findings: Option<Box<RawValue>>,
+}
+
+/// Records the findings an earlier version kept in a draft (a JSON list of `DraftFinding`) in
+/// the outbox. Gives back, as kept, those not stored (full storage), to try again next time.
+#[lazy]
+async fn take_over_kept_findings(sync: SyncEngine, road_id: String, week: IsoWeek, kept: String) -> Option<String> {
+    let Ok(findings) = serde_json::from_str::<Vec<DraftFinding>>(&kept) else {
+        // Not readable as findings: nothing to take over, and kept as it was.
+        return Some(kept);
+    };
+    let mut left = Vec::new();
+    for finding in findings {
+        // Out of the draft only once it is in the outbox.
+        if record_finding(sync, road_id.clone(), week, &finding).await.is_err() {
+            left.push(finding);
+        }
+    }
+    if left.is_empty() {
+        None
+    } else {
+        serde_json::to_string(&left).ok()
+    }
 }
 
 fn draft_key(page: &InspectionPage) -> String {
@@ -113,15 +138,16 @@ fn Inspection(
     // In the browser: take up the draft kept on the phone, keep it saved, and record that the
     // inspection has started.
     let load_key = key.clone();
-    let carried = StoredValue::new(None::<Vec<DraftFinding>>);
+    // Read once the draft is: the findings an earlier version kept in it (as kept), if any.
+    let carried = StoredValue::new(None::<Option<String>>);
     Effect::new(move |first: Option<()>| {
         if first.is_none() {
-            let mut saved_findings = Vec::new();
+            let mut kept = None;
             if let Some(saved) = device::load::<Draft>(&load_key) {
-                saved_findings = saved.findings.clone();
+                kept = saved.findings.as_ref().map(|f| f.get().to_owned());
                 draft.set(saved);
             }
-            carried.set_value(Some(saved_findings));
+            carried.set_value(Some(kept));
         }
     });
     // Once the phone's outbox is read (it may already hold the start, from another tab or
@@ -131,7 +157,7 @@ fn Inspection(
         if !sync.active.get() {
             return;
         }
-        let Some(findings) = carried.try_update_value(Option::take).flatten() else { return };
+        let Some(kept) = carried.try_update_value(Option::take).flatten() else { return };
         let road = road_id.get_value();
         let start =
             server_status == InspectionStatus::NotStarted && !sync.outbox.with_untracked(|o| o.has_start(&road, week));
@@ -139,11 +165,9 @@ fn Inspection(
             if start {
                 let _ = sync.record(Operation::StartInspection { road_id: road.clone(), week: week.to_string() }).await;
             }
-            for finding in findings {
-                // Out of the draft only once it is in the outbox.
-                if record_finding(sync, road.clone(), week, &finding).await.is_ok() {
-                    draft.update(|d| d.findings.retain(|f| f.id != finding.id));
-                }
+            if let Some(kept) = kept {
+                let left = take_over_kept_findings(sync, road, week, kept).await;
+                draft.update(|d| d.findings = left.and_then(|l| RawValue::from_string(l).ok()));
             }
         });
     });
