@@ -57,16 +57,6 @@ impl Lang {
             .unwrap_or_default()
     }
 
-    /// The remembered choice in a page's cookies (`document.cookie`), read as the server reads
-    /// it from the request (`negotiate`).
-    pub fn remembered_in(cookies: &str) -> Option<Lang> {
-        cookies
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == LANG_COOKIE)
-            .and_then(|(_, code)| Lang::from_code(code))
-    }
-
     /// The language's name in itself (what the switch to it says, in any language).
     pub fn name(self) -> &'static str {
         match self {
@@ -280,7 +270,8 @@ impl I18n {
 pub fn remembered() -> Option<Lang> {
     use wasm_bindgen::JsCast;
     let document = web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()?;
-    Lang::remembered_in(&document.cookie().ok()?)
+    let cookies = document.cookie().ok()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('=').and_then(Lang::exact))
 }
 
 pub fn use_i18n() -> I18n {
@@ -299,15 +290,6 @@ macro_rules! t {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
-
-    #[test]
-    fn the_remembered_choice_is_read_from_the_cookies_by_name() {
-        assert_eq!(Lang::remembered_in("session=abc; lang=en"), Some(Lang::En));
-        assert_eq!(Lang::remembered_in("lang=zh-CN"), Some(Lang::ZhCn));
-        assert_eq!(Lang::remembered_in("language=en; other=1"), None);
-        assert_eq!(Lang::remembered_in("lang=fr"), None);
-        assert_eq!(Lang::remembered_in(""), None);
-    }
 
     fn load(file: &str) -> BTreeMap<String, String> {
         let path = format!("{}/locales/{file}", env!("CARGO_MANIFEST_DIR"));
