@@ -26,7 +26,7 @@ use leptos_router::{path, Lazy};
 /// The HTML document around the app (rendered on the server only).
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
+    use leptos_meta::{provide_meta_context, MetaTags};
     backend::page_policy::set_for_this_page();
     provide_meta_context();
     // The head is the same for a page's whole life (a language switch reloads the page), so it
@@ -41,9 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <title>{lang.text(i18n::Msg::app_name)}</title>
                 <meta name="theme-color" content="#0f5c4d"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                // The page is painted from the HTML alone; the code is fetched after that.
+                // The stylesheet, then the code, fetched after the page is painted from the HTML.
                 <backend::app_code::AppCode options/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>

@@ -27,7 +27,6 @@ export class OwnServer {
       LEPTOS_SITE_PKG_DIR: 'pkg',
       LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
       LEPTOS_RELOAD_PORT: String(this.port + 1),
-      LEPTOS_HASH_FILES: 'true',
       LEPTOS_ENV: 'PROD',
       ROADCHIEF_DEMO: 'true',
       ROADCHIEF_DATA_DIR: this.dataDir,

@@ -226,17 +226,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(require_session))
         .layer(middleware::from_fn_with_state(state.clone(), identity::identify));
 
-    // Built assets carry a hash in their names: they never change, so browsers keep them.
+    // Built assets are served under a path that names the build: they never change, so
+    // browsers keep them.
+    let (build, pkg_base) = app::backend::app_code::served_at(&state.leptos_options);
     let pkg_dir = std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
-    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()).layer(
+    let pkg = Router::new().fallback_service(ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip()).layer(
         SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ),
     );
 
-    let site_root = std::path::Path::new(&*state.leptos_options.site_root).to_owned();
-    let worker = pwa::ServiceWorker::for_site(&site_root, &state.leptos_options.site_pkg_dir);
+    let worker = pwa::ServiceWorker::for_build(&pkg_dir, pkg_base, build);
     tracing::info!(build = %worker.build, "service worker ready");
 
     let (api, _) = http_api::router();
@@ -248,7 +249,7 @@ pub fn router(state: AppState) -> Router {
         .route("/manifest.webmanifest", get(pwa::manifest))
         // Server functions (`/api/...`) take small arguments.
         .merge(pages.layer(middleware::from_fn_with_state(SERVER_FN_BODY_MAX, protect::limit_body)))
-        .nest(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)
+        .nest(pkg_base, pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
     guarded(routes, &state.settings).layer(CompressionLayer::new()).layer(TraceLayer::new_for_http()).with_state(state)
 }

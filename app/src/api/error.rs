@@ -1,127 +1,129 @@
 //! The one error type that crosses the wire. A code says what went wrong; the HTTP status and
 //! the localized message both derive from it, here, once.
 
+use crate::domain::names::named;
 use crate::i18n::{Lang, Msg};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    Unauthorized,
-    Forbidden,
-    NotFound,
-    WrongCredentials,
-    TooManyAttempts,
-    /// The right password of a disabled account.
-    AccountDisabled,
-    /// A state-changing request from another site (`Origin`, `Sec-Fetch-Site`).
-    CrossSite,
-    WeakPassword,
-    Malformed,
-    NoteEmpty,
-    NoteTooLong,
-    UnknownCategory,
-    UnknownSection,
-    InvalidPosition,
-    OffRoadUnconfirmed,
-    ResultsIncomplete,
-    ProblemWithoutFinding,
-    WeekNotOpen,
-    ObservedInFuture,
-    ObservedTooLongAgo,
-    IllegalTransition,
-    SameSection,
-    SectionRequired,
-    OperationConflict,
-    TooManyPhotos,
-    NotAnImage,
-    PhotoTooLarge,
-    PhotoHashMismatch,
-    BatchTooLarge,
-    TooManyFindings,
-    BodyTooLarge,
-    InvalidWebhook,
-    /// The webhook's host does not resolve.
-    WebhookHostUnknown,
-    /// The webhook points inside (loopback, private, link-local, reserved addresses).
-    WebhookNotPublic,
-    InvalidEmail,
-    InvalidCalendar,
-    InvalidWorkingDays,
-    ExtensionAlreadyAsked,
-    NoExtensionPending,
-    DeadlineNotLater,
-    /// The resident's report was confirmed, answered or marked already.
-    ReportHandled,
-    ShopNameMissing,
-    HouseNumberMissing,
-    BusinessTypeMissing,
-    /// A short field (a shop's name, an owner, a search) is longer than allowed.
-    TextTooLong,
-    /// The shop is not one of the road's.
-    UnknownShop,
-    /// The visit is not one of the road's work log.
-    UnknownVisit,
-    TooManyShops,
-    /// A visit says what was asked or suggested.
-    AskedMissing,
-    /// The follow-up date is not a date, before the visit, or more than a year ahead.
-    FollowUpInvalid,
-    /// The visit's request became a finding already.
-    VisitHasFinding,
-    /// A joint case needs at least one assisting section.
-    JointNoAssisting,
-    /// More assisting sections than a joint team has.
-    JointTooMany,
-    /// The lead section named as assisting, or a section named twice.
-    JointSectionTwice,
-    /// The lead resolves a joint case only when every assisting task is done or waived.
-    TasksOpen,
-    /// The task was answered or waived already.
-    TaskNotOpen,
-    /// A name (of a road, section, community, category or person) is empty.
-    NameMissing,
-    InvalidUsername,
-    /// The username belongs to someone already.
-    UsernameTaken,
-    InvalidPhone,
-    /// An id is not 1–64 of a-z, 0-9, '-' and '_'.
-    InvalidCode,
-    /// The username names nobody.
-    UnknownUser,
-    UnknownCommunity,
-    /// A road's GeoJSON line was refused; the message says why.
-    InvalidRoadLine,
-    /// A road's chief is an enabled road chief who heads no section.
-    NotARoadChief,
-    /// A section's head is an enabled section head.
-    NotASectionHead,
-    /// The person is still chief of a road.
-    StillChief,
-    /// The person still heads a section.
-    StillHead,
-    /// The coordinator's own role or account (they would lock themself out).
-    OwnAccount,
-    /// A patrol's trail, times or board scans cannot be read.
-    InvalidPatrol,
-    /// A photo's record (when and where it was taken) names no photo sent with it, or an
-    /// impossible time or place; or photos come with a move other than a resolution.
-    InvalidPhotoRecord,
-    /// The category's resolution needs a photo of the result.
-    AfterPhotoRequired,
-    /// An "after" photo that is one of the finding's own photos.
-    SamePhotoAfter,
-    /// The sync cursor is not one this server wrote: the phone pulls everything again.
-    CursorRejected,
-    /// The phone's own storage is full: the record was not saved (never sent by the server).
-    StorageFull,
-    /// The server has more of this work queued than it takes on; try again shortly.
-    Busy,
-    /// The browser could not reach the server.
-    Network,
-    Internal,
+named! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum ErrorCode {
+        Unauthorized = "unauthorized",
+        Forbidden = "forbidden",
+        NotFound = "not_found",
+        WrongCredentials = "wrong_credentials",
+        TooManyAttempts = "too_many_attempts",
+        /// The right password of a disabled account.
+        AccountDisabled = "account_disabled",
+        /// A state-changing request from another site (`Origin`, `Sec-Fetch-Site`).
+        CrossSite = "cross_site",
+        WeakPassword = "weak_password",
+        Malformed = "malformed",
+        NoteEmpty = "note_empty",
+        NoteTooLong = "note_too_long",
+        UnknownCategory = "unknown_category",
+        UnknownSection = "unknown_section",
+        InvalidPosition = "invalid_position",
+        OffRoadUnconfirmed = "off_road_unconfirmed",
+        ResultsIncomplete = "results_incomplete",
+        ProblemWithoutFinding = "problem_without_finding",
+        WeekNotOpen = "week_not_open",
+        ObservedInFuture = "observed_in_future",
+        ObservedTooLongAgo = "observed_too_long_ago",
+        IllegalTransition = "illegal_transition",
+        SameSection = "same_section",
+        SectionRequired = "section_required",
+        OperationConflict = "operation_conflict",
+        TooManyPhotos = "too_many_photos",
+        NotAnImage = "not_an_image",
+        PhotoTooLarge = "photo_too_large",
+        PhotoHashMismatch = "photo_hash_mismatch",
+        BatchTooLarge = "batch_too_large",
+        TooManyFindings = "too_many_findings",
+        BodyTooLarge = "body_too_large",
+        InvalidWebhook = "invalid_webhook",
+        /// The webhook's host does not resolve.
+        WebhookHostUnknown = "webhook_host_unknown",
+        /// The webhook points inside (loopback, private, link-local, reserved addresses).
+        WebhookNotPublic = "webhook_not_public",
+        InvalidEmail = "invalid_email",
+        InvalidCalendar = "invalid_calendar",
+        InvalidWorkingDays = "invalid_working_days",
+        ExtensionAlreadyAsked = "extension_already_asked",
+        NoExtensionPending = "no_extension_pending",
+        DeadlineNotLater = "deadline_not_later",
+        /// The resident's report was confirmed, answered or marked already.
+        ReportHandled = "report_handled",
+        ShopNameMissing = "shop_name_missing",
+        HouseNumberMissing = "house_number_missing",
+        BusinessTypeMissing = "business_type_missing",
+        /// A short field (a shop's name, an owner, a search) is longer than allowed.
+        TextTooLong = "text_too_long",
+        /// The shop is not one of the road's.
+        UnknownShop = "unknown_shop",
+        /// The visit is not one of the road's work log.
+        UnknownVisit = "unknown_visit",
+        TooManyShops = "too_many_shops",
+        /// A visit says what was asked or suggested.
+        AskedMissing = "asked_missing",
+        /// The follow-up date is not a date, before the visit, or more than a year ahead.
+        FollowUpInvalid = "follow_up_invalid",
+        /// The visit's request became a finding already.
+        VisitHasFinding = "visit_has_finding",
+        /// A joint case needs at least one assisting section.
+        JointNoAssisting = "joint_no_assisting",
+        /// More assisting sections than a joint team has.
+        JointTooMany = "joint_too_many",
+        /// The lead section named as assisting, or a section named twice.
+        JointSectionTwice = "joint_section_twice",
+        /// The lead resolves a joint case only when every assisting task is done or waived.
+        TasksOpen = "tasks_open",
+        /// The task was answered or waived already.
+        TaskNotOpen = "task_not_open",
+        /// A name (of a road, section, community, category or person) is empty.
+        NameMissing = "name_missing",
+        InvalidUsername = "invalid_username",
+        /// The username belongs to someone already.
+        UsernameTaken = "username_taken",
+        InvalidPhone = "invalid_phone",
+        /// An id is not 1–64 of a-z, 0-9, '-' and '_'.
+        InvalidCode = "invalid_code",
+        /// The username names nobody.
+        UnknownUser = "unknown_user",
+        UnknownCommunity = "unknown_community",
+        /// A road's GeoJSON line was refused; the message says why.
+        InvalidRoadLine = "invalid_road_line",
+        /// A road's chief is an enabled road chief who heads no section.
+        NotARoadChief = "not_a_road_chief",
+        /// A section's head is an enabled section head.
+        NotASectionHead = "not_a_section_head",
+        /// The person is still chief of a road.
+        StillChief = "still_chief",
+        /// The person still heads a section.
+        StillHead = "still_head",
+        /// The coordinator's own role or account (they would lock themself out).
+        OwnAccount = "own_account",
+        /// A patrol's trail, times or board scans cannot be read.
+        InvalidPatrol = "invalid_patrol",
+        /// A photo's record (when and where it was taken) names no photo sent with it, or an
+        /// impossible time or place; or photos come with a move other than a resolution.
+        InvalidPhotoRecord = "invalid_photo_record",
+        /// The category's resolution needs a photo of the result.
+        AfterPhotoRequired = "after_photo_required",
+        /// An "after" photo that is one of the finding's own photos.
+        SamePhotoAfter = "same_photo_after",
+        /// The sync cursor is not one this server wrote: the phone pulls everything again.
+        CursorRejected = "cursor_rejected",
+        /// The phone's own storage is full: the record was not saved (never sent by the server).
+        StorageFull = "storage_full",
+        /// The server has more of this work queued than it takes on; try again shortly.
+        Busy = "busy",
+        /// The browser could not reach the server.
+        Network = "network",
+        Internal = "internal",
+    }
 }
 
 impl ErrorCode {

@@ -5,6 +5,7 @@ use super::error::ApiError;
 use super::operations::{OperationRequest, Outcome};
 use super::street::StreetPage;
 use super::views::{ChiefHome, FindingSummary, InspectionPage};
+use crate::domain::names::named;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -152,12 +153,13 @@ impl OpAnswer {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum AnswerKind {
-    Applied,
-    Rejected,
+named! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum AnswerKind {
+        Applied = "applied",
+        Rejected = "rejected",
+    }
 }
 
 #[cfg(test)]

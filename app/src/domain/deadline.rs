@@ -2,6 +2,7 @@
 //! ([`WorkingCalendar`]); this module only counts.
 
 use super::time::{IsoWeek, LocalDate, Timestamp};
+use crate::domain::names::named;
 use serde::{Deserialize, Serialize};
 
 /// Tells whether people work on a given day. The official holiday calendar (holidays off,
@@ -132,15 +133,16 @@ impl DeadlineRule {
     }
 }
 
-/// How pressing an open finding is for its section, derived from its deadline and now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Urgency {
-    Overdue,
-    DueToday,
-    DueThisWeek,
-    Later,
+named! {
+    /// How pressing an open finding is for its section, derived from its deadline and now.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum Urgency {
+        Overdue = "overdue",
+        DueToday = "due_today",
+        DueThisWeek = "due_this_week",
+        Later = "later",
+    }
 }
 
 pub fn urgency(deadline: Timestamp, now: Timestamp) -> Urgency {

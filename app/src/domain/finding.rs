@@ -12,47 +12,27 @@
 use super::deadline::{urgency, Urgency};
 use super::text::Note;
 use super::time::{IsoWeek, Timestamp};
+use crate::domain::names::named;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum FindingStatus {
-    /// Waiting for the section.
-    Routed,
-    /// The section is working on it.
-    Accepted,
-    /// The section says it is done; waiting for the road chief's check.
-    Resolved,
-    /// Verified and closed by the road chief (销号).
-    Closed,
-    /// "Not our section": waiting for the coordinator to re-route it.
-    Returned,
+named! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum FindingStatus {
+        /// Waiting for the section.
+        Routed = "routed",
+        /// The section is working on it.
+        Accepted = "accepted",
+        /// The section says it is done; waiting for the road chief's check.
+        Resolved = "resolved",
+        /// Verified and closed by the road chief (销号).
+        Closed = "closed",
+        /// "Not our section": waiting for the coordinator to re-route it.
+        Returned = "returned",
+    }
 }
 
 impl FindingStatus {
-    pub const ALL: [FindingStatus; 5] = [
-        FindingStatus::Routed,
-        FindingStatus::Accepted,
-        FindingStatus::Resolved,
-        FindingStatus::Closed,
-        FindingStatus::Returned,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingStatus::Routed => "routed",
-            FindingStatus::Accepted => "accepted",
-            FindingStatus::Resolved => "resolved",
-            FindingStatus::Closed => "closed",
-            FindingStatus::Returned => "returned",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<FindingStatus> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// With the section, its clock running (the only states in which a finding can be late).
     pub const WITH_SECTION: [FindingStatus; 2] = [FindingStatus::Routed, FindingStatus::Accepted];
     /// What a section's inbox lists: with it, or answered and waiting for the chief's check.

@@ -2,40 +2,26 @@
 
 use super::text::Code;
 use super::time::{IsoWeek, Timestamp};
-use serde::{Deserialize, Serialize};
+use crate::domain::names::named;
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CheckResult {
-    Ok,
-    Problem,
-}
-
-impl CheckResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckResult::Ok => "ok",
-            CheckResult::Problem => "problem",
-        }
-    }
-    pub fn parse(text: &str) -> Option<CheckResult> {
-        match text {
-            "ok" => Some(CheckResult::Ok),
-            "problem" => Some(CheckResult::Problem),
-            _ => None,
-        }
+named! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum CheckResult {
+        Ok = "ok",
+        Problem = "problem",
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum InspectionStatus {
-    NotStarted,
-    InProgress,
-    Submitted,
+named! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum InspectionStatus {
+        NotStarted = "not_started",
+        InProgress = "in_progress",
+        Submitted = "submitted",
+    }
 }
 
 impl InspectionStatus {

@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod ids;
 pub mod inspection;
 pub mod joint;
+pub mod names;
 pub mod notice;
 pub mod open311;
 pub mod patrol;
@@ -24,29 +25,16 @@ pub mod street;
 pub mod text;
 pub mod time;
 
-use serde::{Deserialize, Serialize};
+use crate::domain::names::named;
 
-/// What a user is in the subdistrict office.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    RoadChief,
-    SectionHead,
-    Coordinator,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::RoadChief => "road_chief",
-            Role::SectionHead => "section_head",
-            Role::Coordinator => "coordinator",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        [Role::RoadChief, Role::SectionHead, Role::Coordinator].into_iter().find(|r| r.as_str() == text)
+named! {
+    /// What a user is in the subdistrict office.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+    pub enum Role {
+        RoadChief = "road_chief",
+        SectionHead = "section_head",
+        Coordinator = "coordinator",
     }
 }
 

@@ -8,6 +8,7 @@ use crate::api::error::ApiError;
 use crate::api::operations::{NewFinding, Operation};
 use crate::api::sync::{AnswerKind, OpAnswer};
 use crate::domain::inspection::InspectionStatus;
+use crate::domain::names::named;
 use crate::domain::photo::PhotoHash;
 use crate::domain::time::{IsoWeek, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -89,17 +90,18 @@ pub struct Receipt {
     pub accepted_at: Timestamp,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    StartInspection,
-    RecordFinding,
-    SubmitInspection,
-    MoveFinding,
-    SaveShop,
-    RecordVisit,
-    FollowUpDone,
-    RecordPatrol,
+named! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Kind {
+        StartInspection = "start_inspection",
+        RecordFinding = "record_finding",
+        SubmitInspection = "submit_inspection",
+        MoveFinding = "move_finding",
+        SaveShop = "save_shop",
+        RecordVisit = "record_visit",
+        FollowUpDone = "follow_up_done",
+        RecordPatrol = "record_patrol",
+    }
 }
 
 /// What the screens need to know of a queued operation.

@@ -1,12 +1,11 @@
 //! What makes the app installable and usable offline: the web app manifest (in the reader's
-//! language) and the service worker, filled in at start-up with this build's files, which
-//! cargo-leptos names by their hash (so the worker cannot be a static file in `public/`).
+//! language) and the service worker, filled in at start-up with this build's files, served
+//! under a path that names the build (so the worker cannot be a static file in `public/`).
 
 use app::backend::auth;
 use app::i18n::Lang;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 const TEMPLATE: &str = include_str!("sw.js");
@@ -23,17 +22,16 @@ pub struct ServiceWorker {
 }
 
 impl ServiceWorker {
-    pub fn for_site(site_root: &Path, pkg_dir: &str) -> ServiceWorker {
+    /// The worker for the build whose files are in `pkg_dir`, served under `base`.
+    pub fn for_build(pkg_dir: &Path, base: &str, build: &str) -> ServiceWorker {
         let mut assets: Vec<String> = SHELL_FILES.iter().map(|s| s.to_string()).collect();
         let mut built = Vec::new();
-        collect(&site_root.join(pkg_dir), &format!("/{pkg_dir}"), &mut built);
+        collect(pkg_dir, base, &mut built);
         built.sort();
-        // The hashed names change whenever a byte of the build does.
-        let build: String = Sha256::digest(built.join("\n")).iter().take(6).map(|b| format!("{b:02x}")).collect();
         assets.extend(built);
         let list = serde_json::to_string(&assets).expect("strings serialize");
-        let script = TEMPLATE.replace("__BUILD__", &build).replace("__ASSETS__", &list);
-        ServiceWorker { build, script }
+        let script = TEMPLATE.replace("__BUILD__", build).replace("__ASSETS__", &list);
+        ServiceWorker { build: build.to_owned(), script }
     }
 
     pub fn response(&self) -> Response {
@@ -102,22 +100,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_worker_lists_the_build_and_changes_with_it() {
+    fn the_worker_lists_the_build_under_its_path() {
         let root = std::env::temp_dir().join(format!("rc-sw-{}", std::process::id()));
         let pkg = root.join("pkg");
         std::fs::create_dir_all(pkg.join("snippets")).unwrap();
-        for f in ["road-chief.abc.wasm", "road-chief.abc.wasm.br", "road-chief.abc.js", "snippets/photos.js"] {
+        for f in ["road-chief.wasm", "road-chief.wasm.br", "road-chief.js", "snippets/photos.js"] {
             std::fs::write(pkg.join(f), b"x").unwrap();
         }
-        let first = ServiceWorker::for_site(&root, "pkg");
-        assert!(first.script.contains("\"/pkg/road-chief.abc.wasm\""));
-        assert!(first.script.contains("\"/pkg/snippets/photos.js\""));
-        assert!(first.script.contains("\"/shell\""));
-        assert!(!first.script.contains(".br\""));
-        assert!(!first.script.contains("__BUILD__") && !first.script.contains("__ASSETS__"));
-        std::fs::rename(pkg.join("road-chief.abc.wasm"), pkg.join("road-chief.def.wasm")).unwrap();
-        let second = ServiceWorker::for_site(&root, "pkg");
-        assert_ne!(first.build, second.build);
+        let worker = ServiceWorker::for_build(&pkg, "/pkg/abc123", "abc123");
+        assert!(worker.script.contains("\"/pkg/abc123/road-chief.wasm\""));
+        assert!(worker.script.contains("\"/pkg/abc123/snippets/photos.js\""));
+        assert!(worker.script.contains("\"/shell\""));
+        assert!(worker.script.contains("const BUILD = \"abc123\""));
+        assert!(!worker.script.contains(".br\""));
+        assert!(!worker.script.contains("__BUILD__") && !worker.script.contains("__ASSETS__"));
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -4,28 +4,42 @@ use crate::helpers::*;
 use reqwest::StatusCode;
 
 #[tokio::test]
-async fn hashed_assets_are_precompressed_and_cached_for_a_year() {
+async fn built_assets_are_served_under_the_build_precompressed_and_cached_for_a_year() {
     let site = temp_dir();
     std::fs::create_dir_all(site.join("pkg")).unwrap();
-    std::fs::write(site.join("pkg/road-chief.abc123.js"), "console.log('plain');").unwrap();
-    std::fs::write(site.join("pkg/road-chief.abc123.js.br"), b"brotli bytes").unwrap();
+    std::fs::write(site.join("pkg/road-chief.js"), "console.log('plain');").unwrap();
+    std::fs::write(site.join("pkg/road-chief.js.br"), b"brotli bytes").unwrap();
     let app = spawn_app_with_site(site.to_str().unwrap()).await;
     let client = app.anonymous();
 
-    let response =
-        client.get(app.url("/pkg/road-chief.abc123.js")).header("accept-encoding", "br, gzip").send().await.unwrap();
+    // The page names the build's path; the files are there.
+    let page = client.get(app.url("/login")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let html = page.text().await.unwrap();
+    let at = html.find("/pkg/").expect("the page loads the app's code");
+    let base = &html[at..at + "/pkg/".len() + 13];
+    assert!(base[5..17].chars().all(|c| c.is_ascii_hexdigit()) && base.ends_with('/'), "{base}");
+    assert!(html.contains(&format!("{base}road-chief.css")), "the stylesheet is the build's too");
+
+    let response = client
+        .get(app.url(&format!("{base}road-chief.js")))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-encoding"], "br");
     assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli bytes");
 
-    let plain = client.get(app.url("/pkg/road-chief.abc123.js")).send().await.unwrap();
+    let plain = client.get(app.url(&format!("{base}road-chief.js"))).send().await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.text().await.unwrap(), "console.log('plain');");
 
-    let page = client.get(app.url("/login")).header("accept-encoding", "gzip").send().await.unwrap();
-    assert_eq!(page.headers()["content-encoding"], "gzip");
-    assert_eq!(client.get(app.url("/pkg/missing.js")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(client.get(app.url(&format!("{base}missing.js"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    // Another build's path is not this build's files.
+    let other = client.get(app.url("/pkg/000000000000/road-chief.js")).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
     let _ = std::fs::remove_dir_all(site);
 }
 
