@@ -274,12 +274,24 @@ impl SyncEngine {
     /// As `record`, dropping the `earlier` record in the same write (a refused record fixed):
     /// both happen or neither.
     pub async fn replace(self, earlier: Option<Uuid>, op: Operation) -> Result<Uuid, ApiError> {
+        self.store(earlier, op, None).await
+    }
+
+    /// As `replace`, for a finding the form put `along_m` metres from the road's start.
+    pub async fn record_finding(self, earlier: Option<Uuid>, op: Operation, along_m: f64) -> Result<Uuid, ApiError> {
+        self.store(earlier, op, Some(along_m)).await
+    }
+
+    async fn store(self, earlier: Option<Uuid>, op: Operation, along_m: Option<f64>) -> Result<Uuid, ApiError> {
         let id = client::new_id();
         self.write(move |outbox| {
             if let Some(earlier) = earlier {
                 outbox.discard(earlier);
             }
             outbox.push(id, &op, device::now());
+            if let Some(along_m) = along_m {
+                outbox.place(id, along_m);
+            }
             Vec::new()
         })
         .await?;

@@ -125,6 +125,10 @@ pub struct About {
     /// The photos a move carries (a resolution's photos of the result).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<PhotoHash>,
+    /// Where on the road the form put a finding (metres from the road's start), so that the
+    /// checklist shows it without placing the point on the road again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub along_m: Option<f64>,
 }
 
 impl About {
@@ -178,6 +182,7 @@ impl About {
             detail: None,
             visit_id: None,
             photos: Vec::new(),
+            along_m: None,
         }
     }
 
@@ -191,6 +196,7 @@ impl About {
             detail: None,
             visit_id: None,
             photos: Vec::new(),
+            along_m: None,
         }
     }
 
@@ -436,6 +442,13 @@ impl Outbox {
 
     /// Drops a record on the user's say-so, with the photos it carried (a finding's, or a
     /// resolution's).
+    /// Keeps where on the road the record `id`'s finding was put.
+    pub fn place(&mut self, id: Uuid, along_m: f64) {
+        if let Some(q) = self.items.iter_mut().find(|q| q.id == id) {
+            q.about.along_m = Some(along_m);
+        }
+    }
+
     pub fn discard(&mut self, id: Uuid) -> Vec<PhotoHash> {
         // A recorded finding takes all its photos; a move only those it carried.
         let carried = self.get(id).and_then(|q| match &q.about.finding {
@@ -689,6 +702,21 @@ mod tests {
         // What goes to the server is the operation exactly as made.
         let sent: Operation = serde_json::from_str(back.items[0].op.get()).unwrap();
         assert_eq!(sent, op);
+    }
+
+    #[test]
+    fn a_findings_place_on_the_road_is_kept_with_it_and_not_sent() {
+        let mut outbox = Outbox::default();
+        let (i, op) = finding(1, vec![]);
+        outbox.push(i, &op, Timestamp(5));
+        assert_eq!(outbox.items[0].about.along_m, None, "records of older versions have none");
+        outbox.place(i, 120.5);
+        outbox.place(id(9), 1.0);
+        let back = Outbox::from_entries(outbox.entries());
+        let (q, _) = back.findings_for("r1", week()).next().unwrap();
+        assert_eq!(q.about.along_m, Some(120.5));
+        let sent: Operation = serde_json::from_str(q.op.get()).unwrap();
+        assert_eq!(sent, op, "the place is the phone's, not part of the record sent");
     }
 
     #[test]

@@ -158,7 +158,14 @@ pub fn FindingForm(
     let id = initial.as_ref().map_or_else(client::new_id, |f| f.id);
     let category = RwSignal::new(initial.as_ref().map_or(category, |f| f.category.clone()));
     let note = RwSignal::new(initial.as_ref().map(|f| f.note.clone()).unwrap_or_default());
-    let along = RwSignal::new(initial.as_ref().map_or((length / 2.0).round(), |f| f.along_m.round()));
+    // A finding opened again is placed from its point (a queued one may not know its place).
+    let initial_along = initial.as_ref().map(|f| {
+        let placed = GeoPoint::parse(f.lon, f.lat)
+            .ok()
+            .and_then(|p| geometry.with_value(|g| g.as_ref().map(|g| g.place(p).along_m)));
+        placed.unwrap_or(f.along_m)
+    });
+    let along = RwSignal::new(initial_along.unwrap_or(length / 2.0).round());
     let place = RwSignal::new(match &initial {
         Some(f) => GeoPoint::parse(f.lon, f.lat).map_or(Place::Along, Place::Gps),
         None => Place::Along,

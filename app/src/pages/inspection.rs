@@ -10,7 +10,6 @@ use crate::api::views::{CategoryView, FindingSummary, InspectionPage, RoadView};
 use crate::components::badges::{metres, week_label, InspectionBadge, StatusBadge};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::device;
-use crate::domain::geometry::{GeoPoint, RoadGeometry};
 use crate::domain::inspection::{settle_results, CheckResult, InspectionStatus, SubmissionError};
 use crate::domain::text::Code;
 use crate::domain::time::IsoWeek;
@@ -303,7 +302,7 @@ fn Inspection(
                             };
                             // Not stored: the form stays open with what was entered, and the
                             // storage notice above it says why.
-                            if sync.replace(replaced, op).await.is_err() {
+                            if sync.record_finding(replaced, op, finding.along_m).await.is_err() {
                                 return;
                             }
                             draft.update(|d| {
@@ -347,7 +346,8 @@ async fn record_finding(
     week: IsoWeek,
     finding: &DraftFinding,
 ) -> Result<Uuid, ApiError> {
-    sync.record(Operation::RecordFinding { road_id, week: week.to_string(), finding: finding.to_new() }).await
+    let op = Operation::RecordFinding { road_id, week: week.to_string(), finding: finding.to_new() };
+    sync.record_finding(None, op, finding.along_m).await
 }
 
 /// Says what still stands between the chief and submitting.
@@ -381,24 +381,20 @@ fn submission_hint(
 struct QueuedRow {
     op: Uuid,
     draft: DraftFinding,
+    /// Where on the road, when the phone kept it (records of older versions did not).
+    along_m: Option<f64>,
     rejected: Option<crate::api::error::ApiError>,
 }
 
-fn queued_rows(
-    queued: &[(&Queued, &crate::api::operations::NewFinding)],
-    road: &RoadView,
-    category: &str,
-) -> Vec<QueuedRow> {
-    let geometry = RoadGeometry::parse(&road.coordinates).ok();
+fn queued_rows(queued: &[(&Queued, &crate::api::operations::NewFinding)], category: &str) -> Vec<QueuedRow> {
     queued
         .iter()
         .filter(|(_, f)| f.category == category)
         .map(|(q, f)| {
-            let along = match (&geometry, GeoPoint::parse(f.lon, f.lat)) {
-                (Some(g), Ok(p)) => g.place(p).along_m,
-                _ => 0.0,
-            };
-            QueuedRow { op: q.id, draft: DraftFinding::from_new(f, along), rejected: q.rejected.clone() }
+            let along_m = q.about.along_m;
+            // The form places the point again when it opens a finding to fix.
+            let draft = DraftFinding::from_new(f, along_m.unwrap_or(0.0));
+            QueuedRow { op: q.id, draft, along_m, rejected: q.rejected.clone() }
         })
         .collect()
 }
@@ -427,7 +423,7 @@ fn CategoryRow(
                     .findings_for(&r.road.id, week)
                     .filter(|(_, f)| earlier_ids.with_value(|e| !e.contains(&f.id)))
                     .collect();
-                code.with_value(|c| queued_rows(&all, r, c))
+                code.with_value(|c| queued_rows(&all, c))
             })
         })
     };
@@ -492,14 +488,13 @@ fn CategoryRow(
                     queued()
                         .into_iter()
                         .map(|row| {
-                            let QueuedRow { op, draft: finding, rejected } = row;
-                            let along = finding.along_m;
+                            let QueuedRow { op, draft: finding, along_m, rejected } = row;
                             let fix = finding.clone();
                             let refused = rejected.is_some();
                             view! {
                                 <li class="draft" class:refused=refused>
                                     <span>{finding.note.clone()}</span>
-                                    <span class="muted small">" · " {move || metres(i18n, along)}</span>
+                                    {along_m.map(|along| view! { <span class="muted small">" · " {move || metres(i18n, along)}</span> })}
                                     <span class=if refused { "field-error" } else { "badge" }>
                                         {move || match &rejected {
                                             None => i18n.t(Msg::waiting_to_sync).to_owned(),

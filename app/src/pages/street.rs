@@ -137,7 +137,7 @@ fn Street(page: StreetPage, open: RwSignal<Open>, flash: RwSignal<Option<Msg>>) 
                         leptos::task::spawn_local(async move {
                             let week = IsoWeek::containing(device::now()).to_string();
                             let op = Operation::RecordFinding { road_id, week, finding: finding.to_new() };
-                            if sync.record(op).await.is_ok() {
+                            if sync.record_finding(None, op, finding.along_m).await.is_ok() {
                                 on_saved(Msg::finding_saved);
                             }
                         });
