@@ -53,6 +53,8 @@ test('an inspection recorded offline reaches the server once, with its photo', a
       }
       await page.getByRole('button', { name: 'Save problem' }).click();
       await expect(page.getByRole('group', { name, exact: true }).getByText(note)).toBeVisible();
+      // Where on the road, as the form placed it, kept with the queued record.
+      await expect(page.getByRole('listitem').filter({ hasText: note })).toContainText(/ · \d+ m from the start/);
     }
     await page.getByRole('button', { name: "Submit this week's inspection" }).click();
     await expect(page.getByRole('status')).toContainText('saved on this phone');
@@ -64,6 +66,7 @@ test('an inspection recorded offline reaches the server once, with its photo', a
     await hydrated(page);
     await expect(page.getByRole('heading', { name: 'Market Road 2' })).toBeVisible();
     for (const note of notes) await expect(page.getByText(note)).toBeVisible();
+    await expect(page.getByRole('listitem').filter({ hasText: notes[0] })).toContainText(/ · \d+ m from the start/);
     await expect(syncBar(page)).toContainText('6 not yet synced');
 
     // The browser is closed; later it is opened again, still with no signal.

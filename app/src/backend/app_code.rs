@@ -35,12 +35,9 @@ impl BuildFiles {
     fn new(output_name: &str, hashes: Option<&str>) -> BuildFiles {
         let mut files = BuildFiles {
             js: format!("{output_name}.js"),
-            // wasm-bindgen's name, unless the build named the output (cargo-leptos does).
-            wasm: if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
-                format!("{output_name}.wasm")
-            } else {
-                format!("{output_name}_bg.wasm")
-            },
+            // cargo-leptos's name (`loaded` falls back to wasm-bindgen's `_bg` name when only
+            // that file is there).
+            wasm: format!("{output_name}.wasm"),
             css: format!("{output_name}.css"),
             split_js: "__wasm_split.______________________.js".to_string(),
             split_manifest: "__wasm_split_manifest.json".to_string(),
@@ -122,7 +119,13 @@ fn loaded(options: &LeptosOptions) -> &'static Loaded {
         if options.hash_files && hashes.is_none() {
             tracing::error!("the build hashes its files but its hash file is missing");
         }
-        let files = BuildFiles::new(&options.output_name, hashes.as_deref());
+        let mut files = BuildFiles::new(&options.output_name, hashes.as_deref());
+        // Decided by what the build wrote, not by how the server was compiled: a server built by
+        // plain cargo serves cargo-leptos's files as well.
+        let bindgen_wasm = format!("{}_bg.wasm", options.output_name);
+        if !pkg_dir.join(&files.wasm).exists() && pkg_dir.join(&bindgen_wasm).exists() {
+            files.wasm = bindgen_wasm;
+        }
         let build = build_id(&pkg_dir);
         let base = format!("/{}/{build}", options.site_pkg_dir);
         // A build without split screens has no manifest: nothing to preload then.
@@ -174,7 +177,7 @@ mod tests {
     fn an_unhashed_build_names_the_plain_files() {
         let files = BuildFiles::new("road-chief", None);
         assert_eq!(files.js, "road-chief.js");
-        assert!(files.wasm.starts_with("road-chief") && files.wasm.ends_with(".wasm"), "{}", files.wasm);
+        assert_eq!(files.wasm, "road-chief.wasm");
         assert_eq!(files.split_manifest, "__wasm_split_manifest.json");
         assert_eq!(files.css, "road-chief.css");
     }
