@@ -228,7 +228,7 @@ pub fn router(state: AppState) -> Router {
 
     // Built assets are served under a path that names the build: they never change, so
     // browsers keep them.
-    let (build, pkg_base) = app::backend::app_code::served_at(&state.leptos_options);
+    let served = app::backend::app_code::served(&state.leptos_options);
     let pkg_dir = std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
     let pkg = Router::new().fallback_service(ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip()).layer(
         SetResponseHeaderLayer::overriding(
@@ -237,7 +237,7 @@ pub fn router(state: AppState) -> Router {
         ),
     );
 
-    let worker = pwa::ServiceWorker::for_build(&pkg_dir, pkg_base, build);
+    let worker = pwa::ServiceWorker::for_build(served);
     tracing::info!(build = %worker.build, "service worker ready");
 
     let (api, _) = http_api::router();
@@ -249,7 +249,7 @@ pub fn router(state: AppState) -> Router {
         .route("/manifest.webmanifest", get(pwa::manifest))
         // Server functions (`/api/...`) take small arguments.
         .merge(pages.layer(middleware::from_fn_with_state(SERVER_FN_BODY_MAX, protect::limit_body)))
-        .nest(pkg_base, pkg)
+        .nest(&served.base, pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
     guarded(routes, &state.settings).layer(CompressionLayer::new()).layer(TraceLayer::new_for_http()).with_state(state)
 }

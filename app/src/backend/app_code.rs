@@ -69,9 +69,9 @@ fn start_script(js: &str, wasm: &str) -> String {
     )
 }
 
-/// Names the build in `pkg_dir`: a digest of every file's path and bytes (not the precompressed
-/// twins, which follow from them), so any changed byte is a new build.
-pub fn build_id(pkg_dir: &Path) -> String {
+/// The build's files under `pkg_dir`, as sorted paths relative to it; not the precompressed
+/// twins, which follow from them (the server picks one by `Accept-Encoding`).
+fn build_files(pkg_dir: &Path) -> Vec<String> {
     fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for path in entries.flatten().map(|e| e.path()) {
@@ -84,22 +84,35 @@ pub fn build_id(pkg_dir: &Path) -> String {
     }
     let mut files = Vec::new();
     collect(pkg_dir, &mut files);
-    files.sort();
+    let mut names: Vec<String> =
+        files.iter().map(|f| f.strip_prefix(pkg_dir).unwrap_or(f).to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// Names the build: a digest of every file's path and bytes, so any changed byte is a new build.
+fn build_id(pkg_dir: &Path, files: &[String]) -> String {
     let mut digest = Sha256::new();
     for file in files {
-        digest.update(file.strip_prefix(pkg_dir).unwrap_or(&file).to_string_lossy().as_bytes());
+        digest.update(file.as_bytes());
         digest.update([0]);
-        digest.update(std::fs::read(&file).unwrap_or_default());
+        digest.update(std::fs::read(pkg_dir.join(file)).unwrap_or_default());
         digest.update([0]);
     }
     digest.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
+/// Where one build is served: its id, the URL path of its files (`/pkg/<build>`) and the files
+/// (relative to that path).
+pub struct Served {
+    pub build: String,
+    pub base: String,
+    pub files: Vec<String>,
+}
+
 struct Loaded {
     files: BuildFiles,
-    /// The URL path the build's files are served under: `/pkg/<build>`.
-    base: String,
-    build: String,
+    served: Served,
     split: Option<WasmSplitManifest>,
 }
 
@@ -126,21 +139,21 @@ fn loaded(options: &LeptosOptions) -> &'static Loaded {
         if !pkg_dir.join(&files.wasm).exists() && pkg_dir.join(&bindgen_wasm).exists() {
             files.wasm = bindgen_wasm;
         }
-        let build = build_id(&pkg_dir);
+        let served_files = build_files(&pkg_dir);
+        let build = build_id(&pkg_dir, &served_files);
         let base = format!("/{}/{build}", options.site_pkg_dir);
         // A build without split screens has no manifest: nothing to preload then.
         let split = std::fs::read_to_string(pkg_dir.join(&files.split_manifest))
             .ok()
             .and_then(|text| serde_json::from_str::<HashMap<String, Vec<String>>>(&text).ok())
             .map(|chunks| WasmSplitManifest(ArcStoredValue::new((base.clone(), chunks, files.split_js.clone()))));
-        Box::leak(Box::new(Loaded { files, base, build, split }))
+        Box::leak(Box::new(Loaded { files, served: Served { build, base, files: served_files }, split }))
     })
 }
 
-/// The build's id and the URL path its files are served under (`/pkg/<build>`).
-pub fn served_at(options: &LeptosOptions) -> (&'static str, &'static str) {
-    let loaded = loaded(options);
-    (&loaded.build, &loaded.base)
+/// Where this site's build is served.
+pub fn served(options: &LeptosOptions) -> &'static Served {
+    &loaded(options).served
 }
 
 /// In the document's `<head>`: the stylesheet and the start script (and, for the server's
@@ -151,7 +164,7 @@ pub fn AppCode(options: LeptosOptions) -> impl IntoView {
     if let Some(split) = &loaded.split {
         provide_context(split.clone());
     }
-    let base = &loaded.base;
+    let base = &loaded.served.base;
     let script = start_script(&format!("{base}/{}", loaded.files.js), &format!("{base}/{}", loaded.files.wasm));
     view! {
         <link rel="stylesheet" id="leptos" href=format!("{base}/{}", loaded.files.css)/>
@@ -183,20 +196,23 @@ mod tests {
     }
 
     #[test]
-    fn the_build_id_changes_with_any_byte_but_not_with_the_compressed_twins() {
+    fn the_build_lists_its_files_and_its_id_changes_with_any_byte() {
         let pkg = std::env::temp_dir().join(format!("rc-build-{}", std::process::id()));
         std::fs::create_dir_all(pkg.join("snippets")).unwrap();
         std::fs::write(pkg.join("road-chief.wasm"), b"one").unwrap();
         std::fs::write(pkg.join("snippets/phone.js"), b"two").unwrap();
-        let first = build_id(&pkg);
+        let id = || build_id(&pkg, &build_files(&pkg));
+        let first = id();
         assert_eq!(first.len(), 12);
         std::fs::write(pkg.join("road-chief.wasm.br"), b"compressed").unwrap();
-        assert_eq!(build_id(&pkg), first);
+        std::fs::write(pkg.join("road-chief.wasm.gz"), b"compressed").unwrap();
+        assert_eq!(build_files(&pkg), ["road-chief.wasm", "snippets/phone.js"], "not the compressed twins");
+        assert_eq!(id(), first);
         std::fs::write(pkg.join("snippets/phone.js"), b"tw0").unwrap();
-        let second = build_id(&pkg);
+        let second = id();
         assert_ne!(second, first);
         std::fs::rename(pkg.join("snippets/phone.js"), pkg.join("snippets/other.js")).unwrap();
-        assert_ne!(build_id(&pkg), second, "a renamed file is another build");
+        assert_ne!(id(), second, "a renamed file is another build");
         std::fs::remove_dir_all(&pkg).unwrap();
     }
 

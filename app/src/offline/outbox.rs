@@ -440,8 +440,6 @@ impl Outbox {
         }
     }
 
-    /// Drops a record on the user's say-so, with the photos it carried (a finding's, or a
-    /// resolution's).
     /// Keeps where on the road the record `id`'s finding was put.
     pub fn place(&mut self, id: Uuid, along_m: f64) {
         if let Some(q) = self.items.iter_mut().find(|q| q.id == id) {
@@ -449,6 +447,8 @@ impl Outbox {
         }
     }
 
+    /// Drops a record on the user's say-so, with the photos it carried (a finding's, or a
+    /// resolution's).
     pub fn discard(&mut self, id: Uuid) -> Vec<PhotoHash> {
         // A recorded finding takes all its photos; a move only those it carried.
         let carried = self.get(id).and_then(|q| match &q.about.finding {

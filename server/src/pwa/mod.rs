@@ -2,11 +2,11 @@
 //! language) and the service worker, filled in at start-up with this build's files, served
 //! under a path that names the build (so the worker cannot be a static file in `public/`).
 
+use app::backend::app_code::Served;
 use app::backend::auth;
 use app::i18n::Lang;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use std::path::Path;
 
 const TEMPLATE: &str = include_str!("sw.js");
 
@@ -22,16 +22,13 @@ pub struct ServiceWorker {
 }
 
 impl ServiceWorker {
-    /// The worker for the build whose files are in `pkg_dir`, served under `base`.
-    pub fn for_build(pkg_dir: &Path, base: &str, build: &str) -> ServiceWorker {
+    /// The worker for the build `served`.
+    pub fn for_build(served: &Served) -> ServiceWorker {
         let mut assets: Vec<String> = SHELL_FILES.iter().map(|s| s.to_string()).collect();
-        let mut built = Vec::new();
-        collect(pkg_dir, base, &mut built);
-        built.sort();
-        assets.extend(built);
+        assets.extend(served.files.iter().map(|f| format!("{}/{f}", served.base)));
         let list = serde_json::to_string(&assets).expect("strings serialize");
-        let script = TEMPLATE.replace("__BUILD__", build).replace("__ASSETS__", &list);
-        ServiceWorker { build: build.to_owned(), script }
+        let script = TEMPLATE.replace("__BUILD__", &served.build).replace("__ASSETS__", &list);
+        ServiceWorker { build: served.build.clone(), script }
     }
 
     pub fn response(&self) -> Response {
@@ -47,21 +44,6 @@ impl ServiceWorker {
             HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
         );
         response
-    }
-}
-
-/// The files under `dir`, as URL paths under `prefix`; precompressed twins are left out (the
-/// server picks them by `Accept-Encoding`).
-fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, &format!("{prefix}/{name}"), out);
-        } else if !name.ends_with(".br") && !name.ends_with(".gz") {
-            out.push(format!("{prefix}/{name}"));
-        }
     }
 }
 
@@ -101,19 +83,16 @@ mod tests {
 
     #[test]
     fn the_worker_lists_the_build_under_its_path() {
-        let root = std::env::temp_dir().join(format!("rc-sw-{}", std::process::id()));
-        let pkg = root.join("pkg");
-        std::fs::create_dir_all(pkg.join("snippets")).unwrap();
-        for f in ["road-chief.wasm", "road-chief.wasm.br", "road-chief.js", "snippets/photos.js"] {
-            std::fs::write(pkg.join(f), b"x").unwrap();
-        }
-        let worker = ServiceWorker::for_build(&pkg, "/pkg/abc123", "abc123");
+        let served = Served {
+            build: "abc123".into(),
+            base: "/pkg/abc123".into(),
+            files: vec!["road-chief.wasm".into(), "snippets/photos.js".into()],
+        };
+        let worker = ServiceWorker::for_build(&served);
         assert!(worker.script.contains("\"/pkg/abc123/road-chief.wasm\""));
         assert!(worker.script.contains("\"/pkg/abc123/snippets/photos.js\""));
         assert!(worker.script.contains("\"/shell\""));
         assert!(worker.script.contains("const BUILD = \"abc123\""));
-        assert!(!worker.script.contains(".br\""));
         assert!(!worker.script.contains("__BUILD__") && !worker.script.contains("__ASSETS__"));
-        std::fs::remove_dir_all(&root).unwrap();
     }
 }
