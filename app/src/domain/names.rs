@@ -22,11 +22,15 @@ pub fn read<'de, D: Deserializer<'de>, T: Copy>(
 }
 
 /// An enum of unit values, each written `Value = "name"`.
+///
+/// Names are taken as raw tokens (`tt`, not `literal`): a `literal` fragment reaches derives
+/// wrapped in an invisible group, and utoipa's reader of `#[serde(rename)]` skips it, so the
+/// API document would list `NotStarted` where the wire says `not_started`.
 macro_rules! named {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$value_meta:meta])* $value:ident = $text:literal ),+ $(,)?
+            $( $(#[$value_meta:meta])* $value:ident = $text:tt ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -85,5 +89,26 @@ mod tests {
         assert!(serde_json::from_str::<Light>("\"blue\"").is_err());
         assert!(serde_json::from_str::<Light>("0").is_err());
         assert!(serde_json::from_str::<Vec<Light>>("[\"red\",\"green\"]").is_err());
+    }
+
+    /// The API document lists the names the wire carries (a contract run refuses any other).
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_api_document_lists_the_wire_names() {
+        use crate::api::{error::ErrorCode, sync::AnswerKind};
+        use crate::domain::{deadline::Urgency, finding::FindingStatus, inspection::*, Role};
+        fn listed<T: utoipa::PartialSchema>() -> serde_json::Value {
+            serde_json::to_value(T::schema()).unwrap()["enum"].clone()
+        }
+        fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> serde_json::Value {
+            all.iter().map(|value| name(*value)).collect()
+        }
+        assert_eq!(listed::<InspectionStatus>(), serde_json::json!(["not_started", "in_progress", "submitted"]));
+        assert_eq!(listed::<FindingStatus>(), names(&FindingStatus::ALL, FindingStatus::as_str));
+        assert_eq!(listed::<Role>(), names(&Role::ALL, Role::as_str));
+        assert_eq!(listed::<ErrorCode>(), names(&ErrorCode::ALL, ErrorCode::as_str));
+        assert_eq!(listed::<CheckResult>(), names(&CheckResult::ALL, CheckResult::as_str));
+        assert_eq!(listed::<Urgency>(), names(&Urgency::ALL, Urgency::as_str));
+        assert_eq!(listed::<AnswerKind>(), names(&AnswerKind::ALL, AnswerKind::as_str));
     }
 }
